@@ -1,0 +1,192 @@
+"""Parley's admin command: tenants, API keys and tenant configuration.
+
+    python -m parley.admin --local create-tenant acme "Acme Outdoor"
+    python -m parley.admin --local issue-key acme
+    python -m parley.admin --stack parley list-keys acme
+    python -m parley.admin --local load-config tenants/demo
+
+``--local`` talks to the store of a running ``make run`` (through the state file it writes);
+``--stack NAME`` reads a deployed stack's outputs with your normal AWS credentials; or name the
+table and usage plan yourself. A new key's secret is printed once and stored only as a hash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from parley.tenants.keys import hash_key
+from parley.tenants.models import KeyNotFound, TenantExists, TenantNotFound
+from parley.tenants.repository import DynamoTenantRepository
+from parley.tenants.service import ApiGatewayUsagePlanRegistry, TenantService
+
+DEFAULT_STATE_FILE = ".parley-local.json"
+
+
+@dataclass(frozen=True)
+class Target:
+    tenants_table: str
+    usage_plan_id: str | None
+    client_kwargs: dict[str, Any]
+    local: bool
+
+
+def _target(args: argparse.Namespace) -> Target:
+    if args.local or args.local_state:
+        path = Path(args.local_state or DEFAULT_STATE_FILE)
+        if not path.exists():
+            raise SystemExit(f"{path} not found: start the local gateway first (make run)")
+        state = json.loads(path.read_text())
+        return Target(
+            tenants_table=state["tables"]["TenantsTable"],
+            usage_plan_id=state.get("usage_plan_id"),
+            client_kwargs={
+                "endpoint_url": state["endpoint_url"],
+                "region_name": state.get("region", "us-east-1"),
+                "aws_access_key_id": "testing",
+                "aws_secret_access_key": "testing",
+            },
+            local=True,
+        )
+    if args.stack:
+        import boto3
+
+        outputs = boto3.client("cloudformation", region_name=args.region).describe_stacks(
+            StackName=args.stack
+        )
+        values = {o["OutputKey"]: o["OutputValue"] for o in outputs["Stacks"][0].get("Outputs", [])}
+        return Target(
+            values["TenantsTableName"], values.get("UsagePlanId"), {"region_name": args.region}, False
+        )
+    if args.tenants_table:
+        return Target(args.tenants_table, args.usage_plan_id, {"region_name": args.region}, False)
+    raise SystemExit("say where: --local, --stack NAME, or --tenants-table NAME [--usage-plan-id ID]")
+
+
+def _service(target: Target) -> tuple[TenantService, DynamoTenantRepository]:
+    import boto3
+
+    repository = DynamoTenantRepository(
+        boto3.client("dynamodb", **target.client_kwargs), target.tenants_table
+    )
+    registry = None
+    if target.usage_plan_id:
+        registry = ApiGatewayUsagePlanRegistry(
+            boto3.client("apigateway", **target.client_kwargs), target.usage_plan_id
+        )
+    return TenantService(repository, registry), repository
+
+
+def _print(payload: dict[str, Any]) -> None:
+    print(json.dumps(payload, indent=2))
+
+
+def _load_config(
+    service: TenantService, repository: DynamoTenantRepository, target: Target, folder: Path
+) -> dict:
+    """Load a tenant folder: ``tenant.yaml`` (id, name, and for local runs a fixed test key)."""
+    import yaml
+
+    tenant_file = folder / "tenant.yaml"
+    if not tenant_file.exists():
+        raise SystemExit(f"{tenant_file} not found")
+    config = yaml.safe_load(tenant_file.read_text()) or {}
+    tenant_id, name = config.get("tenant_id"), config.get("name")
+    if not tenant_id or not name:
+        raise SystemExit(f"{tenant_file}: tenant_id and name are required")
+    loaded: dict[str, Any] = {"tenant_id": tenant_id}
+    try:
+        service.create_tenant(tenant_id, name)
+        loaded["tenant"] = "created"
+    except TenantExists:
+        loaded["tenant"] = "exists"
+    local_key = config.get("local_api_key")
+    if local_key and target.local:
+        if repository.get_api_key(hash_key(local_key)) is None:
+            service.issue_key(tenant_id, mode="test", key=local_key)
+            loaded["local_api_key"] = "issued"
+        else:
+            loaded["local_api_key"] = "exists"
+    return loaded
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m parley.admin", description=__doc__.split("\n\n")[0])
+    where = parser.add_argument_group("where")
+    where.add_argument(
+        "--local", action="store_true", help=f"the running local gateway ({DEFAULT_STATE_FILE})"
+    )
+    where.add_argument("--local-state", help="the local gateway's state file")
+    where.add_argument("--stack", help="a deployed stack's name (reads its outputs)")
+    where.add_argument("--tenants-table", help="the tenants table's name")
+    where.add_argument("--usage-plan-id", help="the API's usage plan id")
+    where.add_argument("--region", default=None, help="AWS region (default: your configuration)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create-tenant", help="create a tenant")
+    create.add_argument("tenant_id")
+    create.add_argument("name")
+    issue = commands.add_parser("issue-key", help="issue an API key (its secret is shown once)")
+    issue.add_argument("tenant_id")
+    issue.add_argument("--test", action="store_true", help="a pk_test_ key instead of pk_live_")
+    listing = commands.add_parser("list-keys", help="list a tenant's keys (prefixes only)")
+    listing.add_argument("tenant_id")
+    revoke = commands.add_parser("revoke-key", help="revoke a key by its display prefix")
+    revoke.add_argument("tenant_id")
+    revoke.add_argument("prefix")
+    load = commands.add_parser("load-config", help="load a tenant configuration folder")
+    load.add_argument("folder", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    target = _target(args)
+    service, repository = _service(target)
+    try:
+        if args.command == "create-tenant":
+            tenant = service.create_tenant(args.tenant_id, args.name)
+            _print({"tenant_id": tenant.tenant_id, "name": tenant.name, "created_at": tenant.created_at})
+        elif args.command == "issue-key":
+            issued = service.issue_key(args.tenant_id, mode="test" if args.test else "live")
+            _print(
+                {
+                    "tenant_id": args.tenant_id,
+                    "api_key": issued.key,
+                    "prefix": issued.record.prefix,
+                    "note": "store this key now: it is not shown again",
+                }
+            )
+        elif args.command == "list-keys":
+            keys = service.list_keys(args.tenant_id)
+            _print(
+                {
+                    "tenant_id": args.tenant_id,
+                    "keys": [
+                        {
+                            "prefix": k.prefix,
+                            "status": "active" if k.active else "revoked",
+                            "created_at": k.created_at,
+                            "revoked_at": k.revoked_at,
+                        }
+                        for k in keys
+                    ],
+                }
+            )
+        elif args.command == "revoke-key":
+            revoked = service.revoke_key(args.tenant_id, args.prefix)
+            _print({"tenant_id": args.tenant_id, "revoked": revoked.prefix})
+        elif args.command == "load-config":
+            _print(_load_config(service, repository, target, args.folder))
+    except (TenantExists, TenantNotFound, KeyNotFound, ValueError) as exc:
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Service health: does every table answer?"""

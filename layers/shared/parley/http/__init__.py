@@ -1,0 +1,1 @@
+"""HTTP edges shared by every function: problem details, request ids, JSON responses."""

@@ -1,0 +1,54 @@
+"""The one Logger, Metrics and Tracer of a function, and the decorator stack every handler wears.
+
+Powertools' Tracer imports the X-Ray SDK, which costs about 130 ms of cold start even when tracing
+is disabled; it is built only when the deployment turns it on (``PowertoolsTracer=true``). Lambda's
+own X-Ray segments (``Tracing: Active``) need no SDK.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging import correlation_paths
+
+from parley.settings import Settings
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+class _NoTracer:
+    """Stands in for Powertools' Tracer when tracing is off: same decorators, no X-Ray import."""
+
+    def capture_lambda_handler(self, handler: Handler) -> Handler:
+        return handler
+
+    def capture_method(self, method: Callable[..., Any]) -> Callable[..., Any]:
+        return method
+
+
+class Observability:
+    def __init__(self, settings: Settings) -> None:
+        self.logger = Logger()
+        self.metrics = Metrics()
+        if settings.tracer_enabled:
+            from aws_lambda_powertools import Tracer
+
+            self.tracer: Any = Tracer()
+        else:
+            self.tracer = _NoTracer()
+
+    def api_handler(self, handler: Handler) -> Handler:
+        """The decorator stack of an API Gateway REST function."""
+        handler = self.tracer.capture_lambda_handler(handler)
+        handler = self.metrics.log_metrics(handler)
+        return self.logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)(
+            handler
+        )
+
+    def worker_handler(self, handler: Handler) -> Handler:
+        """The decorator stack of a function that is not behind API Gateway (authorizer, workers)."""
+        handler = self.tracer.capture_lambda_handler(handler)
+        handler = self.metrics.log_metrics(handler)
+        return self.logger.inject_lambda_context(handler)

@@ -1,0 +1,55 @@
+"""Typed settings, parsed once per cold start from the function's environment.
+
+Nothing below the handler reads ``os.environ``: handlers build one ``Settings`` at import time and
+pass the pieces down.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from parley import __version__
+
+DEFAULT_PROBLEM_TYPE_BASE = "https://api.zelinqa.ai/errors/"
+
+
+@dataclass(frozen=True, slots=True)
+class TableNames:
+    tenants: str
+    sessions: str
+    conversations: str
+    idempotency: str
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    stage: str
+    version: str
+    tables: TableNames
+    insights_queue_url: str
+    problem_type_base: str = DEFAULT_PROBLEM_TYPE_BASE
+    tracer_enabled: bool = False
+    # How long a container trusts what it read about a key or a tenant before reading it again.
+    tenant_cache_ttl_seconds: float = 30.0
+    usage_plan_id: str | None = field(default=None)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        return cls(
+            stage=env.get("PARLEY_STAGE", "local"),
+            version=__version__,
+            tables=TableNames(
+                tenants=env.get("PARLEY_TENANTS_TABLE", "TenantsTable"),
+                sessions=env.get("PARLEY_SESSIONS_TABLE", "SessionsTable"),
+                conversations=env.get("PARLEY_CONVERSATIONS_TABLE", "ConversationsTable"),
+                idempotency=env.get("PARLEY_IDEMPOTENCY_TABLE", "IdempotencyTable"),
+            ),
+            insights_queue_url=env.get("PARLEY_INSIGHTS_QUEUE_URL", ""),
+            problem_type_base=env.get("PARLEY_PROBLEM_TYPE_BASE", DEFAULT_PROBLEM_TYPE_BASE),
+            tracer_enabled=env.get("POWERTOOLS_TRACE_DISABLED", "true").lower() not in ("1", "true"),
+            tenant_cache_ttl_seconds=float(env.get("PARLEY_TENANT_CACHE_TTL_SECONDS", "30")),
+            usage_plan_id=env.get("PARLEY_USAGE_PLAN_ID") or None,
+        )

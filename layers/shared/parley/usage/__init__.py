@@ -1,0 +1,1 @@
+"""Usage: sessions counted per tenant per day."""
