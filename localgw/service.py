@@ -1,0 +1,195 @@
+"""SAM CLI's LocalApigwService with what API Gateway adds in front of a function.
+
+Added: a request id shared by the event and the gateway responses, the authorizer's
+raise("Unauthorized") -> 401, usage-plan throttle and quota, GatewayResponses rendering,
+lenient body decoding, and one log line per request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import suppress
+from io import StringIO
+from typing import Any
+
+from flask import Response, g, request
+from samcli.lib.providers.provider import Api
+from samcli.lib.utils.stream_writer import StreamWriter
+from samcli.local.apigw.authorizers.lambda_authorizer import LambdaAuthorizer
+from samcli.local.apigw.exceptions import InvalidLambdaAuthorizerResponse
+from samcli.local.apigw.local_apigw_service import LocalApigwService
+from samcli.local.apigw.route import Route
+from samcli.local.lambdafn.exceptions import FunctionNotFound
+from samcli.local.services.base_local_service import LambdaOutputParser
+
+from localgw.gateway_responses import GatewayError, GatewayResponses
+from localgw.middleware import RequestBodyMiddleware
+from localgw.sam_seam import gateway_error_for
+
+LOG = logging.getLogger("localgw")
+ApiKeyRequired = Callable[[Route, str], bool]
+UsageCheck = Callable[[str], str | None]
+
+
+class _QuietAuthorizerErrors(logging.Filter):
+    """SAM logs every rejected request as an authorizer failure; they are answers here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Lambda authorizer failed to invoke successfully")
+
+
+logging.getLogger("samcli.local.apigw.local_apigw_service").addFilter(_QuietAuthorizerErrors())
+
+
+class GatewayService(LocalApigwService):
+    def __init__(
+        self,
+        api: Api,
+        lambda_runner: Any,
+        gateway_responses: GatewayResponses,
+        *,
+        usage_check: UsageCheck | None = None,
+        api_key_required: ApiKeyRequired | None = None,
+        port: int | None = None,
+        host: str = "127.0.0.1",
+    ) -> None:
+        super().__init__(api, lambda_runner, port=port, host=host)
+        self.gateway_responses = gateway_responses
+        self.usage_check = usage_check
+        self.api_key_required = api_key_required or (lambda route, method: False)
+
+    @property
+    def app(self) -> Any:
+        if self._app is None:
+            self.create()
+        return self._app
+
+    def create(self) -> None:
+        super().create()
+        app = self._app
+        app.before_request(self._begin)
+        app.after_request(self._finish)
+        app.wsgi_app = RequestBodyMiddleware(  # type: ignore[method-assign]
+            app.wsgi_app, self._reject_too_large, list(self.api.binary_media_types or [])
+        )
+
+    # ---- request lifecycle -------------------------------------------------------------------
+
+    def _begin(self) -> None:
+        g.request_id = str(uuid.uuid4())
+        g.started = time.perf_counter()
+
+    def _finish(self, response: Response) -> Response:
+        if not g.get("integration_answered") and not g.get("gateway_answered"):
+            error = gateway_error_for(response.status_code, response.get_json(silent=True))
+            if error is not None:
+                response = self._gateway_response(error)
+        response.headers.setdefault("x-amzn-RequestId", g.get("request_id", ""))
+        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        LOG.info(
+            "%s %s %s %.1fms %s",
+            request.method,
+            request.path,
+            response.status_code,
+            elapsed,
+            g.get("function_name", "-"),
+        )
+        return response
+
+    def _request_handler(self, **kwargs: Any) -> Any:
+        with suppress(KeyError):
+            g.function_name = self._get_current_route(request).function_name
+        try:
+            return super()._request_handler(**kwargs)
+        except GatewayError as error:
+            return self._gateway_response(error)
+
+    def service_response(self, body: Any, headers: Any, status_code: int) -> Response:  # type: ignore[override]
+        # Only the function's own proxy response reaches here: never re-map it to a gateway one.
+        g.integration_answered = True
+        return LocalApigwService.service_response(body, headers, status_code)
+
+    def _generate_lambda_event(self, flask_request: Any, route: Route, method: str, endpoint: str) -> dict:
+        event = super()._generate_lambda_event(flask_request, route, method, endpoint)
+        context = event.setdefault("requestContext", {})
+        context["requestId"] = g.request_id
+        context["extendedRequestId"] = g.request_id
+        return event
+
+    # ---- authorizer, usage plan ----------------------------------------------------------------
+
+    def _invoke_parse_lambda_authorizer(
+        self,
+        lambda_authorizer: LambdaAuthorizer,
+        auth_lambda_event: dict,
+        route_lambda_event: dict,
+        route: Route,
+    ) -> None:
+        output = self._invoke_authorizer(lambda_authorizer.lambda_name, auth_lambda_event)
+        method_arn = self._create_method_arn(request, route.event_type)
+        try:
+            allowed = lambda_authorizer.is_valid_response(output, method_arn)
+            context = lambda_authorizer.get_context(output)
+        except InvalidLambdaAuthorizerResponse as exc:
+            LOG.error("authorizer %s: %s", lambda_authorizer.authorizer_name, exc)
+            raise GatewayError("AUTHORIZER_CONFIGURATION_ERROR") from exc
+        if not allowed:
+            raise GatewayError("ACCESS_DENIED", message=_denied_message(output))
+
+        request_context = route_lambda_event.setdefault("requestContext", {})
+        request_context["authorizer"] = context
+        usage_key = json.loads(output).get("usageIdentifierKey")
+        if usage_key:
+            request_context.setdefault("identity", {})["apiKey"] = usage_key
+        if self.api_key_required(route, request.method):
+            if not usage_key:
+                raise GatewayError("INVALID_API_KEY")
+            verdict = self.usage_check(str(usage_key)) if self.usage_check else None
+            if verdict is not None:
+                raise GatewayError(verdict)
+
+    def _invoke_authorizer(self, function_name: str, event: dict) -> str:
+        """The authorizer's output; its raise("Unauthorized") is API Gateway's 401, any other error a 500."""
+        with StringIO() as stdout:
+            try:
+                self.lambda_runner.invoke(
+                    function_name,
+                    json.dumps(event, sort_keys=True),
+                    stdout=StreamWriter(stdout, auto_flush=True),
+                    stderr=self.stderr,
+                )
+            except FunctionNotFound as exc:
+                raise GatewayError("AUTHORIZER_FAILURE") from exc
+            output, is_error = LambdaOutputParser.get_lambda_output(stdout)
+        if is_error:
+            if json.loads(output).get("errorMessage") == "Unauthorized":
+                raise GatewayError("UNAUTHORIZED")
+            raise GatewayError("AUTHORIZER_FAILURE")
+        return str(output)
+
+    # ---- gateway responses ---------------------------------------------------------------------
+
+    def _gateway_response(self, error: GatewayError) -> Response:
+        g.gateway_answered = True
+        rendered = self.gateway_responses.render(
+            error.response_type, g.get("request_id") or str(uuid.uuid4()), error.status, error.message
+        )
+        response = Response(rendered.body, status=rendered.status)
+        response.headers.update(rendered.headers)
+        return response
+
+    def _reject_too_large(self, environ: dict[str, Any]) -> tuple[int, dict[str, str], str]:
+        rendered = self.gateway_responses.render("REQUEST_TOO_LARGE", str(uuid.uuid4()))
+        LOG.info("%s %s %s 0.0ms -", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), rendered.status)
+        return rendered.status, rendered.headers, rendered.body
+
+
+def _denied_message(output: str) -> str:
+    statements = json.loads(output).get("policyDocument", {}).get("Statement", [])
+    if any(isinstance(s, dict) and s.get("Effect") == "Deny" for s in statements):
+        return "User is not authorized to access this resource with an explicit deny"
+    return "User is not authorized to access this resource"
