@@ -1,0 +1,104 @@
+"""The admin command against a moto store: tenants, keys shown once and stored hashed, config load."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from parley import admin, aws
+from parley.tenants.authentication import KeyAuthenticator
+from parley.tenants.repository import DynamoTenantRepository
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
+    code = admin.main(list(argv))
+    out = capsys.readouterr().out
+    return code, (json.loads(out) if out.strip() else {})
+
+
+@pytest.fixture
+def where(moto_resources) -> list[str]:
+    return [
+        "--tenants-table",
+        moto_resources.tables["TenantsTable"],
+        "--usage-plan-id",
+        moto_resources.usage_plan_id,
+    ]
+
+
+def test_issue_list_and_revoke_a_key(where, moto_resources, capsys) -> None:
+    assert _run(capsys, *where, "create-tenant", "acme", "Acme Outdoor")[0] == 0
+
+    code, issued = _run(capsys, *where, "issue-key", "acme")
+    assert code == 0
+    key = issued["api_key"]
+    assert key.startswith("pk_live_")
+
+    repository = DynamoTenantRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"])
+    assert KeyAuthenticator(repository, ttl_seconds=0).authenticate(key).tenant_id == "acme"
+    stored = aws.dynamodb().scan(TableName=moto_resources.tables["TenantsTable"])["Items"]
+    assert key not in json.dumps(stored)
+
+    code, listing = _run(capsys, *where, "list-keys", "acme")
+    assert listing["keys"] == [
+        {
+            "prefix": issued["prefix"],
+            "status": "active",
+            "created_at": listing["keys"][0]["created_at"],
+            "revoked_at": None,
+        }
+    ]
+    assert key not in json.dumps(listing)
+
+    assert _run(capsys, *where, "revoke-key", "acme", issued["prefix"])[0] == 0
+    assert KeyAuthenticator(repository, ttl_seconds=0).authenticate(key) is None
+    plan_keys = aws.client("apigateway").get_usage_plan_keys(usagePlanId=moto_resources.usage_plan_id)[
+        "items"
+    ]
+    assert len(plan_keys) == 1
+
+
+def test_errors_are_one_line_and_exit_1(where, capsys) -> None:
+    assert admin.main([*where, "issue-key", "nobody"]) == 1
+    assert "TenantNotFound" in capsys.readouterr().err
+
+
+def test_load_config_seeds_the_demo_tenant_and_its_fixed_key_only_locally(
+    moto_resources, tmp_path, capsys
+) -> None:
+    state = tmp_path / "state.json"
+    state.write_text(
+        json.dumps(
+            {
+                "endpoint_url": None,
+                "region": "us-east-1",
+                "tables": moto_resources.tables,
+                "usage_plan_id": moto_resources.usage_plan_id,
+            }
+        )
+    )
+
+    code, loaded = _run(capsys, "--local-state", str(state), "load-config", str(ROOT / "tenants/demo"))
+    again = _run(capsys, "--local-state", str(state), "load-config", str(ROOT / "tenants/demo"))[1]
+
+    assert code == 0
+    assert loaded == {"tenant_id": "demo", "tenant": "created", "local_api_key": "issued"}
+    assert again == {"tenant_id": "demo", "tenant": "exists", "local_api_key": "exists"}
+    repository = DynamoTenantRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"])
+    record = KeyAuthenticator(repository, ttl_seconds=0).authenticate("pk_test_demoDEMOdemoDEMOdemoDEMO01")
+    assert record.tenant_id == "demo"
+
+
+def test_load_config_against_a_deployed_table_never_installs_the_demo_key(
+    where, moto_resources, capsys
+) -> None:
+    code, loaded = _run(capsys, *where, "load-config", str(ROOT / "tenants/demo"))
+
+    assert code == 0
+    assert "local_api_key" not in loaded
+    repository = DynamoTenantRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"])
+    assert (
+        KeyAuthenticator(repository, ttl_seconds=0).authenticate("pk_test_demoDEMOdemoDEMOdemoDEMO01") is None
+    )
