@@ -43,7 +43,7 @@ def _policy(effect: str, principal: str, method_arn: str) -> dict[str, Any]:
     }
 
 
-@observability.worker_handler
+@observability.api_handler
 def lambda_handler(event: dict, context: object) -> dict[str, Any]:
     record = authenticator.authenticate(presented_key(event.get("headers")))
     path = event.get("path") or ""

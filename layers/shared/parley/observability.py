@@ -40,7 +40,8 @@ class Observability:
             self.tracer = _NoTracer()
 
     def api_handler(self, handler: Handler) -> Handler:
-        """The decorator stack of an API Gateway REST function."""
+        """The decorator stack of an API Gateway REST function or authorizer (both carry the
+        gateway's request id, which becomes the logs' correlation id)."""
         handler = self.tracer.capture_lambda_handler(handler)
         handler = self.metrics.log_metrics(handler)
         return self.logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)(
@@ -48,7 +49,7 @@ class Observability:
         )
 
     def worker_handler(self, handler: Handler) -> Handler:
-        """The decorator stack of a function that is not behind API Gateway (authorizer, workers)."""
+        """The decorator stack of a function that is not behind API Gateway (queue workers)."""
         handler = self.tracer.capture_lambda_handler(handler)
         handler = self.metrics.log_metrics(handler)
         return self.logger.inject_lambda_context(handler)
