@@ -141,13 +141,16 @@ def _start(
     demo_key = _seed(sam.root, path, state) if seed else None
     if demo_key:
         state["demo_key"] = demo_key
-    _write_state(path, state)
-    cleanup.callback(path.unlink, missing_ok=True)
 
     thread = threading.Thread(target=server.serve_forever, name="localgw-http", daemon=True)
     thread.start()
     gateway = Gateway(url, state, path, sam, resources, runner, demo_key, _server=server, _cleanup=cleanup)
     gateway.pollers = _start_pollers(sam, resolver, resources, runner, session)
+    # Written last: whoever waits for the state file finds everything seeded and serving.
+    _write_state(path, state)
+    cleanup.callback(path.unlink, missing_ok=True)
+    if not state_file:
+        cleanup.callback(path.parent.rmdir)
     return gateway
 
 
@@ -266,15 +269,19 @@ def _start_pollers(
 
 
 def _seed(root: Path, state_file: Path, state: dict[str, Any]) -> str | None:
-    """Load the demo tenant with the admin command, in-process, through the state file."""
+    """Load the demo tenant with the admin command, in-process, through a state file of its own."""
     folder = root / DEMO_TENANT_FOLDER
     if not (folder / "tenant.yaml").exists():
         LOG.warning("no %s: nothing seeded", folder / "tenant.yaml")
         return None
-    _write_state(state_file, state)
+    seed_state = state_file.with_name(state_file.name + ".seeding")
+    _write_state(seed_state, state)
     from parley import admin
 
-    code = admin.main(["--local-state", str(state_file), "load-config", str(folder)])
+    try:
+        code = admin.main(["--local-state", str(seed_state), "load-config", str(folder)])
+    finally:
+        seed_state.unlink(missing_ok=True)
     if code:
         raise RuntimeError(f"seeding {folder} failed (parley.admin exited {code})")
     config = yaml.safe_load((folder / "tenant.yaml").read_text())
