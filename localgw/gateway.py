@@ -148,9 +148,9 @@ def _start(
     gateway.pollers = _start_pollers(sam, resolver, resources, runner, session)
     # Written last: whoever waits for the state file finds everything seeded and serving.
     _write_state(path, state)
-    cleanup.callback(path.unlink, missing_ok=True)
     if not state_file:
-        cleanup.callback(path.parent.rmdir)
+        cleanup.callback(path.parent.rmdir)  # runs after the unlink below (last in, first out)
+    cleanup.callback(path.unlink, missing_ok=True)
     return gateway
 
 
