@@ -1,0 +1,60 @@
+"""`make bench`: run every section, write benchmarks/results.md and benchmarks/results.json."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.aws_calls import AwsCallsSection
+from benchmarks.cold_start import ColdStartSection
+from benchmarks.common import BenchContext, Section, SectionResult, machine, runs_from_env
+
+HERE = Path(__file__).resolve().parent
+SECTIONS: tuple[Section, ...] = (ColdStartSection(), AwsCallsSection())
+
+
+def render(started: datetime, seconds: float, context: BenchContext, results: list[SectionResult]) -> str:
+    info = machine()
+    lines = [
+        "# Parley benchmarks",
+        "",
+        f"- Date: {started:%Y-%m-%d %H:%M} UTC; `make bench` took {seconds:.0f} s",
+        f"- Machine: nproc {info['nproc']}, {info['implementation']} {info['python']}, {info['platform']}",
+        f"- Runs per function: {context.runs} (`BENCH_RUNS`)",
+        "- Backing: moto (no AWS account): latencies of AWS calls are local HTTP or in-process, "
+        "not AWS's; compare functions with each other and with the floor, not with production.",
+    ]
+    for number, result in enumerate(results, start=1):
+        lines += ["", f"## {number}. {result.title}", "", result.markdown]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    context = BenchContext(runs=runs_from_env())
+    results = []
+    for section in SECTIONS:
+        section_clock = time.perf_counter()
+        print(f"bench: {section.title} …", flush=True)
+        results.append(section.run(context))
+        print(f"bench: {section.title} done in {time.perf_counter() - section_clock:.1f} s", flush=True)
+    seconds = time.perf_counter() - clock
+    (HERE / "results.md").write_text(render(started, seconds, context, results))
+    payload = {
+        "date": started.isoformat(),
+        "seconds": seconds,
+        "machine": machine(),
+        "runs": context.runs,
+        "sections": {section.key: result.data for section, result in zip(SECTIONS, results, strict=True)},
+    }
+    (HERE / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
+    print(f"bench: wrote {HERE / 'results.md'} and results.json in {seconds:.0f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""The template's functions, their events and environment, and a seeded moto backing for them."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from benchmarks.common import BenchmarkError
+
+if TYPE_CHECKING:
+    from localgw.resources import LocalResources
+    from localgw.template import SamTemplate
+
+SERVERLESS_FUNCTION = "AWS::Serverless::Function"
+DEFAULT_EVENT = "ok.json"
+# Functions whose folder has no ok.json: the event that makes them do their real work.
+EVENT_OVERRIDES = {"authorize_request": "nbq_bearer_key.json"}
+DEMO_TENANT = "demo"
+DEMO_KEY = "pk_test_demoDEMOdemoDEMOdemoDEMO01"
+# Usage counters seeded for the demo tenant so GET /v1/usage reads real items.
+SEEDED_USAGE_DAYS = 10
+FAKE_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    # Never read a person's ~/.aws files, never ask an instance metadata service.
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    logical_id: str
+    code_uri: str
+    app_path: Path
+    event_path: Path
+    environment: Mapping[str, Any]
+
+    @property
+    def folder(self) -> str:
+        return Path(self.code_uri).name
+
+    def event(self) -> dict[str, Any]:
+        return dict(json.loads(self.event_path.read_text()))
+
+
+def function_specs(sam: SamTemplate, root: Path) -> list[FunctionSpec]:
+    """Every AWS::Serverless::Function, in template order, with its event; environment unresolved."""
+    specs = []
+    for logical_id, resource in sam.resources_of_type(SERVERLESS_FUNCTION).items():
+        properties = resource.get("Properties", {})
+        code_uri = str(properties["CodeUri"]).rstrip("/")
+        folder = Path(code_uri).name
+        event_path = root / "events" / folder / EVENT_OVERRIDES.get(folder, DEFAULT_EVENT)
+        app_path = root / code_uri / "app.py"
+        for path in (app_path, event_path):
+            if not path.is_file():
+                raise BenchmarkError(f"{logical_id}: {path} does not exist")
+        environment = properties.get("Environment", {}).get("Variables", {})
+        specs.append(FunctionSpec(logical_id, code_uri, app_path, event_path, environment))
+    if not specs:
+        raise BenchmarkError("template.yaml declares no AWS::Serverless::Function")
+    return specs
+
+
+def resolved_environment(spec: FunctionSpec, sam: SamTemplate, resources: LocalResources) -> dict[str, str]:
+    """The function's variables as the template gives them, with the local tables and queues."""
+    variables = resources.resolver(sam).resolve(dict(spec.environment))
+    return {name: str(value) for name, value in variables.items()}
+
+
+def succeeded(response: object) -> bool:
+    """HTTP 200, or an authorizer's policy whose every statement allows."""
+    if not isinstance(response, dict):
+        return False
+    if "policyDocument" in response:
+        statements = response["policyDocument"].get("Statement", [])
+        return bool(statements) and all(s.get("Effect") == "Allow" for s in statements)
+    return response.get("statusCode") == 200
+
+
+@contextmanager
+def environment(values: Mapping[str, str], remove: tuple[str, ...] = ()) -> Iterator[None]:
+    """Set (and remove) environment variables for the block, restoring the previous values."""
+    names = set(values) | set(remove)
+    saved = {name: os.environ.get(name) for name in names}
+    try:
+        for name in remove:
+            os.environ.pop(name, None)
+        os.environ.update(values)
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def create_and_seed(sam: SamTemplate) -> LocalResources:
+    """The template's tables/queues/usage plan, the demo tenant and key, and some usage counters.
+
+    Uses whatever endpoint boto3 currently points at (``mock_aws`` or AWS_ENDPOINT_URL).
+    """
+    import boto3
+
+    from localgw.resources import create_resources
+    from parley.tenants.repository import DynamoTenantRepository
+    from parley.tenants.service import ApiGatewayUsagePlanRegistry, TenantService
+    from parley.usage.repository import DynamoUsageRepository
+
+    session = boto3.session.Session()
+    resources = create_resources(sam, session=session)
+    tenants_table = resources.tables["TenantsTable"]
+    dynamodb = session.client("dynamodb")
+    registry = (
+        ApiGatewayUsagePlanRegistry(session.client("apigateway"), resources.usage_plan_id)
+        if resources.usage_plan_id
+        else None
+    )
+    service = TenantService(DynamoTenantRepository(dynamodb, tenants_table), registry)
+    service.create_tenant(DEMO_TENANT, "Demo")
+    service.issue_key(DEMO_TENANT, mode="test", key=DEMO_KEY)
+    usage = DynamoUsageRepository(dynamodb, tenants_table)
+    now = datetime.now(UTC)
+    for days_ago in range(SEEDED_USAGE_DAYS):
+        for _ in range(1 + days_ago % 3):
+            usage.record_session(DEMO_TENANT, (now - timedelta(days=days_ago)).date(), int(now.timestamp()))
+    return resources
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """A moto server on 127.0.0.1 (a free port); yields its endpoint URL."""
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one access-log line per request
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
