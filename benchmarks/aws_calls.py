@@ -141,7 +141,7 @@ def _describe(calls: list[Call]) -> str:
     counts: dict[str, int] = {}
     for call in calls:
         counts[call.operation] = counts.get(call.operation, 0) + 1
-    return f"{len(calls)} (" + ", ".join(f"{n}x {op}" for op, n in counts.items()) + ")"
+    return f"{len(calls)} (" + ", ".join(f"{n}\u00d7 {op}" for op, n in counts.items()) + ")"
 
 
 def _capacity(calls: list[Call]) -> str:

@@ -20,7 +20,8 @@ compiled: list[str] = []
 _source_to_code = bootstrap_external.SourceLoader.source_to_code
 
 
-def _recording_source_to_code(self, data, path, *args, **kwargs):  # type: ignore[no-untyped-def]
+# Unannotated on purpose: SourceLoader.source_to_code's signature is private and varies by version.
+def _recording_source_to_code(self, data, path, *args, **kwargs):
     """Called only when no usable .pyc exists: a compile the Lambda build should have done."""
     compiled.append(str(path))
     return _source_to_code(self, data, path, *args, **kwargs)

@@ -31,6 +31,8 @@ IMPORT_MARKER = "BENCH-IMPORT"
 TARGET_RATIO = 1.2
 IMPORTTIME_TOP = 10
 BEYOND_TOP = 6
+TIMES = "\u00d7"
+DASH = "\u2013"
 CHILD_TIMEOUT_SECONDS = 60
 KIB_PER_MIB = 1024
 
@@ -184,11 +186,14 @@ class ColdStartSection:
             samples = {target.name: Samples() for target in (floor, *functions)}
             for target in (floor, *functions):  # warm-up (page cache, moto's first requests): discarded
                 runner.run(target)
+            paired: dict[str, list[float]] = {function.name: [] for function in functions}
             for _ in range(context.runs):
                 for function in functions:
-                    for target in (floor, function):
-                        result, wall_ms, _ = runner.run(target)
-                        samples[target.name].add(result, wall_ms)
+                    floor_result, wall_ms, _ = runner.run(floor)
+                    samples[floor.name].add(floor_result, wall_ms)
+                    result, wall_ms, _ = runner.run(function)
+                    samples[function.name].add(result, wall_ms)
+                    paired[function.name].append(result["total_ms"] / floor_result["total_ms"])
             imports = {
                 target.name: parse_importtime(runner.run(target, importtime=True)[2])
                 for target in (floor, *functions)
@@ -196,7 +201,7 @@ class ColdStartSection:
         stats = {name: sample.stats() for name, sample in samples.items()}
         return SectionResult(
             self.title,
-            _markdown(context, stats, imports, [f.name for f in functions]),
+            _markdown(context, stats, paired, imports, [f.name for f in functions]),
             {
                 "runs": context.runs,
                 "target_ratio": TARGET_RATIO,
@@ -211,6 +216,7 @@ class ColdStartSection:
                     for name in stats
                     if name != FLOOR
                 },
+                "paired_ratio_to_floor": paired,
                 "importtime_top": {
                     name: [vars(entry) for entry in _top(entries)] for name, entries in imports.items()
                 },
@@ -227,13 +233,19 @@ def _top(entries: list[ImportEntry]) -> list[ImportEntry]:
     return sorted(entries, key=lambda entry: entry.cumulative_ms, reverse=True)[:IMPORTTIME_TOP]
 
 
+def _paired(ratios: list[float]) -> str:
+    summary = Stats.of(ratios)
+    return f"{summary.median:.2f}{TIMES} ({summary.spread(2)})"
+
+
 def _verdict(ratio: float) -> str:
-    return "meets" if ratio <= TARGET_RATIO else f"**MISSES** (> {TARGET_RATIO}x)"
+    return "meets" if ratio <= TARGET_RATIO else f"**MISSES** (> {TARGET_RATIO}{TIMES})"
 
 
 def _markdown(
     context: BenchContext,
     stats: dict[str, dict[str, Stats]],
+    paired: dict[str, list[float]],
     imports: dict[str, list[ImportEntry]],
     functions: list[str],
 ) -> str:
@@ -250,19 +262,20 @@ def _markdown(
                 f"{metrics['first_invocation_ms'].median:.0f}",
                 f"**{metrics['total_ms'].median:.0f}**",
                 metrics["total_ms"].spread(),
-                f"{metrics['total_ms'].q1:.0f}-{metrics['total_ms'].q3:.0f}",
+                f"{metrics['total_ms'].q1:.0f}{DASH}{metrics['total_ms'].q3:.0f}",
                 f"{metrics['process_ms'].median:.0f}",
                 f"{metrics['peak_rss_mib'].median:.1f}",
-                "1.00x (reference)" if name == FLOOR else f"{ratio:.2f}x",
+                f"1.00{TIMES} (reference)" if name == FLOOR else f"**{ratio:.2f}{TIMES}**",
+                "—" if name == FLOOR else _paired(paired[name]),
                 "—" if name == FLOOR else _verdict(ratio),
             )
         )
     parts = [
-        f"Each run is a fresh `python -X frozen_modules=on -s -P` process with a clean environment, "
-        f"on a temporary copy of layers/shared, functions/ and the floor compiled like a Lambda build "
-        f"(`compileall --invalidation-mode unchecked-hash`) "
-        f"(PYTHONPATH=that copy's layers/shared, the function's template environment, fake credentials, "
-        f"AWS_ENDPOINT_URL = a moto server on 127.0.0.1 seeded with the demo tenant, key and usage "
+        f"Each run is a fresh `python -X frozen_modules=on -s -P` process with a clean environment: "
+        f"PYTHONPATH = the layer of a temporary copy of layers/shared, functions/ and the floor, "
+        f"compiled like a Lambda build (`compileall --invalidation-mode unchecked-hash`); the "
+        f"function's template environment; fake credentials; AWS_ENDPOINT_URL = a moto server on "
+        f"127.0.0.1 seeded with the demo tenant, its key and usage "
         f"counters). It imports the function's `app.py` by path and serves one event from `events/`; "
         f"the event must succeed (200, or an Allow policy) and no module may be compiled at run time, "
         f"or the benchmark fails. Order: floor, f1, floor, f2, … repeated {context.runs} times after "
@@ -277,12 +290,13 @@ def _markdown(
                 "import ms",
                 "1st invoke ms",
                 "total ms",
-                "total min-max",
+                f"total min{DASH}max",
                 "total IQR",
                 "process ms",
                 "peak RSS MiB",
                 "total vs floor",
-                f"target ≤ {TARGET_RATIO}x",
+                "paired ratios median (min-max)",
+                f"target ≤ {TARGET_RATIO}{TIMES}",
             ),
             rows,
         ),
@@ -295,7 +309,9 @@ def _markdown(
         "child as the parent sees it (interpreter start-up, the benchmark's bootstrap, exit); "
         "**peak RSS** = the child's `VmHWM` (`ru_maxrss` is in results.json but useless here: Linux "
         "carries it over `execve`, so every child reported the parent's peak); "
-        "**total vs floor** = median total / the floor's median total.",
+        "**total vs floor** = median total / the floor's median total (the target applies to it); "
+        "**paired ratios** = each run's total / the total of the floor run just before it, which "
+        "cancels slow drifts of a busy machine.",
         "",
         "### Import time (`python -X importtime`, one extra run each, includes imports made during "
         "the first invocation)",

@@ -111,7 +111,7 @@ class Stats:
         }
 
     def spread(self, digits: int = 0) -> str:
-        return f"{self.minimum:.{digits}f}-{self.maximum:.{digits}f}"
+        return f"{self.minimum:.{digits}f}\u2013{self.maximum:.{digits}f}"
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
