@@ -1,0 +1,1 @@
+"""Conversations: log transcripts, append turns atomically, list, read, and serve insights."""

@@ -1,0 +1,309 @@
+"""The Conversations API contract (``*Request`` / ``*Response``, camelCase on the wire) and the
+domain entities the service and repository share. No DynamoDB shape ever leaves the repository.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+# The spec's limits ("KB" = 1024 bytes, counted in UTF-8).
+MAX_CONTENT_BYTES = 512 * 1024
+MAX_MESSAGES = 500
+MAX_MESSAGE_BYTES = 100 * 1024
+# What one message may carry besides its content (toolCalls, usage, metadata…), serialised; and
+# the conversation's merged metadata. Both bound a DynamoDB item (400 KB) with room to spare.
+MAX_MESSAGE_EXTRAS_BYTES = 100 * 1024
+MAX_METADATA_BYTES = 100 * 1024
+# Raw request bodies above this are refused before any parsing. It leaves headroom over the
+# 512 KB content limit for JSON escaping (a structured transcript inside a JSON string escapes
+# every quote, and newlines double), so every body whose fields are within limits fits.
+MAX_BODY_BYTES = 1024 * 1024
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+ConversationStatus = Literal["completed", "abandoned", "in_progress", "active"]
+AppendStatus = Literal["active", "completed"]
+Role = Literal["user", "assistant", "system", "tool"]
+COMPLETED = "completed"
+
+
+class _ApiModel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+
+# --------------------------------------------------------------------------------------------
+# Requests
+# --------------------------------------------------------------------------------------------
+class TokenUsage(_ApiModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
+
+    prompt_tokens: int | None = Field(None, ge=0, description="Tokens in the prompt.")
+    completion_tokens: int | None = Field(None, ge=0, description="Tokens in the completion.")
+
+
+class Message(_ApiModel):
+    """One turn. Every optional field is stored and returned as sent."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    role: Role = Field(description="user, assistant, system or tool.")
+    content: str = Field("", description="The text; may be empty only for tool messages.")
+    timestamp: str | None = Field(None, description="ISO 8601 time of the turn.")
+    model: str | None = Field(None, max_length=256, description="Model that produced this turn.")
+    tokens: int | None = Field(None, ge=0, description="Token count of this turn.")
+    tool_calls: list[dict[str, Any]] | None = Field(None, description="Tool/function calls of this turn.")
+    usage: TokenUsage | None = Field(None, description="Token usage of this turn.")
+    latency_ms: int | float | None = Field(None, ge=0, description="Latency of this turn in ms.")
+    metadata: dict[str, Any] | None = Field(None, description="Free-form data kept with the turn.")
+
+    @field_validator("timestamp")
+    @classmethod
+    def _iso_8601(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                datetime.fromisoformat(value)
+            except ValueError:
+                raise ValueError("timestamp must be an ISO 8601 date-time") from None
+        return value
+
+    @model_validator(mode="after")
+    def _content_unless_tool(self) -> Message:
+        if self.role != "tool" and not self.content.strip():
+            raise ValueError(f"content must not be empty for a {self.role} message")
+        return self
+
+    def stored(self) -> dict[str, Any]:
+        """The message as it is stored and returned (camelCase, absent fields left out)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class CreateConversationRequest(_ApiModel):
+    prompt_id: str = Field(min_length=1, max_length=256, description="Associated prompt ID.")
+    content: str = Field(description="Transcript: JSON with `messages`, or text with role labels.")
+    status: ConversationStatus = Field(
+        COMPLETED, description="completed (default), abandoned, in_progress or active."
+    )
+    llm_model: str | None = Field(None, max_length=256, description="Model used.")
+    company_name: str | None = Field(None, max_length=256, description="Customer company name.")
+    idempotency_key: str | None = Field(
+        None, min_length=1, max_length=256, description="Same key within 24 h returns the same conversation."
+    )
+
+
+class AppendMessagesRequest(_ApiModel):
+    messages: list[Message] = Field(min_length=1, description="New turns to append. At least one.")
+    status: AppendStatus = Field(
+        "active", description='"active" (default, no change) or "completed" (triggers analysis).'
+    )
+    metadata: dict[str, Any] | None = Field(
+        None, description="Shallow-merged into the conversation's metadata."
+    )
+
+
+class ListConversationsQuery(_ApiModel):
+    prompt_id: str | None = Field(None, min_length=1, max_length=256, description="Filter by prompt.")
+    status: ConversationStatus | None = Field(None, description="Filter by status.")
+    has_insights: bool | None = Field(None, description="Filter by whether insights exist.")
+    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Max results (1-100).")
+    offset: int = Field(0, ge=0, description="Pagination offset.")
+
+
+class GetConversationQuery(_ApiModel):
+    include_insights: bool = Field(True, description="Include insights (default true).")
+
+
+# --------------------------------------------------------------------------------------------
+# Domain entities
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """A conversation's header: everything but its messages and insights."""
+
+    tenant_id: str
+    id: str
+    prompt_id: str
+    status: str
+    created_at: str
+    updated_at: str
+    message_count: int
+    content_bytes: int
+    llm_model: str | None = None
+    company_name: str | None = None
+    title: str | None = None
+    user_id: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    has_insights: bool = False
+    completed_at: str | None = None
+
+
+class ConcurrentUpdate(Exception):
+    """The conversation changed since it was read; ``current`` is its new header (None: read again)."""
+
+    def __init__(self, current: Conversation | None) -> None:
+        super().__init__("conversation changed concurrently")
+        self.current = current
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationSummary:
+    id: str
+    prompt_id: str
+    status: str
+    has_insights: bool
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListFilters:
+    prompt_id: str | None = None
+    status: str | None = None
+    has_insights: bool | None = None
+
+
+class Insights(_ApiModel):
+    """What the insights worker computes for a completed conversation."""
+
+    sentiment: str = Field(description="positive, neutral, negative or mixed.")
+    sentiment_score: float | None = Field(None, description="-1 … 1.")
+    task_completed: bool | None = Field(None, description="Whether the user's task was done.")
+    topics: list[str] = Field(default_factory=list, description="Topics discussed.")
+    summary: str = Field("", description="A short summary.")
+    issues: list[Any] = Field(default_factory=list, description="Problems found in the conversation.")
+    created_at: str = Field(description="When the analysis was made (ISO 8601).")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredConversation:
+    conversation: Conversation
+    messages: list[dict[str, Any]]
+    insights: Insights | None
+
+
+# --------------------------------------------------------------------------------------------
+# Responses
+# --------------------------------------------------------------------------------------------
+class Link(_ApiModel):
+    href: str
+    method: str
+    hint: str
+
+
+class ConversationLinks(_ApiModel):
+    append_messages: Link
+
+
+def links_of(conversation_id: str) -> ConversationLinks:
+    return ConversationLinks(
+        append_messages=Link(
+            href=f"/api/v1/conversations/{conversation_id}/messages",
+            method="POST",
+            hint=(
+                "Append turns to this conversation. Send status: 'completed' on the final call "
+                "to trigger analysis."
+            ),
+        )
+    )
+
+
+class CreateConversationResponse(_ApiModel):
+    id: str = Field(description="Conversation ID.")
+    prompt_id: str
+    status: str
+    created_at: str
+    links: ConversationLinks = Field(
+        validation_alias=AliasChoices("links", "_links"), serialization_alias="_links"
+    )
+
+    @classmethod
+    def of(cls, conversation: Conversation) -> CreateConversationResponse:
+        return cls(
+            id=conversation.id,
+            prompt_id=conversation.prompt_id,
+            status=conversation.status,
+            created_at=conversation.created_at,
+            links=links_of(conversation.id),
+        )
+
+
+class ConversationResponse(_ApiModel):
+    id: str
+    prompt_id: str
+    user_id: str | None = Field(None, description="metadata.userId of the conversation, if any.")
+    title: str | None = Field(None, description="The first user turn, shortened.")
+    content: str = Field(description="The transcript rendered from every message.")
+    messages: list[dict[str, Any]] = Field(description="Every message, in order.")
+    message_count: int
+    status: str
+    llm_model: str | None = None
+    company_name: str | None = None
+    metadata: dict[str, Any]
+    has_insights: bool
+    insights: Insights | None = None
+    created_at: str
+    updated_at: str
+    completed_at: str | None = None
+
+    @classmethod
+    def of(cls, stored: StoredConversation) -> ConversationResponse:
+        from parley.conversations.content import render_content
+
+        conversation = stored.conversation
+        return cls(
+            id=conversation.id,
+            prompt_id=conversation.prompt_id,
+            user_id=conversation.user_id,
+            title=conversation.title,
+            content=render_content(stored.messages),
+            messages=stored.messages,
+            message_count=len(stored.messages),
+            status=conversation.status,
+            llm_model=conversation.llm_model,
+            company_name=conversation.company_name,
+            metadata=conversation.metadata,
+            has_insights=conversation.has_insights,
+            insights=stored.insights,
+            created_at=conversation.created_at,
+            updated_at=conversation.updated_at,
+            completed_at=conversation.completed_at,
+        )
+
+    def body(self, *, include_insights: bool) -> dict[str, Any]:
+        exclude = None if include_insights else {"insights"}
+        return self.model_dump(mode="json", by_alias=True, exclude=exclude)
+
+
+class ConversationListItem(_ApiModel):
+    id: str
+    prompt_id: str
+    status: str
+    has_insights: bool
+    created_at: str
+
+
+class Pagination(_ApiModel):
+    total: int = Field(description="Conversations matching the filters, exactly.")
+    limit: int
+    offset: int
+
+
+class ListConversationsResponse(_ApiModel):
+    data: list[ConversationListItem]
+    pagination: Pagination
+
+
+class InsightsResponse(Insights):
+    conversation_id: str
+
+    @classmethod
+    def of(cls, conversation_id: str, insights: Insights) -> InsightsResponse:
+        return cls(conversation_id=conversation_id, **insights.model_dump())
+
+    def body(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json", by_alias=True)
+        # The spec lists conversationId first.
+        return {"conversationId": data.pop("conversationId"), **data}

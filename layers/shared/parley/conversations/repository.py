@@ -1,0 +1,599 @@
+"""Conversations in DynamoDB — the only module here that speaks boto3.
+
+Layout of the ConversationsTable (``pk`` / ``sk``, all strings; ``T#<tenant>`` is in every key,
+so no read can reach another tenant's data):
+
+====================================  ==============  ============================================
+pk                                    sk              what
+====================================  ==============  ============================================
+``T#<tenant>#C#<conversation id>``    ``HEADER``      status, prompt, counts, metadata, list keys
+``T#<tenant>#C#<conversation id>``    ``INSIGHTS``    the insights (JSON), once the worker wrote them
+``T#<tenant>#C#<conversation id>``    ``MSG#<nnnnn>`` a chunk of consecutive messages (JSON array)
+                                                      starting at position ``nnnnn``
+``T#<tenant>#IDEM#<key>``             ``IDEM``        idempotency key → conversation id (TTL 24 h)
+``COUNT#<list partition>``            ``COUNT``       how many conversations that partition lists
+====================================  ==============  ============================================
+
+Messages live in chunk items of at most ~300 KB, so a conversation of any allowed size (512 KB
+of content, 500 messages) is a few items, each under DynamoDB's 400 KB item limit, and one
+Query reads the header, the insights and every chunk in order.
+
+**Appends** are one TransactWriteItems: update the header on the condition that
+``message_count`` (the version: every append adds at least one message) and ``status`` are what
+the caller read, and put the new chunks at positions ``count …``. A concurrent append makes the
+condition fail; the caller gets the current header back (``ReturnValuesOnConditionCheckFailure``)
+and retries on it, so all concurrent appends land, each call's messages contiguous.
+
+**List** reads one of eight sparse-free GSIs, one per combination of the filters (none, prompt,
+status, insights and their pairs and triple). Each GSI's partition key is the tenant plus the
+filter values, its sort key ``list_sk`` (creation time in µs + id) sorts newest first, and it
+projects only the list fields, so a page reads only conversations that match — never the tenant's
+others. ``pagination.total`` is a counter item per list partition, moved in the same transaction
+that creates a conversation, completes it or gives it insights, so it is exact and costs one
+GetItem. Offsets are read from whichever end of the partition is nearer.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from parley.conversations.models import (
+    ConcurrentUpdate,
+    Conversation,
+    ConversationSummary,
+    Insights,
+    ListFilters,
+    StoredConversation,
+)
+from parley.store import error_code, translated_errors
+
+HEADER_SK = "HEADER"
+INSIGHTS_SK = "INSIGHTS"
+CHUNK_PREFIX = "MSG#"
+COUNTER_SK = "COUNT"
+IDEMPOTENCY_SK = "IDEM"
+LIST_SK = "list_sk"
+IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+# A chunk item holds messages up to this many bytes of JSON: under the 400 KB item limit with room
+# for one message that alone reaches the per-message limits (100 KB content + 100 KB extras).
+CHUNK_TARGET_BYTES = 300_000
+# Busy-item retries of a create (counter items are shared by a tenant's concurrent creates).
+_CREATE_ATTEMPTS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class ListIndex:
+    """One GSI: the filters it serves (``p`` prompt, ``s`` status, ``h`` has insights)."""
+
+    dims: str
+
+    @property
+    def name(self) -> str:
+        return f"list_t{self.dims}"
+
+    @property
+    def pk_attribute(self) -> str:
+        return f"t{self.dims}_pk"
+
+    def partition(
+        self, tenant_id: str, prompt_id: str | None, status: str | None, insights: bool | None
+    ) -> str:
+        parts = [f"T#{_escape(tenant_id)}"]
+        if "p" in self.dims:
+            parts.append(f"P#{_escape(prompt_id or '')}")
+        if "s" in self.dims:
+            parts.append(f"S#{status}")
+        if "h" in self.dims:
+            parts.append(f"H#{1 if insights else 0}")
+        return "#".join(parts)
+
+
+LIST_INDEXES = tuple(ListIndex(dims) for dims in ("", "p", "s", "h", "ps", "ph", "sh", "psh"))
+
+
+def index_for(filters: ListFilters) -> ListIndex:
+    dims = (
+        ("p" if filters.prompt_id is not None else "")
+        + ("s" if filters.status is not None else "")
+        + ("h" if filters.has_insights is not None else "")
+    )
+    return ListIndex(dims)
+
+
+def _escape(value: str) -> str:
+    """Keep ``#`` in ids from forging another key's shape."""
+    return value.replace("%", "%25").replace("#", "%23")
+
+
+def conversation_pk(tenant_id: str, conversation_id: str) -> str:
+    return f"T#{_escape(tenant_id)}#C#{conversation_id}"
+
+
+def chunk_sk(position: int) -> str:
+    return f"{CHUNK_PREFIX}{position:05d}"
+
+
+def chunk_messages(messages: Sequence[dict[str, Any]], first_position: int) -> list[tuple[int, str]]:
+    """Consecutive messages packed into JSON arrays of at most ~``CHUNK_TARGET_BYTES``."""
+    chunks: list[tuple[int, str]] = []
+    current: list[str] = []
+    size, start = 2, first_position
+    for message in messages:
+        encoded = json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+        length = len(encoded.encode()) + 1
+        if current and size + length > CHUNK_TARGET_BYTES:
+            chunks.append((start, "[" + ",".join(current) + "]"))
+            start += len(current)
+            current, size = [], 2
+        current.append(encoded)
+        size += length
+    if current:
+        chunks.append((start, "[" + ",".join(current) + "]"))
+    return chunks
+
+
+class DynamoConversationRepository:
+    def __init__(self, client: Any, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    # ---------------------------------------------------------------------------------------
+    # Writes
+    # ---------------------------------------------------------------------------------------
+    def create(
+        self,
+        conversation: Conversation,
+        messages: Sequence[dict[str, Any]],
+        list_sk: str,
+        idempotency_key: str | None,
+        now_epoch: int,
+    ) -> tuple[Conversation, bool]:
+        """Store a new conversation; with a key already used in the last 24 h, the existing one.
+
+        Returns the conversation and whether it was created now.
+        """
+        items: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": self._header_item(conversation, list_sk),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+        ]
+        items += self._chunk_puts(conversation, messages, 0)
+        key_position = None
+        if idempotency_key is not None:
+            key_position = len(items)
+            items.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": {
+                            "pk": {"S": self._idempotency_pk(conversation.tenant_id, idempotency_key)},
+                            "sk": {"S": IDEMPOTENCY_SK},
+                            "conversation_id": {"S": conversation.id},
+                            "expires_at": {"N": str(now_epoch + IDEMPOTENCY_TTL_SECONDS)},
+                        },
+                        # DynamoDB deletes expired items lazily: an expired key is free again.
+                        "ConditionExpression": "attribute_not_exists(pk) OR expires_at < :now",
+                        "ExpressionAttributeValues": {":now": {"N": str(now_epoch)}},
+                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                    }
+                }
+            )
+        items += [self._count(index.partition(*self._dims_of(conversation)), 1) for index in LIST_INDEXES]
+
+        for attempt in range(_CREATE_ATTEMPTS):
+            try:
+                self._transact(items, "TransactWriteItems create conversation")
+                return conversation, True
+            except _Cancelled as cancelled:
+                if key_position is not None and cancelled.code_at(key_position) == "ConditionalCheckFailed":
+                    known = cancelled.item_at(key_position)
+                    existing = self._existing_for_key(known, conversation, idempotency_key)
+                    if existing is not None:
+                        return existing, False
+                if not cancelled.only_conflicts or attempt == _CREATE_ATTEMPTS - 1:
+                    raise cancelled.error from None
+                _backoff(attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def append(self, before: Conversation, after: Conversation, messages: Sequence[dict[str, Any]]) -> None:
+        """Add ``messages`` at position ``before.message_count`` and store ``after``'s header.
+
+        Raises ``ConcurrentUpdate`` when the header is no longer ``before``.
+        """
+        names = {"#status": "status"}
+        values: dict[str, Any] = {
+            ":expected": {"N": str(before.message_count)},
+            ":before_status": {"S": before.status},
+            ":before_insights": {"BOOL": before.has_insights},
+            ":status": {"S": after.status},
+            ":updated": {"S": after.updated_at},
+            ":count": {"N": str(after.message_count)},
+            ":bytes": {"N": str(after.content_bytes)},
+            ":metadata": {"S": _json(after.metadata)},
+        }
+        sets = [
+            "#status = :status",
+            "updated_at = :updated",
+            "message_count = :count",
+            "content_bytes = :bytes",
+            "metadata = :metadata",
+        ]
+        for attribute, value in (("title", after.title), ("user_id", after.user_id)):
+            if value is not None:
+                sets.append(f"{attribute} = :{attribute}")
+                values[f":{attribute}"] = {"S": value}
+        status_changed = after.status != before.status
+        if after.completed_at is not None and before.completed_at is None:
+            sets.append("completed_at = :completed_at")
+            values[":completed_at"] = {"S": after.completed_at}
+        if status_changed:
+            # Only the list partitions that involve the status move; the others keep their key.
+            for index in LIST_INDEXES:
+                if "s" in index.dims:
+                    sets.append(f"{index.pk_attribute} = :{index.pk_attribute}")
+                    values[f":{index.pk_attribute}"] = {"S": index.partition(*self._dims_of(after))}
+        items: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": self._key(conversation_pk(before.tenant_id, before.id), HEADER_SK),
+                    "UpdateExpression": "SET " + ", ".join(sets),
+                    "ConditionExpression": (
+                        "message_count = :expected AND #status = :before_status "
+                        "AND has_insights = :before_insights"
+                    ),
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": values,
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                }
+            }
+        ]
+        items += self._chunk_puts(before, messages, before.message_count)
+        if status_changed:
+            items += self._moved_counts(before, after, "s")
+        try:
+            self._transact(items, "TransactWriteItems append messages")
+        except _Cancelled as cancelled:
+            if cancelled.code_at(0) == "ConditionalCheckFailed":
+                old = cancelled.item_at(0)
+                raise ConcurrentUpdate(self._conversation(old) if old else None) from None
+            if cancelled.only_conflicts or "ConditionalCheckFailed" in cancelled.codes:
+                raise ConcurrentUpdate(None) from None
+            raise cancelled.error from None
+
+    def put_insights(self, tenant_id: str, conversation_id: str, insights: Insights) -> bool:
+        """Store (or replace) a conversation's insights and list it under ``hasInsights=true``.
+
+        For the insights worker. Returns False when the conversation does not exist.
+        """
+        body = {"S": insights.model_dump_json(by_alias=True)}
+        pk = conversation_pk(tenant_id, conversation_id)
+        for attempt in range(_CREATE_ATTEMPTS):
+            current = self.get_header(tenant_id, conversation_id)
+            if current is None:
+                return False
+            put = {"Put": {"TableName": self._table, "Item": {**self._key(pk, INSIGHTS_SK), "body": body}}}
+            if current.has_insights:
+                with translated_errors("PutItem insights"):
+                    self._client.put_item(**put["Put"])
+                return True
+            after = _replace(current, has_insights=True)
+            values: dict[str, Any] = {
+                ":true": {"BOOL": True},
+                ":false": {"BOOL": False},
+                ":status": {"S": current.status},
+            }
+            sets = ["has_insights = :true"]
+            for index in LIST_INDEXES:
+                if "h" in index.dims:
+                    sets.append(f"{index.pk_attribute} = :{index.pk_attribute}")
+                    values[f":{index.pk_attribute}"] = {"S": index.partition(*self._dims_of(after))}
+            items = [
+                put,
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": self._key(pk, HEADER_SK),
+                        "UpdateExpression": "SET " + ", ".join(sets),
+                        "ConditionExpression": "has_insights = :false AND #status = :status",
+                        "ExpressionAttributeNames": {"#status": "status"},
+                        "ExpressionAttributeValues": values,
+                    }
+                },
+                *self._moved_counts(current, after, "h"),
+            ]
+            try:
+                self._transact(items, "TransactWriteItems put insights")
+                return True
+            except _Cancelled as cancelled:
+                if cancelled.code_at(1) != "ConditionalCheckFailed" and not cancelled.only_conflicts:
+                    raise cancelled.error from None
+                _backoff(attempt)
+        raise ConcurrentUpdate(None)
+
+    # ---------------------------------------------------------------------------------------
+    # Reads
+    # ---------------------------------------------------------------------------------------
+    def get_header(self, tenant_id: str, conversation_id: str) -> Conversation | None:
+        with translated_errors("GetItem conversation"):
+            response = self._client.get_item(
+                TableName=self._table,
+                Key=self._key(conversation_pk(tenant_id, conversation_id), HEADER_SK),
+                ConsistentRead=True,
+            )
+        item = response.get("Item")
+        return self._conversation(item) if item else None
+
+    def get(
+        self, tenant_id: str, conversation_id: str, *, messages: bool = True
+    ) -> StoredConversation | None:
+        """Header, insights and (unless ``messages=False``) every message: one Query."""
+        condition = "pk = :pk AND sk >= :first" if messages else "pk = :pk AND sk BETWEEN :first AND :last"
+        values = {":pk": {"S": conversation_pk(tenant_id, conversation_id)}, ":first": {"S": HEADER_SK}}
+        if not messages:
+            values[":last"] = {"S": INSIGHTS_SK}
+        header, insights, chunks = None, None, []
+        for item in self._query(
+            "Query conversation",
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=values,
+            ConsistentRead=True,
+        ):
+            sk = item["sk"]["S"]
+            if sk == HEADER_SK:
+                header = self._conversation(item)
+            elif sk == INSIGHTS_SK:
+                insights = Insights.model_validate_json(item["body"]["S"])
+            elif sk.startswith(CHUNK_PREFIX):
+                chunks.append(item["messages"]["S"])
+        if header is None:
+            return None
+        return StoredConversation(header, [m for chunk in chunks for m in json.loads(chunk)], insights)
+
+    def messages_before(self, tenant_id: str, conversation_id: str, count: int) -> list[dict[str, Any]]:
+        """The first ``count`` messages, whatever was appended after them."""
+        if count <= 0:
+            return []
+        chunks = self._query(
+            "Query messages",
+            KeyConditionExpression="pk = :pk AND sk BETWEEN :first AND :last",
+            ExpressionAttributeValues={
+                ":pk": {"S": conversation_pk(tenant_id, conversation_id)},
+                ":first": {"S": chunk_sk(0)},
+                ":last": {"S": chunk_sk(count - 1)},
+            },
+            ProjectionExpression="messages",
+            ConsistentRead=True,
+        )
+        return [message for item in chunks for message in json.loads(item["messages"]["S"])]
+
+    def list(
+        self, tenant_id: str, filters: ListFilters, limit: int, offset: int
+    ) -> tuple[list[ConversationSummary], int]:
+        """One page, newest first, and the exact number of matches."""
+        index = index_for(filters)
+        partition = index.partition(tenant_id, filters.prompt_id, filters.status, filters.has_insights)
+        with translated_errors("GetItem conversation count"):
+            counted = self._client.get_item(
+                TableName=self._table, Key=self._key(f"COUNT#{partition}", COUNTER_SK), ConsistentRead=True
+            ).get("Item")
+        total = int(counted["total"]["N"]) if counted else 0
+        if offset >= total:
+            return [], total
+        newest_first = offset + limit <= total - offset
+        wanted = offset + limit if newest_first else total - offset
+        items: list[dict[str, Any]] = []
+        for item in self._query(
+            "Query conversation list",
+            IndexName=index.name,
+            KeyConditionExpression="#pk = :pk",
+            ExpressionAttributeNames={"#pk": index.pk_attribute},
+            ExpressionAttributeValues={":pk": {"S": partition}},
+            ScanIndexForward=not newest_first,
+            Limit=min(wanted, 1000),
+            max_items=wanted,
+        ):
+            items.append(item)
+        page = items[offset:] if newest_first else list(reversed(items[-limit:]))
+        return [self._summary(item) for item in page[:limit]], total
+
+    # ---------------------------------------------------------------------------------------
+    # Items
+    # ---------------------------------------------------------------------------------------
+    @staticmethod
+    def _key(pk: str, sk: str) -> dict[str, Any]:
+        return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+    @staticmethod
+    def _idempotency_pk(tenant_id: str, key: str) -> str:
+        return f"T#{_escape(tenant_id)}#IDEM#{key}"
+
+    @staticmethod
+    def _dims_of(conversation: Conversation) -> tuple[str, str, str, bool]:
+        return conversation.tenant_id, conversation.prompt_id, conversation.status, conversation.has_insights
+
+    def _header_item(self, conversation: Conversation, list_sk: str) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            **self._key(conversation_pk(conversation.tenant_id, conversation.id), HEADER_SK),
+            "conversation_id": {"S": conversation.id},
+            "tenant_id": {"S": conversation.tenant_id},
+            "prompt_id": {"S": conversation.prompt_id},
+            "status": {"S": conversation.status},
+            "created_at": {"S": conversation.created_at},
+            "updated_at": {"S": conversation.updated_at},
+            "message_count": {"N": str(conversation.message_count)},
+            "content_bytes": {"N": str(conversation.content_bytes)},
+            "metadata": {"S": _json(conversation.metadata)},
+            "has_insights": {"BOOL": conversation.has_insights},
+            LIST_SK: {"S": list_sk},
+        }
+        for attribute in ("llm_model", "company_name", "title", "user_id", "completed_at"):
+            value = getattr(conversation, attribute)
+            if value is not None:
+                item[attribute] = {"S": value}
+        for index in LIST_INDEXES:
+            item[index.pk_attribute] = {"S": index.partition(*self._dims_of(conversation))}
+        return item
+
+    @staticmethod
+    def _conversation(item: dict[str, Any]) -> Conversation:
+        def text(name: str) -> str | None:
+            return item[name]["S"] if name in item else None
+
+        return Conversation(
+            tenant_id=item["tenant_id"]["S"],
+            id=item["conversation_id"]["S"],
+            prompt_id=item["prompt_id"]["S"],
+            status=item["status"]["S"],
+            created_at=item["created_at"]["S"],
+            updated_at=item["updated_at"]["S"],
+            message_count=int(item["message_count"]["N"]),
+            content_bytes=int(item["content_bytes"]["N"]),
+            llm_model=text("llm_model"),
+            company_name=text("company_name"),
+            title=text("title"),
+            user_id=text("user_id"),
+            metadata=json.loads(item["metadata"]["S"]) if "metadata" in item else {},
+            has_insights=bool(item.get("has_insights", {}).get("BOOL", False)),
+            completed_at=text("completed_at"),
+        )
+
+    @staticmethod
+    def _summary(item: dict[str, Any]) -> ConversationSummary:
+        return ConversationSummary(
+            id=item["conversation_id"]["S"],
+            prompt_id=item["prompt_id"]["S"],
+            status=item["status"]["S"],
+            has_insights=bool(item.get("has_insights", {}).get("BOOL", False)),
+            created_at=item["created_at"]["S"],
+        )
+
+    def _chunk_puts(
+        self, conversation: Conversation, messages: Sequence[dict[str, Any]], first_position: int
+    ) -> list[dict[str, Any]]:
+        pk = conversation_pk(conversation.tenant_id, conversation.id)
+        return [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": {**self._key(pk, chunk_sk(start)), "messages": {"S": body}},
+                    # The header's condition already orders appends; this one makes an
+                    # overwritten chunk impossible even if a caller skipped it.
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            }
+            for start, body in chunk_messages(messages, first_position)
+        ]
+
+    def _count(self, partition: str, delta: int) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": self._key(f"COUNT#{partition}", COUNTER_SK),
+                "UpdateExpression": "ADD #total :delta",
+                "ExpressionAttributeNames": {"#total": "total"},
+                "ExpressionAttributeValues": {":delta": {"N": str(delta)}},
+            }
+        }
+
+    def _moved_counts(self, before: Conversation, after: Conversation, dim: str) -> list[dict[str, Any]]:
+        moves = []
+        for index in LIST_INDEXES:
+            if dim in index.dims:
+                moves.append(self._count(index.partition(*self._dims_of(before)), -1))
+                moves.append(self._count(index.partition(*self._dims_of(after)), 1))
+        return moves
+
+    def _existing_for_key(
+        self, item: dict[str, Any] | None, conversation: Conversation, key: str | None
+    ) -> Conversation | None:
+        if item is None and key is not None:
+            with translated_errors("GetItem idempotency key"):
+                item = self._client.get_item(
+                    TableName=self._table,
+                    Key=self._key(self._idempotency_pk(conversation.tenant_id, key), IDEMPOTENCY_SK),
+                    ConsistentRead=True,
+                ).get("Item")
+        if not item:
+            return None
+        return self.get_header(conversation.tenant_id, item["conversation_id"]["S"])
+
+    # ---------------------------------------------------------------------------------------
+    # Calls
+    # ---------------------------------------------------------------------------------------
+    def _transact(self, items: list[dict[str, Any]], operation: str) -> None:
+        from botocore.exceptions import ClientError
+
+        try:
+            with translated_errors(operation):
+                self._client.transact_write_items(TransactItems=items)
+        except ClientError as exc:
+            if error_code(exc) == "TransactionCanceledException":
+                raise _Cancelled(exc) from exc
+            raise
+
+    def _query(self, operation: str, max_items: int | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        kwargs["TableName"] = self._table
+        seen = 0
+        while True:
+            with translated_errors(operation):
+                response = self._client.query(**kwargs)
+            for item in response.get("Items", []):
+                yield item
+                seen += 1
+                if max_items is not None and seen >= max_items:
+                    return
+            if "LastEvaluatedKey" not in response:
+                return
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            if max_items is not None:
+                kwargs["Limit"] = min(max_items - seen, 1000)
+
+
+class _Cancelled(Exception):
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.reasons: list[dict[str, Any]] = getattr(error, "response", {}).get("CancellationReasons") or []
+
+    def code_at(self, position: int) -> str | None:
+        if position < len(self.reasons):
+            return self.reasons[position].get("Code")
+        return None
+
+    def item_at(self, position: int) -> dict[str, Any] | None:
+        if position < len(self.reasons):
+            return self.reasons[position].get("Item")
+        return None
+
+    @property
+    def codes(self) -> set[str]:
+        return {str(reason.get("Code")) for reason in self.reasons} - {"None"}
+
+    @property
+    def only_conflicts(self) -> bool:
+        return self.codes == {"TransactionConflict"}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _replace(conversation: Conversation, **changes: Any) -> Conversation:
+    from dataclasses import replace
+
+    return replace(conversation, **changes)
+
+
+def _backoff(attempt: int) -> None:
+    # Full jitter keeps retrying writers from colliding again in lockstep.
+    time.sleep(random.uniform(0, min(0.2, 0.01 * 2**attempt)))  # noqa: S311 -- jitter, not security
