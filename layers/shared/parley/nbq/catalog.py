@@ -1,0 +1,209 @@
+"""Question catalogs: the versioned YAML a tenant loads, validated into plain, immutable objects.
+
+A catalog names *categories* (the pieces of information questions collect, each with detectors
+that tell when the conversation already gives it) and *questions* (an ``external_id``, the text,
+its category, a priority — higher is asked first — optional dependencies and answer choices).
+Questions of one category are alternatives: once the category is known, none of them is asked.
+
+    version: 0.9.0-beta.1
+    categories:
+      budget:
+        detectors:
+          - money: {}
+          - keywords: [budget, price range]
+    questions:
+      - external_id: q_budget_range
+        text: What budget range did you have in mind for the table?
+        category: budget
+        priority: 100
+        requires: {categories: [product_type], mentions: [table]}
+        choices: [Under 500, 500 to 1000]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+DETECTOR_KINDS = frozenset({"keywords", "money", "size", "count", "date"})
+MAX_QUESTIONS = 10_000
+
+
+class CatalogError(ValueError):
+    """A catalog that cannot be loaded; the message says what and where."""
+
+
+@dataclass(frozen=True, slots=True)
+class Detector:
+    kind: str
+    # keywords: phrases; count: the nouns a number must come before ("6 people").
+    terms: tuple[str, ...] = ()
+    # A polar category (yes/no) is known even when the user's mention is negated ("no delivery").
+    polar: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    name: str
+    detectors: tuple[Detector, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    external_id: str
+    text: str
+    category: str
+    priority: int
+    position: int
+    requires_categories: tuple[str, ...] = ()
+    requires_mentions: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    version: str
+    categories: Mapping[str, Category]
+    questions: tuple[Question, ...]
+    by_id: Mapping[str, Question] = field(default_factory=dict)
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise CatalogError(f"{where}: expected a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _detector(raw: Any, where: str) -> Detector:
+    if isinstance(raw, str):
+        raw = {raw: {}}
+    if not isinstance(raw, Mapping):
+        raise CatalogError(f"{where}: a detector is one of {sorted(DETECTOR_KINDS)} with its options")
+    raw = dict(raw)
+    polar = raw.pop("polar", False)
+    if len(raw) != 1 or not isinstance(polar, bool):
+        raise CatalogError(
+            f"{where}: a detector is one of {sorted(DETECTOR_KINDS)} with its options"
+            " (and optionally polar: true)"
+        )
+    kind, options = next(iter(raw.items()))
+    if kind not in DETECTOR_KINDS:
+        raise CatalogError(f"{where}: unknown detector {kind!r} (expected one of {sorted(DETECTOR_KINDS)})")
+    if isinstance(options, Mapping):
+        polar = polar or bool(options.get("polar", False))
+        terms = _strings(options.get("terms"), f"{where}.{kind}.terms")
+    else:
+        terms = _strings(options, f"{where}.{kind}")
+    if kind in ("keywords", "count") and not terms:
+        raise CatalogError(f"{where}: a {kind} detector needs at least one term")
+    if kind in ("money", "size", "date") and terms:
+        raise CatalogError(f"{where}: a {kind} detector takes no terms")
+    return Detector(kind=kind, terms=terms, polar=polar)
+
+
+def parse_catalog(document: Mapping[str, Any]) -> Catalog:
+    """Validate a parsed catalog document; raise ``CatalogError`` with a clear message."""
+    if not isinstance(document, Mapping):
+        raise CatalogError("a catalog is a mapping with version, categories and questions")
+    version = document.get("version")
+    if not isinstance(version, str | int | float) or not str(version).strip():
+        raise CatalogError("version: required (the value nbq_version reports)")
+    raw_categories = document.get("categories")
+    if not isinstance(raw_categories, Mapping) or not raw_categories:
+        raise CatalogError("categories: required, a mapping of category name to its detectors")
+    categories: dict[str, Category] = {}
+    for name, body in raw_categories.items():
+        where = f"categories.{name}"
+        detectors_raw = (body or {}).get("detectors") if isinstance(body, Mapping) else None
+        if not isinstance(detectors_raw, list) or not detectors_raw:
+            raise CatalogError(f"{where}: at least one detector is required")
+        detectors = tuple(_detector(d, f"{where}.detectors[{i}]") for i, d in enumerate(detectors_raw))
+        categories[str(name)] = Category(name=str(name), detectors=detectors)
+
+    raw_questions = document.get("questions")
+    if not isinstance(raw_questions, list) or not raw_questions:
+        raise CatalogError("questions: required, a non-empty list")
+    if len(raw_questions) > MAX_QUESTIONS:
+        raise CatalogError(f"questions: at most {MAX_QUESTIONS} questions")
+    questions: list[Question] = []
+    by_id: dict[str, Question] = {}
+    for position, raw in enumerate(raw_questions):
+        where = f"questions[{position}]"
+        if not isinstance(raw, Mapping):
+            raise CatalogError(f"{where}: a question is a mapping")
+        external_id, text, category = raw.get("external_id"), raw.get("text"), raw.get("category")
+        for key, value in (("external_id", external_id), ("text", text), ("category", category)):
+            if not isinstance(value, str) or not value.strip():
+                raise CatalogError(f"{where}.{key}: required, a non-empty string")
+        assert isinstance(external_id, str) and isinstance(text, str) and isinstance(category, str)
+        where = f"questions[{position}] ({external_id})"
+        if external_id in by_id:
+            raise CatalogError(f"{where}: duplicate external_id {external_id!r}")
+        if category not in categories:
+            raise CatalogError(f"{where}: unknown category {category!r}")
+        priority = raw.get("priority", 0)
+        if not isinstance(priority, int) or isinstance(priority, bool):
+            raise CatalogError(f"{where}.priority: an integer (higher is asked first)")
+        requires = raw.get("requires") or {}
+        if not isinstance(requires, Mapping) or set(requires) - {"categories", "mentions"}:
+            raise CatalogError(f"{where}.requires: only 'categories' and 'mentions' are allowed")
+        requires_categories = _strings(requires.get("categories"), f"{where}.requires.categories")
+        for required in requires_categories:
+            if required not in categories:
+                raise CatalogError(f"{where}: requires unknown category {required!r}")
+            if required == category:
+                raise CatalogError(f"{where}: requires its own category {category!r}")
+        question = Question(
+            external_id=external_id,
+            text=text.strip(),
+            category=category,
+            priority=priority,
+            position=position,
+            requires_categories=requires_categories,
+            requires_mentions=_strings(requires.get("mentions"), f"{where}.requires.mentions"),
+            choices=_strings(raw.get("choices"), f"{where}.choices"),
+        )
+        questions.append(question)
+        by_id[external_id] = question
+
+    _reject_cycles(questions, categories)
+    return Catalog(version=str(version), categories=categories, questions=tuple(questions), by_id=by_id)
+
+
+def _reject_cycles(questions: list[Question], categories: Mapping[str, Category]) -> None:
+    """A category can only become known through its questions (or the conversation); a question
+    requiring a category whose every question requires, in turn, the first one can never be asked
+    from an empty conversation. Reject dependency cycles between categories outright."""
+    edges: dict[str, set[str]] = {name: set() for name in categories}
+    for question in questions:
+        edges[question.category].update(question.requires_categories)
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(edges[node]):
+            if state.get(nxt) == 1:
+                cycle = [*path[path.index(nxt) :], nxt] if nxt in path else [node, nxt]
+                raise CatalogError("circular dependency between categories: " + " -> ".join(cycle))
+            if nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for name in sorted(edges):
+        if name not in state:
+            visit(name, [name])
+
+
+def load_catalog_yaml(text: str) -> Catalog:
+    import yaml
+
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"not valid YAML: {exc}") from exc
+    return parse_catalog(document)
