@@ -84,8 +84,11 @@ def test_load_config_seeds_the_demo_tenant_and_its_fixed_key_only_locally(
     again = _run(capsys, "--local-state", str(state), "load-config", str(ROOT / "tenants/demo"))[1]
 
     assert code == 0
+    catalog = loaded.pop("catalog")
     assert loaded == {"tenant_id": "demo", "tenant": "created", "local_api_key": "issued"}
-    assert again == {"tenant_id": "demo", "tenant": "exists", "local_api_key": "exists"}
+    assert catalog["version"] == "0.9.0-beta.1"
+    assert catalog["questions"] == 13
+    assert again["local_api_key"] == "exists" and again["tenant"] == "exists"
     repository = DynamoTenantRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"])
     record = KeyAuthenticator(repository, ttl_seconds=0).authenticate("pk_test_demoDEMOdemoDEMOdemoDEMO01")
     assert record.tenant_id == "demo"
@@ -102,3 +105,19 @@ def test_load_config_against_a_deployed_table_never_installs_the_demo_key(
     assert (
         KeyAuthenticator(repository, ttl_seconds=0).authenticate("pk_test_demoDEMOdemoDEMOdemoDEMO01") is None
     )
+
+
+def test_a_bad_catalog_is_refused_before_anything_is_stored(where, moto_resources, tmp_path, capsys) -> None:
+    (tmp_path / "tenant.yaml").write_text("tenant_id: shop\nname: Shop\n")
+    (tmp_path / "catalog.yaml").write_text(
+        "version: '1'\ncategories: {a: {detectors: [{keywords: [x]}]}}\n"
+        "questions:\n"
+        "  - {external_id: q1, text: '?', category: a}\n"
+        "  - {external_id: q1, text: '?', category: a}\n"
+    )
+
+    assert admin.main([*where, "load-config", str(tmp_path)]) == 1
+
+    assert "duplicate external_id 'q1'" in capsys.readouterr().err
+    repository = DynamoTenantRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"])
+    assert repository.get_tenant("shop") is None

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from parley.nbq.catalog import CatalogError, load_catalog_yaml, parse_catalog
+from parley.nbq.catalog import CatalogError, catalog_document, load_catalog_yaml, parse_catalog
 from parley.nbq.detection import known_categories, tokens_of
 from parley.nbq.learning import QuestionStats, learned_value, outcome_credit
 from parley.nbq.selection import PreparedCatalog, Turn, select_next_question
@@ -252,3 +252,7 @@ def test_a_bad_catalog_is_rejected_with_a_clear_message(document: dict, message:
 def test_invalid_yaml_is_a_catalog_error() -> None:
     with pytest.raises(CatalogError, match="not valid YAML"):
         load_catalog_yaml("version: [unclosed")
+
+
+def test_the_stored_document_parses_back_to_the_same_catalog() -> None:
+    assert parse_catalog(catalog_document(DEMO.catalog)) == DEMO.catalog

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from parley.nbq.catalog import CatalogError, catalog_document, load_catalog_yaml
+from parley.nbq.repository import DynamoNbqConfigRepository
 from parley.tenants.keys import hash_key
 from parley.tenants.models import KeyNotFound, TenantExists, TenantNotFound
 from parley.tenants.repository import DynamoTenantRepository
@@ -100,6 +102,8 @@ def _load_config(
     if not tenant_id or not name:
         raise SystemExit(f"{tenant_file}: tenant_id and name are required")
     loaded: dict[str, Any] = {"tenant_id": tenant_id}
+    catalog_file = folder / "catalog.yaml"
+    catalog = load_catalog_yaml(catalog_file.read_text()) if catalog_file.exists() else None
     try:
         service.create_tenant(tenant_id, name)
         loaded["tenant"] = "created"
@@ -112,7 +116,20 @@ def _load_config(
             loaded["local_api_key"] = "issued"
         else:
             loaded["local_api_key"] = "exists"
+    if catalog is not None:
+        size = _nbq_config(target).put_catalog(tenant_id, catalog.version, catalog_document(catalog))
+        loaded["catalog"] = {
+            "version": catalog.version,
+            "questions": len(catalog.questions),
+            "stored_bytes": size,
+        }
     return loaded
+
+
+def _nbq_config(target: Target) -> DynamoNbqConfigRepository:
+    import boto3
+
+    return DynamoNbqConfigRepository(boto3.client("dynamodb", **target.client_kwargs), target.tenants_table)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -182,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print({"tenant_id": args.tenant_id, "revoked": revoked.prefix})
         elif args.command == "load-config":
             _print(_load_config(service, repository, target, args.folder))
-    except (TenantExists, TenantNotFound, KeyNotFound, ValueError) as exc:
+    except (TenantExists, TenantNotFound, KeyNotFound, CatalogError, ValueError) as exc:
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     return 0

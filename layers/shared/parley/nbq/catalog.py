@@ -207,3 +207,40 @@ def load_catalog_yaml(text: str) -> Catalog:
     except yaml.YAMLError as exc:
         raise CatalogError(f"not valid YAML: {exc}") from exc
     return parse_catalog(document)
+
+
+def catalog_document(catalog: Catalog) -> dict[str, Any]:
+    """The validated catalog as a plain document (what is stored, and parses back identically)."""
+
+    def detector(d: Detector) -> dict[str, Any]:
+        options: dict[str, Any] = {"terms": list(d.terms)} if d.terms else {}
+        if d.polar:
+            options["polar"] = True
+        return {d.kind: options}
+
+    questions = []
+    for q in catalog.questions:
+        question: dict[str, Any] = {
+            "external_id": q.external_id,
+            "text": q.text,
+            "category": q.category,
+            "priority": q.priority,
+        }
+        requires = {
+            key: list(value)
+            for key, value in (("categories", q.requires_categories), ("mentions", q.requires_mentions))
+            if value
+        }
+        if requires:
+            question["requires"] = requires
+        if q.choices:
+            question["choices"] = list(q.choices)
+        questions.append(question)
+    return {
+        "version": catalog.version,
+        "categories": {
+            name: {"detectors": [detector(d) for d in category.detectors]}
+            for name, category in catalog.categories.items()
+        },
+        "questions": questions,
+    }

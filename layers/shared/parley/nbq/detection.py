@@ -186,7 +186,9 @@ class _Scan:
         for j in range(i + 1, min(i + 4, len(tokens))):
             candidates = nouns.get(tokens[j])
             if candidates:
-                found = [t.category for phrase, t in candidates if tuple(tokens[j : j + len(phrase)]) == phrase]
+                found = [
+                    t.category for phrase, t in candidates if tuple(tokens[j : j + len(phrase)]) == phrase
+                ]
                 if found:
                     if not _negated(tokens, i, j + 1):
                         self.known.update(found)

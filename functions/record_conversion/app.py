@@ -1,0 +1,134 @@
+"""POST /v1/sessions/{session_id}/conversion — record how a conversation ended.
+
+Safe to retry: Powertools Idempotency keys each call by tenant, session and the Idempotency-Key
+header (read and validated here, case-insensitively — never left to a JMESPath over headers,
+which lets a missing header collide with another client's). A replay returns the first answer;
+the same key with another body is a 422; a duplicate still in progress is a 409 to retry.
+"""
+
+import re
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+
+from parley import aws
+from parley.http.problems import (
+    ConflictProblem,
+    IdempotencyConflictProblem,
+    PayloadTooLargeProblem,
+    ProblemFormat,
+    ValidationProblem,
+    register_problem_handlers,
+)
+from parley.http.request_ids import request_id_for
+from parley.http.responses import json_response
+from parley.http.tenancy import caller_of
+from parley.insights.queue import SqsInsightsQueue
+from parley.nbq.models import ConversionRequest
+from parley.nbq.repository import DynamoNbqConfigRepository, DynamoNbqSessionRepository
+from parley.nbq.service import NbqService, TenantNbqCache
+from parley.observability import Observability
+from parley.settings import Settings
+from parley.usage.repository import DynamoUsageRepository
+
+MAX_BODY_BYTES = 16_384
+UUID_PATTERN = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+IDEMPOTENCY_HEADER = "idempotency-key"
+
+settings = Settings.from_env()
+observability = Observability(settings)
+app = APIGatewayRestResolver()
+register_problem_handlers(app, ProblemFormat(settings.problem_type_base), logger=observability.logger)
+_dynamodb = aws.dynamodb()
+service = NbqService(
+    TenantNbqCache(DynamoNbqConfigRepository(_dynamodb, settings.tables.tenants)),
+    DynamoNbqSessionRepository(_dynamodb, settings.tables.sessions, settings.tables.tenants),
+    DynamoUsageRepository(_dynamodb, settings.tables.tenants),
+    SqsInsightsQueue(aws.client("sqs"), settings.insights_queue_url),
+)
+idempotency = IdempotencyConfig(
+    event_key_jmespath="[tenant_id, session_id, idempotency_key]",
+    payload_validation_jmespath="[outcome, metadata]",
+    expires_after_seconds=24 * 3600,
+    raise_on_no_idempotency_key=True,
+)
+persistence = DynamoDBPersistenceLayer(table_name=settings.tables.idempotency, boto3_client=_dynamodb)
+
+
+@idempotent_function(data_keyword_argument="call", config=idempotency, persistence_store=persistence)
+def record_conversion(call: dict[str, Any]) -> dict[str, str]:
+    request = ConversionRequest(outcome=call["outcome"], metadata=call["metadata"])
+    return service.record_conversion(call["tenant_id"], call["session_id"], request)
+
+
+def _idempotency_key(headers: dict[str, str] | None) -> str:
+    value = next((v for k, v in (headers or {}).items() if k.lower() == IDEMPOTENCY_HEADER), None)
+    if value is None or not UUID_PATTERN.fullmatch(value.strip()):
+        message = "Idempotency-Key header is required" if value is None else "Idempotency-Key must be a UUID"
+        raise ValidationProblem(
+            message,
+            errors=[
+                {
+                    "loc": ["header", "Idempotency-Key"],
+                    "msg": message,
+                    "type": "missing" if value is None else "uuid_parsing",
+                }
+            ],
+        )
+    return value.strip().lower()
+
+
+@app.post("/v1/sessions/<session_id>/conversion")
+def handle_record_conversion(session_id: str) -> Response:
+    event = app.current_event
+    caller = caller_of(event.raw_event)
+    if not 1 <= len(session_id) <= 128:
+        raise ValidationProblem(
+            "session_id must be 1 to 128 characters",
+            errors=[
+                {
+                    "loc": ["path", "session_id"],
+                    "msg": "session_id must be 1 to 128 characters",
+                    "type": "string_too_long",
+                }
+            ],
+        )
+    key = _idempotency_key(event.headers)
+    body = event.decoded_body or ""
+    if len(body) > MAX_BODY_BYTES:
+        raise PayloadTooLargeProblem(f"The request body exceeds {MAX_BODY_BYTES} bytes.")
+    request = ConversionRequest.model_validate_json(body)
+    idempotency.register_lambda_context(app.lambda_context)
+    call = {
+        "tenant_id": caller.tenant_id,
+        "session_id": session_id,
+        "idempotency_key": key,
+        "outcome": request.outcome,
+        "metadata": request.metadata,
+    }
+    try:
+        result = record_conversion(call=call)
+    except IdempotencyAlreadyInProgressError:
+        raise ConflictProblem(
+            "A request with this Idempotency-Key is still in progress; retry shortly.",
+            headers={"Retry-After": "1"},
+        ) from None
+    except IdempotencyValidationError:
+        raise IdempotencyConflictProblem(
+            "This Idempotency-Key was already used with a different request body."
+        ) from None
+    return json_response(result, request_id_for(event.raw_event), status=202)
+
+
+@observability.api_handler
+def lambda_handler(event: dict, context: object) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,220 @@
+"""NBQ storage.
+
+Tenants table (configuration and learning, per tenant):
+- ``TENANT#<id>`` / ``NBQ#CATALOG``: the active catalog — ``version`` and the validated document
+  as zlib-compressed JSON (a 1,000-question catalog is ~30 KB compressed; the item limit is 400 KB);
+- ``TENANT#<id>`` / ``NBQ#STATS``: learned statistics — ``s#<external_id>`` (sessions with an
+  outcome in which the question was served) and ``c#<external_id>`` (of those, conversions),
+  incremented atomically with ``ADD``. Both items are read together with one BatchGetItem.
+
+Sessions table:
+- ``TENANT#<id>#NBQ#<session_id>`` / ``SESSION``: first/last seen, calls, questions served, TTL;
+- same pk / ``CONVERSION#<conversion_id>``: a recorded outcome; ``credited`` is set once, in the
+  same transaction that adds it to the statistics, so redelivery never counts it twice.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from parley.nbq.learning import QuestionStats
+from parley.store import error_code, translated_errors
+
+CATALOG_SK = "NBQ#CATALOG"
+STATS_SK = "NBQ#STATS"
+SESSION_SK = "SESSION"
+SESSION_TTL_SECONDS = 30 * 24 * 3600
+CONVERSION_TTL_SECONDS = 400 * 24 * 3600
+MAX_CATALOG_BYTES = 350_000
+
+
+@dataclass(frozen=True)
+class NbqState:
+    version: str | None
+    document: dict[str, Any] | None
+    stats: dict[str, QuestionStats]
+
+
+def _tenant_key(tenant_id: str, sk: str) -> dict[str, Any]:
+    return {"pk": {"S": f"TENANT#{tenant_id}"}, "sk": {"S": sk}}
+
+
+def _session_pk(tenant_id: str, session_id: str) -> dict[str, str]:
+    return {"S": f"TENANT#{tenant_id}#NBQ#{session_id}"}
+
+
+def stats_from_item(item: dict[str, Any]) -> dict[str, QuestionStats]:
+    served: dict[str, int] = {}
+    converted: dict[str, int] = {}
+    for name, value in item.items():
+        if name.startswith("s#"):
+            served[name[2:]] = int(value["N"])
+        elif name.startswith("c#"):
+            converted[name[2:]] = int(value["N"])
+    return {qid: QuestionStats(served=n, converted=converted.get(qid, 0)) for qid, n in served.items()}
+
+
+class DynamoNbqConfigRepository:
+    def __init__(self, client: Any, tenants_table: str) -> None:
+        self._client = client
+        self._table = tenants_table
+
+    def put_catalog(self, tenant_id: str, version: str, document: dict[str, Any]) -> int:
+        body = zlib.compress(json.dumps(document, separators=(",", ":")).encode(), 6)
+        if len(body) > MAX_CATALOG_BYTES:
+            raise ValueError(f"catalog is {len(body)} bytes compressed; the maximum is {MAX_CATALOG_BYTES}")
+        with translated_errors("PutItem catalog"):
+            self._client.put_item(
+                TableName=self._table,
+                Item={
+                    **_tenant_key(tenant_id, CATALOG_SK),
+                    "version": {"S": version},
+                    "document": {"B": body},
+                },
+            )
+        return len(body)
+
+    def load_state(self, tenant_id: str) -> NbqState:
+        """The active catalog and the statistics, in one BatchGetItem."""
+        keys = [_tenant_key(tenant_id, CATALOG_SK), _tenant_key(tenant_id, STATS_SK)]
+        items: list[dict[str, Any]] = []
+        pending: dict[str, Any] = {self._table: {"Keys": keys}}
+        for _ in range(5):
+            with translated_errors("BatchGetItem nbq state"):
+                response = self._client.batch_get_item(RequestItems=pending)
+            items.extend(response.get("Responses", {}).get(self._table, []))
+            pending = response.get("UnprocessedKeys") or {}
+            if not pending:
+                break
+        catalog_item = next((i for i in items if i["sk"]["S"] == CATALOG_SK), None)
+        stats_item = next((i for i in items if i["sk"]["S"] == STATS_SK), None)
+        if catalog_item is None:
+            return NbqState(None, None, {})
+        document = None
+        if "document" in catalog_item:
+            document = json.loads(zlib.decompress(catalog_item["document"]["B"]))
+        return NbqState(catalog_item["version"]["S"], document, stats_from_item(stats_item or {}))
+
+    def stats(self, tenant_id: str) -> dict[str, QuestionStats]:
+        with translated_errors("GetItem nbq stats"):
+            response = self._client.get_item(TableName=self._table, Key=_tenant_key(tenant_id, STATS_SK))
+        return stats_from_item(response.get("Item", {}))
+
+
+class DynamoNbqSessionRepository:
+    def __init__(self, client: Any, sessions_table: str, tenants_table: str) -> None:
+        self._client = client
+        self._table = sessions_table
+        self._tenants_table = tenants_table
+
+    def touch(
+        self, tenant_id: str, session_id: str, served_id: str | None, version: str, now_epoch: int
+    ) -> bool:
+        """Record one call on the session; True when this call created it (the first of its session)."""
+        update = (
+            "SET first_seen = if_not_exists(first_seen, :now), last_seen = :now, expires_at = :expires,"
+            " catalog_version = :version ADD calls :one"
+        )
+        values: dict[str, Any] = {
+            ":now": {"N": str(now_epoch)},
+            ":expires": {"N": str(now_epoch + SESSION_TTL_SECONDS)},
+            ":version": {"S": version},
+            ":one": {"N": "1"},
+        }
+        if served_id is not None:
+            update += ", served :served"
+            values[":served"] = {"SS": [served_id]}
+        with translated_errors("UpdateItem session"):
+            response = self._client.update_item(
+                TableName=self._table,
+                Key={"pk": _session_pk(tenant_id, session_id), "sk": {"S": SESSION_SK}},
+                UpdateExpression=update,
+                ExpressionAttributeValues=values,
+                # ALL_OLD: an item that did not exist comes back empty — the first call of a session.
+                ReturnValues="ALL_OLD",
+            )
+        return "first_seen" not in response.get("Attributes", {})
+
+    def put_conversion(
+        self,
+        *,
+        tenant_id: str,
+        session_id: str,
+        conversion_id: str,
+        outcome: str,
+        metadata: dict[str, Any] | None,
+        recorded_at: str,
+        now_epoch: int,
+    ) -> None:
+        item: dict[str, Any] = {
+            "pk": _session_pk(tenant_id, session_id),
+            "sk": {"S": f"CONVERSION#{conversion_id}"},
+            "outcome": {"S": outcome},
+            "recorded_at": {"S": recorded_at},
+            "expires_at": {"N": str(now_epoch + CONVERSION_TTL_SECONDS)},
+        }
+        if metadata is not None:
+            item["metadata"] = {"S": json.dumps(metadata, separators=(",", ":"), ensure_ascii=False)}
+        with translated_errors("PutItem conversion"):
+            self._client.put_item(
+                TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(sk)"
+            )
+
+    def served_questions(self, tenant_id: str, session_id: str) -> set[str]:
+        with translated_errors("GetItem session"):
+            response = self._client.get_item(
+                TableName=self._table,
+                Key={"pk": _session_pk(tenant_id, session_id), "sk": {"S": SESSION_SK}},
+                ProjectionExpression="served",
+            )
+        return set(response.get("Item", {}).get("served", {}).get("SS", []))
+
+    def credit(
+        self, tenant_id: str, session_id: str, conversion_id: str, served: set[str], converted: bool | None
+    ) -> bool:
+        """Add one outcome to the statistics of the served questions, at most once per conversion.
+
+        Returns False when the conversion was already credited (a redelivered message)."""
+        mark = {
+            "Update": {
+                "TableName": self._table,
+                "Key": {"pk": _session_pk(tenant_id, session_id), "sk": {"S": f"CONVERSION#{conversion_id}"}},
+                "UpdateExpression": "SET credited = :true",
+                "ConditionExpression": "attribute_exists(sk) AND attribute_not_exists(credited)",
+                "ExpressionAttributeValues": {":true": {"BOOL": True}},
+            }
+        }
+        items: list[dict[str, Any]] = [mark]
+        if converted is not None and served:
+            names: dict[str, str] = {}
+            adds = []
+            for n, qid in enumerate(sorted(served)):
+                names[f"#s{n}"] = f"s#{qid}"
+                adds.append(f"#s{n} :one")
+                if converted:
+                    names[f"#c{n}"] = f"c#{qid}"
+                    adds.append(f"#c{n} :one")
+            items.append(
+                {
+                    "Update": {
+                        "TableName": self._tenants_table,
+                        "Key": _tenant_key(tenant_id, STATS_SK),
+                        "UpdateExpression": "ADD " + ", ".join(adds),
+                        "ExpressionAttributeNames": names,
+                        "ExpressionAttributeValues": {":one": {"N": "1"}},
+                    }
+                }
+            )
+        try:
+            with translated_errors("TransactWriteItems credit"):
+                self._client.transact_write_items(TransactItems=items)
+        except Exception as exc:
+            if error_code(exc) == "TransactionCanceledException":
+                reasons = getattr(exc, "response", {}).get("CancellationReasons", [])
+                if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                    return False
+            raise
+        return True

@@ -1,0 +1,154 @@
+"""NBQ use cases: pick the next question for a session, record a conversion, credit it.
+
+A container keeps each tenant's prepared catalog (with its detection index) and statistics in
+memory: statistics are re-read every ``STATS_TTL_SECONDS`` (one GetItem), the catalog every
+``CATALOG_TTL_SECONDS`` (one BatchGetItem with the statistics; the index is rebuilt only when the
+version changed). In the steady state a call therefore costs one write (the session) and no read.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from parley.http.problems import NotFoundProblem
+from parley.insights.messages import ConversionRecorded
+from parley.nbq.catalog import Question, parse_catalog
+from parley.nbq.learning import QuestionStats, outcome_credit
+from parley.nbq.models import ConversionRequest, NextQuestionRequest
+from parley.nbq.repository import DynamoNbqConfigRepository, DynamoNbqSessionRepository
+from parley.nbq.selection import PreparedCatalog, Turn, select_next_question
+
+STATS_TTL_SECONDS = 10.0
+CATALOG_TTL_SECONDS = 60.0
+
+
+class UsageRecorder(Protocol):
+    def record_session(self, tenant_id: str, day: date, now_epoch: int) -> None: ...
+
+
+class MessageQueue(Protocol):
+    def send(self, message: Any) -> None: ...
+
+
+@dataclass
+class _TenantState:
+    prepared: PreparedCatalog
+    stats: dict[str, QuestionStats]
+    catalog_checked: float
+    stats_checked: float
+
+
+class TenantNbqCache:
+    """Per-container cache of each tenant's prepared catalog and statistics."""
+
+    def __init__(
+        self, config: DynamoNbqConfigRepository, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._config = config
+        self._clock = clock
+        self._states: dict[str, _TenantState] = {}
+        self._lock = threading.Lock()
+
+    def get(self, tenant_id: str) -> tuple[PreparedCatalog, dict[str, QuestionStats]]:
+        now = self._clock()
+        with self._lock:
+            state = self._states.get(tenant_id)
+        if state is None or now - state.catalog_checked >= CATALOG_TTL_SECONDS:
+            loaded = self._config.load_state(tenant_id)
+            if loaded.version is None or loaded.document is None:
+                raise NotFoundProblem("No question catalog is loaded for this tenant.")
+            if state is not None and state.prepared.catalog.version == loaded.version:
+                prepared = state.prepared  # same version: keep the index built for it
+            else:
+                prepared = PreparedCatalog.of(parse_catalog(loaded.document))
+            state = _TenantState(prepared, loaded.stats, now, now)
+        elif now - state.stats_checked >= STATS_TTL_SECONDS:
+            state = _TenantState(state.prepared, self._config.stats(tenant_id), state.catalog_checked, now)
+        else:
+            return state.prepared, state.stats
+        with self._lock:
+            self._states[tenant_id] = state
+        return state.prepared, state.stats
+
+
+@dataclass(frozen=True)
+class NextQuestionResult:
+    question: Question | None
+    nbq_version: str
+
+
+class NbqService:
+    def __init__(
+        self,
+        cache: TenantNbqCache,
+        sessions: DynamoNbqSessionRepository,
+        usage: UsageRecorder,
+        queue: MessageQueue | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._cache = cache
+        self._sessions = sessions
+        self._usage = usage
+        self._queue = queue
+        self._now = now
+
+    def next_question(self, tenant_id: str, request: NextQuestionRequest) -> NextQuestionResult:
+        prepared, stats = self._cache.get(tenant_id)
+        history = [Turn(m.role, m.content) for m in request.conversation_history or ()]
+        question = select_next_question(
+            prepared, history, request.context, request.answered_question_ids, stats
+        )
+        now = self._now()
+        epoch = int(now.timestamp())
+        first_call = self._sessions.touch(
+            tenant_id,
+            request.session_id,
+            question.external_id if question else None,
+            prepared.catalog.version,
+            epoch,
+        )
+        if first_call:
+            self._usage.record_session(tenant_id, now.date(), epoch)
+        return NextQuestionResult(question, prepared.catalog.version)
+
+    def record_conversion(
+        self, tenant_id: str, session_id: str, request: ConversionRequest
+    ) -> dict[str, str]:
+        """Store the outcome on the session and queue its crediting; returns the conversion id.
+
+        An unknown session is accepted too (its outcome is kept; no question gets credit)."""
+        if self._queue is None:
+            raise RuntimeError("record_conversion needs a queue")
+        conversion_id = "cv_" + secrets.token_hex(12)
+        now = self._now()
+        recorded_at = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self._sessions.put_conversion(
+            tenant_id=tenant_id,
+            session_id=session_id,
+            conversion_id=conversion_id,
+            outcome=request.outcome,
+            metadata=request.metadata,
+            recorded_at=recorded_at,
+            now_epoch=int(now.timestamp()),
+        )
+        self._queue.send(
+            ConversionRecorded(tenant_id, session_id, conversion_id, request.outcome, recorded_at)
+        )
+        return {"conversion_id": conversion_id}
+
+
+def credit_conversion(sessions: DynamoNbqSessionRepository, message: ConversionRecorded) -> bool:
+    """Credit the questions served in the session with this outcome, at most once per conversion.
+
+    purchase and lead count as conversions, abandon as a failure, other teaches nothing (the
+    conversion is still marked credited). Returns False for a conversion credited before."""
+    served = sessions.served_questions(message.tenant_id, message.session_id)
+    return sessions.credit(
+        message.tenant_id, message.session_id, message.conversion_id, served, outcome_credit(message.outcome)
+    )

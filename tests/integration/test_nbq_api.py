@@ -1,0 +1,319 @@
+"""NextQuestionFunction and RecordConversionFunction under moto, driven by the events in events/."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from parley import aws
+from parley.insights.messages import ConversionRecorded, decode
+from parley.nbq.catalog import catalog_document, load_catalog_yaml
+from parley.nbq.repository import DynamoNbqConfigRepository, DynamoNbqSessionRepository
+from parley.nbq.service import credit_conversion
+from tests.integration.conftest import load_event
+from tests.unit.test_problems import header
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC_TEXT = "What budget range did you have in mind for the table?"
+
+
+@pytest.fixture
+def catalog_loaded(moto_resources) -> DynamoNbqConfigRepository:
+    catalog = load_catalog_yaml((ROOT / "tenants/demo/catalog.yaml").read_text())
+    config = DynamoNbqConfigRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"])
+    config.put_catalog("demo", catalog.version, catalog_document(catalog))
+    return config
+
+
+@pytest.fixture
+def next_question(catalog_loaded, load_function):
+    return load_function("NextQuestionFunction")
+
+
+@pytest.fixture
+def record_conversion(load_function):
+    return load_function("RecordConversionFunction")
+
+
+def _body(response: dict) -> dict:
+    return json.loads(response["body"])
+
+
+def _with_body(event: dict, body: dict) -> dict:
+    return {**event, "body": json.dumps(body)}
+
+
+def _queue_messages(moto_resources) -> list:
+    sqs = aws.client("sqs")
+    response = sqs.receive_message(QueueUrl=moto_resources.queues["InsightsQueue"], MaxNumberOfMessages=10)
+    return [decode(m["Body"]) for m in response.get("Messages", [])]
+
+
+# --- next questions ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ["spec_with_history.json", "spec_with_context.json"])
+def test_the_specs_examples_get_the_budget_question(case, next_question, lambda_context) -> None:
+    response = next_question.lambda_handler(load_event(f"next_question/{case}"), lambda_context)
+
+    assert response["statusCode"] == 200
+    assert _body(response) == {
+        "next_question": {"external_id": "q_budget_range", "text": SPEC_TEXT},
+        "exhausted": False,
+        "nbq_version": "0.9.0-beta.1",
+        "request_id": "req_3b9f0a1c2d4e6f80",
+    }
+
+
+def test_neither_history_nor_context_is_the_specs_422(next_question, lambda_context) -> None:
+    response = next_question.lambda_handler(
+        load_event("next_question/missing_history_and_context.json"), lambda_context
+    )
+
+    assert response["statusCode"] == 422
+    assert header(response, "Content-Type") == "application/problem+json"
+    message = "Value error, invalid_request: provide conversation_history or context"
+    assert _body(response) == {
+        "type": "https://api.zelinqa.ai/errors/validation_failed",
+        "title": "Request body or parameters failed validation.",
+        "status": 422,
+        "detail": message,
+        "request_id": "req_2c4e6a8b0d1f3508",
+        "errors": [{"loc": ["body"], "msg": message, "type": "value_error"}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("case", "loc"),
+    [
+        ("last_message_from_assistant.json", ["body", "conversation_history"]),
+        ("session_id_too_long.json", ["body", "session_id"]),
+        ("not_json.json", ["body"]),
+    ],
+)
+def test_invalid_requests_are_422_problems_naming_the_field(case, loc, next_question, lambda_context) -> None:
+    response = next_question.lambda_handler(load_event(f"next_question/{case}"), lambda_context)
+
+    assert response["statusCode"] == 422
+    assert _body(response)["errors"][0]["loc"] == loc
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"session_id": "s", "context": "x" * 8001},
+        {"session_id": "s", "conversation_history": [{"role": "user", "content": "x" * 2001}]},
+        {"session_id": "s", "conversation_history": [{"role": "user", "content": ""}]},
+        {"session_id": "s", "conversation_history": [{"role": "user", "content": "hi"}] * 51},
+        {"session_id": "s", "conversation_history": [{"role": "system", "content": "hi"}]},
+        {"session_id": "s", "context": "a table", "answered_question_ids": ["q"] * 201},
+        {"session_id": "", "context": "a table"},
+    ],
+)
+def test_every_limit_of_the_spec_is_enforced(body, next_question, lambda_context) -> None:
+    event = _with_body(load_event("next_question/spec_with_context.json"), body)
+
+    assert next_question.lambda_handler(event, lambda_context)["statusCode"] == 422
+
+
+def test_the_limits_themselves_are_accepted(next_question, lambda_context) -> None:
+    body = {
+        "session_id": "s" * 128,
+        "conversation_history": [{"role": "user", "content": "a table " + "x" * 1992}] * 50,
+        "context": "c" * 8000,
+        "answered_question_ids": [f"q{i}" for i in range(200)],
+    }
+    event = _with_body(load_event("next_question/spec_with_context.json"), body)
+
+    assert next_question.lambda_handler(event, lambda_context)["statusCode"] == 200
+
+
+def test_a_retry_gets_the_same_question_and_answered_questions_are_never_repeated(
+    next_question, lambda_context
+) -> None:
+    event = load_event("next_question/spec_with_context.json")
+    first = _body(next_question.lambda_handler(event, lambda_context))["next_question"]
+    again = _body(next_question.lambda_handler(event, lambda_context))["next_question"]
+    assert first == again
+
+    answered = _with_body(
+        event, {**json.loads(event["body"]), "answered_question_ids": [first["external_id"]]}
+    )
+    following = _body(next_question.lambda_handler(answered, lambda_context))["next_question"]
+    assert following["external_id"] not in {first["external_id"], "q_budget_max"}
+
+
+def test_a_whole_flow_ends_exhausted(next_question, lambda_context) -> None:
+    event = load_event("next_question/spec_with_context.json")
+    answered: list[str] = []
+    while True:
+        body = {**json.loads(event["body"]), "answered_question_ids": answered}
+        result = _body(next_question.lambda_handler(_with_body(event, body), lambda_context))
+        if result["exhausted"]:
+            assert result["next_question"] is None
+            break
+        answered.append(result["next_question"]["external_id"])
+        assert len(answered) <= 13
+    assert "q_budget_range" in answered
+
+
+def test_sessions_are_upserted_and_counted_once_per_session(
+    next_question, lambda_context, moto_resources
+) -> None:
+    event = load_event("next_question/spec_with_context.json")
+    for session_id in ("conv-a", "conv-a", "conv-a", "conv-b"):
+        body = {**json.loads(event["body"]), "session_id": session_id}
+        assert next_question.lambda_handler(_with_body(event, body), lambda_context)["statusCode"] == 200
+
+    sessions = aws.dynamodb().get_item(
+        TableName=moto_resources.tables["SessionsTable"],
+        Key={"pk": {"S": "TENANT#demo#NBQ#conv-a"}, "sk": {"S": "SESSION"}},
+    )["Item"]
+    assert sessions["calls"]["N"] == "3"
+    assert sessions["served"]["SS"] == ["q_budget_range"]
+    assert int(sessions["expires_at"]["N"]) > int(sessions["last_seen"]["N"])
+    usage = aws.dynamodb().query(
+        TableName=moto_resources.tables["TenantsTable"],
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :usage)",
+        ExpressionAttributeValues={":pk": {"S": "TENANT#demo"}, ":usage": {"S": "USAGE#"}},
+    )["Items"]
+    assert [item["sessions"]["N"] for item in usage] == ["2"]
+
+
+def test_the_steady_state_costs_one_write_and_no_read(next_question, lambda_context) -> None:
+    event = load_event("next_question/spec_with_history.json")
+    next_question.lambda_handler(event, lambda_context)  # first call: loads the catalog, creates the session
+    calls: list[str] = []
+    aws.dynamodb().meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
+
+    for _ in range(5):
+        next_question.lambda_handler(event, lambda_context)
+
+    assert calls == ["UpdateItem"] * 5
+
+
+def test_a_tenant_without_a_catalog_gets_a_404_problem(load_function, lambda_context) -> None:
+    app = load_function("NextQuestionFunction")
+
+    response = app.lambda_handler(load_event("next_question/spec_with_context.json"), lambda_context)
+
+    assert response["statusCode"] == 404
+    assert "No question catalog" in _body(response)["detail"]
+
+
+# --- conversions ------------------------------------------------------------------------------
+
+
+def test_the_specs_conversion_is_accepted_stored_and_queued(
+    record_conversion, lambda_context, moto_resources
+) -> None:
+    response = record_conversion.lambda_handler(
+        load_event("record_conversion/spec_purchase.json"), lambda_context
+    )
+
+    assert response["statusCode"] == 202
+    body = _body(response)
+    assert re.fullmatch(r"cv_[0-9a-f]{24}", body["conversion_id"])
+    assert body["request_id"] == "req_77a8b9c0d1e2f3a4"
+    stored = aws.dynamodb().get_item(
+        TableName=moto_resources.tables["SessionsTable"],
+        Key={"pk": {"S": "TENANT#demo#NBQ#conv-7f3a1c"}, "sk": {"S": f"CONVERSION#{body['conversion_id']}"}},
+    )["Item"]
+    assert stored["outcome"]["S"] == "purchase"
+    assert json.loads(stored["metadata"]["S"]) == {"order_value": 1290, "currency": "EUR"}
+    [message] = _queue_messages(moto_resources)
+    assert message == ConversionRecorded(
+        "demo", "conv-7f3a1c", body["conversion_id"], "purchase", message.occurred_at
+    )
+
+
+def test_replaying_a_key_returns_the_same_conversion_and_records_it_once(
+    record_conversion, lambda_context, moto_resources
+) -> None:
+    event = load_event("record_conversion/spec_purchase.json")
+
+    first = _body(record_conversion.lambda_handler(event, lambda_context))
+    second = _body(record_conversion.lambda_handler(event, lambda_context))
+
+    assert first["conversion_id"] == second["conversion_id"]
+    assert len(_queue_messages(moto_resources)) == 1
+
+
+def test_the_same_key_with_another_body_is_an_idempotency_conflict(record_conversion, lambda_context) -> None:
+    event = load_event("record_conversion/spec_purchase.json")
+    record_conversion.lambda_handler(event, lambda_context)
+
+    response = record_conversion.lambda_handler(_with_body(event, {"outcome": "abandon"}), lambda_context)
+
+    assert response["statusCode"] == 422
+    assert _body(response)["type"].endswith("/idempotency_conflict")
+
+
+def test_keys_are_scoped_to_tenant_and_session(record_conversion, lambda_context) -> None:
+    event = load_event("record_conversion/spec_purchase.json")
+    first = _body(record_conversion.lambda_handler(event, lambda_context))["conversion_id"]
+    other_tenant = json.loads(json.dumps(event))
+    other_tenant["requestContext"]["authorizer"]["tenant_id"] = "acme"
+    other_session = json.loads(json.dumps(event))
+    other_session["pathParameters"]["session_id"] = "conv-other"
+    other_session["path"] = "/v1/sessions/conv-other/conversion"
+
+    assert _body(record_conversion.lambda_handler(other_tenant, lambda_context))["conversion_id"] != first
+    assert _body(record_conversion.lambda_handler(other_session, lambda_context))["conversion_id"] != first
+
+
+@pytest.mark.parametrize(
+    ("case", "loc"),
+    [
+        ("missing_idempotency_key.json", ["header", "Idempotency-Key"]),
+        ("malformed_idempotency_key.json", ["header", "Idempotency-Key"]),
+        ("unknown_outcome.json", ["body", "outcome"]),
+        ("metadata_too_large.json", ["body", "metadata"]),
+    ],
+)
+def test_conversion_errors_are_422_problems(
+    case, loc, record_conversion, lambda_context, moto_resources
+) -> None:
+    response = record_conversion.lambda_handler(load_event(f"record_conversion/{case}"), lambda_context)
+
+    assert response["statusCode"] == 422
+    assert _body(response)["errors"][0]["loc"] == loc
+    assert _queue_messages(moto_resources) == []
+
+
+def test_a_lowercase_header_name_works_too(record_conversion, lambda_context) -> None:
+    event = load_event("record_conversion/spec_purchase.json")
+    event["headers"] = {k.lower(): v for k, v in event["headers"].items()}
+
+    assert record_conversion.lambda_handler(event, lambda_context)["statusCode"] == 202
+
+
+# --- learning from conversions ------------------------------------------------------------------
+
+
+def test_a_credited_purchase_teaches_the_tier_and_is_credited_once(
+    next_question, record_conversion, lambda_context, moto_resources, load_function
+) -> None:
+    sessions = DynamoNbqSessionRepository(
+        aws.dynamodb(), moto_resources.tables["SessionsTable"], moto_resources.tables["TenantsTable"]
+    )
+    config = DynamoNbqConfigRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"])
+    ask = load_event("next_question/spec_with_context.json")
+    # q_budget_range is served (and abandoned) in one session...
+    assert (
+        _body(next_question.lambda_handler(ask, lambda_context))["next_question"]["external_id"]
+        == "q_budget_range"
+    )
+    abandon = _with_body(load_event("record_conversion/spec_purchase.json"), {"outcome": "abandon"})
+    record_conversion.lambda_handler(abandon, lambda_context)
+    [message] = _queue_messages(moto_resources)
+
+    assert credit_conversion(sessions, message) is True
+    assert credit_conversion(sessions, message) is False  # redelivered: no second update
+    assert config.stats("demo")["q_budget_range"].served == 1
+    assert config.stats("demo")["q_budget_range"].converted == 0
+
+    # ...so a fresh container now tries its untried alternative in the same tier first.
+    fresh = load_function("NextQuestionFunction")
+    assert _body(fresh.lambda_handler(ask, lambda_context))["next_question"]["external_id"] == "q_budget_max"
