@@ -292,7 +292,7 @@ def test_a_lowercase_header_name_works_too(record_conversion, lambda_context) ->
 # --- learning from conversions ------------------------------------------------------------------
 
 
-def test_a_credited_purchase_teaches_the_tier_and_is_credited_once(
+def test_a_credited_outcome_is_counted_once_and_evidence_reorders_the_tier(
     next_question, record_conversion, lambda_context, moto_resources, load_function
 ) -> None:
     sessions = DynamoNbqSessionRepository(
@@ -314,6 +314,14 @@ def test_a_credited_purchase_teaches_the_tier_and_is_credited_once(
     assert config.stats("demo")["q_budget_range"].served == 1
     assert config.stats("demo")["q_budget_range"].converted == 0
 
-    # ...so a fresh container now tries its untried alternative in the same tier first.
+    # With enough such evidence (30 credited abandons, added as crediting adds them), a fresh
+    # container serves the untried alternative of the same tier instead.
+    aws.dynamodb().update_item(
+        TableName=moto_resources.tables["TenantsTable"],
+        Key={"pk": {"S": "TENANT#demo"}, "sk": {"S": "NBQ#STATS"}},
+        UpdateExpression="ADD #s :n",
+        ExpressionAttributeNames={"#s": "s#q_budget_range"},
+        ExpressionAttributeValues={":n": {"N": "30"}},
+    )
     fresh = load_function("NextQuestionFunction")
     assert _body(fresh.lambda_handler(ask, lambda_context))["next_question"]["external_id"] == "q_budget_max"

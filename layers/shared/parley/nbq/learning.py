@@ -2,23 +2,26 @@
 ended in a purchase or a lead".
 
 Each question keeps two counts: sessions with a recorded outcome in which it was served, and how
-many of those converted. The value used for ordering is an optimistic, deterministic score — the
-posterior mean plus one posterior standard deviation — so a question with little evidence is
-tried (its uncertainty is high) and evidence then settles the order. No randomness: the same
-statistics and inputs always give the same order, so a retried request gets the same question.
+many of those converted. Ordering within a priority tier uses Thompson sampling: a draw from each
+question's posterior, so a question with little evidence still gets asked and evidence then
+settles the order. The draw is deterministic — its randomness comes from a hash of the session
+and the question — so a retried request gets the same question, while different sessions try
+different orders (which is what lets credit reach the right questions when several are asked in
+one session).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 PRIOR_SUCCESSES = 1.0
 PRIOR_FAILURES = 1.0
-EXPLORATION = 1.0
 CONVERTING_OUTCOMES = frozenset({"purchase", "lead"})
 FAILED_OUTCOMES = frozenset({"abandon"})
+_SQRT3 = math.sqrt(3.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,14 +33,27 @@ class QuestionStats:
 Stats = Mapping[str, QuestionStats]
 
 
-def learned_value(stats: QuestionStats | None) -> float:
+def posterior(stats: QuestionStats | None) -> tuple[float, float]:
+    """Mean and standard deviation of the Beta posterior."""
     served, converted = (stats.served, stats.converted) if stats else (0, 0)
     a = PRIOR_SUCCESSES + converted
     b = PRIOR_FAILURES + max(served - converted, 0)
     total = a + b
-    mean = a / total
-    deviation = math.sqrt(a * b / (total * total * (total + 1.0)))
-    return mean + EXPLORATION * deviation
+    return a / total, math.sqrt(a * b / (total * total * (total + 1.0)))
+
+
+def _standard_draw(session_id: str, external_id: str) -> float:
+    """A deterministic, approximately standard-normal number for this session and question
+    (Irwin-Hall: four uniforms from a hash; bounded at ±3.46, cheap, no random state)."""
+    digest = hashlib.blake2b(f"{session_id}\x1f{external_id}".encode(), digest_size=8).digest()
+    total = sum(int.from_bytes(digest[i : i + 2], "big") for i in (0, 2, 4, 6)) / 65535.0
+    return (total - 2.0) * _SQRT3
+
+
+def sampled_value(stats: QuestionStats | None, session_id: str, external_id: str) -> float:
+    """A draw from (a normal approximation of) the posterior, kept within [0, 1] like a Beta draw."""
+    mean, deviation = posterior(stats)
+    return min(1.0, max(0.0, mean + _standard_draw(session_id, external_id) * deviation))
 
 
 def outcome_credit(outcome: str) -> bool | None:

@@ -4,7 +4,8 @@
    answered question of that category), its required categories known, its required mentions
    present in the conversation.
 2. Order: priority first (the tenant's business order is never overridden), then learned value
-   within a priority tier, then catalog order.
+   within a priority tier (a per-session Thompson draw, see ``learning``), then catalog order.
+   A tenant with no statistics yet gets catalog order within each tier.
 3. Nothing eligible: exhausted.
 """
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from parley.nbq.catalog import Catalog, Question
 from parley.nbq.detection import DetectionIndex, build_index, known_categories, mentioned_terms, tokens_of
-from parley.nbq.learning import Stats, learned_value
+from parley.nbq.learning import Stats, sampled_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +31,13 @@ class PreparedCatalog:
 
     catalog: Catalog
     index: DetectionIndex
+    # Highest priority first: the search can stop at the first tier below the best found.
+    by_priority: tuple[Question, ...]
 
     @classmethod
     def of(cls, catalog: Catalog) -> PreparedCatalog:
-        return cls(catalog, build_index(catalog))
+        ordered = tuple(sorted(catalog.questions, key=lambda q: (-q.priority, q.position)))
+        return cls(catalog, build_index(catalog), ordered)
 
 
 def select_next_question(
@@ -41,7 +45,9 @@ def select_next_question(
     history: Sequence[Turn],
     context: str | None,
     answered_ids: Iterable[str],
+    *,
     stats: Stats,
+    session_id: str = "",
 ) -> Question | None:
     catalog = prepared.catalog
     answered = set(answered_ids)
@@ -56,11 +62,11 @@ def select_next_question(
 
     best: Question | None = None
     best_key: tuple[int, float, int] | None = None
-    for question in catalog.questions:
+    for question in prepared.by_priority:
+        if best is not None and question.priority < best.priority:
+            break  # every remaining question is in a lower tier, which can never win
         if question.external_id in answered or question.category in known:
             continue
-        if best is not None and question.priority < best.priority:
-            continue  # a lower tier can never win; skip the remaining checks
         if any(required not in known for required in question.requires_categories):
             continue
         if question.requires_mentions:
@@ -69,7 +75,10 @@ def select_next_question(
                 mentions = mentioned_terms(prepared.index, user_tokens + other_tokens)
             if not any(term in mentions for term in question.requires_mentions):
                 continue
-        key = (question.priority, learned_value(stats.get(question.external_id)), -question.position)
+        value = (
+            sampled_value(stats.get(question.external_id), session_id, question.external_id) if stats else 0.0
+        )
+        key = (question.priority, value, -question.position)
         if best_key is None or key > best_key:
             best, best_key = question, key
     return best

@@ -102,7 +102,12 @@ class NbqService:
         prepared, stats = self._cache.get(tenant_id)
         history = [Turn(m.role, m.content) for m in request.conversation_history or ()]
         question = select_next_question(
-            prepared, history, request.context, request.answered_question_ids, stats
+            prepared,
+            history,
+            request.context,
+            request.answered_question_ids,
+            stats=stats,
+            session_id=request.session_id,
         )
         now = self._now()
         epoch = int(now.timestamp())
