@@ -37,10 +37,45 @@ class ConversionRecorded:
         return f"{self.kind}:{self.tenant_id}:{self.conversion_id}"
 
 
-InsightsMessage = ConversationCompleted | ConversionRecorded
-_KINDS: dict[str, type[ConversationCompleted] | type[ConversionRecorded]] = {
+@dataclass(frozen=True, slots=True)
+class ConversationUpdated:
+    """An append changed a conversation (for ``conversation.updated`` webhooks)."""
+
+    kind: ClassVar[str] = "conversation.updated"
+    tenant_id: str
+    conversation_id: str
+    changed_fields: tuple[str, ...]
+    occurred_at: str
+
+    @property
+    def deduplication_id(self) -> str:
+        return f"{self.kind}:{self.tenant_id}:{self.conversation_id}:{self.occurred_at}"
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookDelivery:
+    """One signed POST of one event to one endpoint; re-sent with a delay until it succeeds or
+    its last attempt fails (then it goes to the dead-letter queue)."""
+
+    kind: ClassVar[str] = "webhook.delivery"
+    tenant_id: str
+    webhook_id: str
+    event_id: str
+    event_type: str
+    payload: dict[str, Any]
+    attempt: int = 1
+
+    @property
+    def deduplication_id(self) -> str:
+        return f"{self.kind}:{self.tenant_id}:{self.webhook_id}:{self.event_id}"
+
+
+InsightsMessage = ConversationCompleted | ConversionRecorded | ConversationUpdated | WebhookDelivery
+_KINDS: dict[str, Any] = {
     ConversationCompleted.kind: ConversationCompleted,
     ConversionRecorded.kind: ConversionRecorded,
+    ConversationUpdated.kind: ConversationUpdated,
+    WebhookDelivery.kind: WebhookDelivery,
 }
 
 
@@ -53,6 +88,9 @@ def decode(body: str) -> InsightsMessage:
     try:
         data: dict[str, Any] = json.loads(body)
         kind = data.pop("kind")
-        return _KINDS[kind](**data)
+        if "changed_fields" in data:
+            data["changed_fields"] = tuple(data["changed_fields"])
+        message: InsightsMessage = _KINDS[kind](**data)
+        return message
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"not an insights message: {exc}") from exc

@@ -13,10 +13,11 @@ class SqsInsightsQueue:
         self._client = client
         self._queue_url = queue_url
 
-    def send(self, message: InsightsMessage) -> None:
+    def send(self, message: InsightsMessage, delay_seconds: int = 0) -> None:
         with translated_errors("SendMessage insights"):
             self._client.send_message(
                 QueueUrl=self._queue_url,
                 MessageBody=encode(message),
+                DelaySeconds=min(max(delay_seconds, 0), 900),  # SQS allows at most 15 minutes
                 MessageAttributes={"kind": {"DataType": "String", "StringValue": message.kind}},
             )
