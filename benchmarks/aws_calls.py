@@ -20,10 +20,16 @@ from benchmarks.stack import (
     environment,
     function_specs,
     resolved_environment,
+    steady_event,
     succeeded,
 )
 
-PHASES = ("import", "cold", "warm")
+PHASES = ("import", "cold", "warm", "steady")
+DYNAMODB = "dynamodb"
+READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
+WRITES = frozenset(
+    {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems", "ExecuteStatement"}
+)
 
 
 @dataclass
@@ -31,6 +37,7 @@ class Call:
     service: str
     operation: str
     capacity_units: float | None = None
+    table: str | None = None
 
 
 @dataclass
@@ -40,9 +47,17 @@ class CallLog:
     phase: str = "setup"
     calls: dict[str, list[Call]] = field(default_factory=dict)
     _pending: dict[int, Call] = field(default_factory=dict)
+    _next_table: str | None = None
+    idempotency_table: str | None = None
+
+    def before_parameters(self, params: dict[str, Any], **_: Any) -> None:
+        """The table a DynamoDB call names (calls are sequential: the next before-call is it)."""
+        table = params.get("TableName")
+        self._next_table = table if isinstance(table, str) else None
 
     def before_call(self, model: Any, context: dict[str, Any], **_: Any) -> None:
-        call = Call(model.service_model.service_id.hyphenize(), model.name)
+        call = Call(model.service_model.service_id.hyphenize(), model.name, table=self._next_table)
+        self._next_table = None
         self.calls.setdefault(self.phase, []).append(call)
         self._pending[id(context)] = call
 
@@ -71,6 +86,7 @@ def recording(log: CallLog) -> Iterator[None]:
     def create_client(self: Any, *args: Any, **kwargs: Any) -> Any:
         client = original(self, *args, **kwargs)
         client.meta.events.register("before-parameter-build.dynamodb", request_consumed_capacity)
+        client.meta.events.register("before-parameter-build.dynamodb", log.before_parameters)
         client.meta.events.register("before-call.*.*", log.before_call)
         client.meta.events.register("after-call.*.*", log.after_call)
         return client
@@ -110,7 +126,7 @@ def _import(spec: FunctionSpec) -> ModuleType:
 
 
 def measure(context: BenchContext, spec: FunctionSpec) -> CallLog:
-    """A fresh moto account and container: import, then serve the event twice."""
+    """A fresh moto account and container: import, serve the event twice, then a new unit of work."""
     from moto import mock_aws
 
     from parley import aws
@@ -120,14 +136,19 @@ def measure(context: BenchContext, spec: FunctionSpec) -> CallLog:
         aws.client.cache_clear()
         try:
             resources = create_and_seed(context.template)
+            log.idempotency_table = resources.tables.get("IdempotencyTable")
             with environment(resolved_environment(spec, context.template, resources)), recording(log):
                 log.phase = "import"
                 module = _import(spec)
-                for phase in ("cold", "warm"):
+                for phase, event in (
+                    ("cold", spec.event()),
+                    ("warm", spec.event()),
+                    ("steady", steady_event(spec, 1)),
+                ):
                     log.phase = phase
                     with warnings.catch_warnings():
                         warnings.filterwarnings("ignore", "No application metrics to publish")
-                        response = module.lambda_handler(spec.event(), _Context())
+                        response = module.lambda_handler(event, _Context())
                     if not succeeded(response):
                         raise BenchmarkError(f"{spec.logical_id} ({phase}): the event failed: {response}")
         finally:
@@ -149,6 +170,63 @@ def _capacity(calls: list[Call]) -> str:
     return f"{sum(units):g}" if units else "—"
 
 
+def dynamodb_reads_writes(calls: list[Call]) -> tuple[int, int]:
+    reads = sum(1 for c in calls if c.service == DYNAMODB and c.operation in READS)
+    writes = sum(1 for c in calls if c.service == DYNAMODB and c.operation in WRITES)
+    return reads, writes
+
+
+@dataclass(frozen=True)
+class Verdict:
+    function: str
+    request: str
+    target: str
+    measured: str
+    met: bool
+
+
+def verdicts(logs: dict[str, CallLog], idempotency_tables: set[str]) -> list[Verdict]:
+    """The issue's steady-state targets, for the functions that have one."""
+    found = []
+    log = logs.get("NextQuestionFunction")
+    if log is not None:
+        for phase, request in (
+            ("warm", "2nd call of a session"),
+            ("steady", "1st call of a new session (warm container)"),
+        ):
+            reads, writes = dynamodb_reads_writes(log.calls.get(phase, []))
+            found.append(
+                Verdict(
+                    "NextQuestionFunction",
+                    request,
+                    "≤ 1 DynamoDB read and ≤ 1 write",
+                    f"{reads} read(s), {writes} write(s)",
+                    reads <= 1 and writes <= 1,
+                )
+            )
+    log = logs.get("RecordConversionFunction")
+    if log is not None:
+        calls = log.calls.get("steady", [])
+        # Powertools' idempotency record: a conditional PutItem (in progress), then an UpdateItem
+        # (completed), both on the idempotency table.
+        record = [c for c in calls if c.table in idempotency_tables]
+        further = len(calls) - len(record)
+        found.append(
+            Verdict(
+                "RecordConversionFunction",
+                "new Idempotency-Key (warm container)",
+                "idempotency record + ≤ 2 further calls",
+                f"{len(calls)} calls = idempotency record ("
+                + ", ".join(c.operation for c in record)
+                + f") + {further} further ("
+                + ", ".join(c.operation for c in calls if c not in record)
+                + ")",
+                further <= 2,
+            )
+        )
+    return found
+
+
 class AwsCallsSection:
     key = "aws_calls"
     title = "AWS calls per request"
@@ -156,6 +234,7 @@ class AwsCallsSection:
     def run(self, context: BenchContext) -> SectionResult:
         specs = function_specs(context.template, context.root)
         logs = {spec.logical_id: measure(context, spec) for spec in specs}
+        idempotency_tables = {log.idempotency_table for log in logs.values() if log.idempotency_table}
         rows = []
         for spec in specs:
             calls = logs[spec.logical_id].calls
@@ -168,14 +247,22 @@ class AwsCallsSection:
                     _capacity(calls.get("cold", [])),
                     _describe(calls.get("warm", [])),
                     _capacity(calls.get("warm", [])),
+                    _describe(calls.get("steady", [])),
+                    _capacity(calls.get("steady", [])),
                 )
             )
+        checked = verdicts(logs, idempotency_tables)
         markdown = "\n".join(
             [
                 "Counted in-process under `moto.mock_aws` with a `before-call.*.*` hook registered on "
                 "every botocore client created after the function's import starts (including "
                 "`parley.aws`'s clients). Each function gets a fresh moto account seeded like the "
-                "cold-start section, a fresh import of its `app.py`, then the same event twice.",
+                "cold-start section, a fresh import of its `app.py`, then three requests: the event "
+                "(**cold**: first request of the container), the same event again (**warm**: for "
+                "next-questions the 2nd call of the same session, for conversion a replay of the "
+                "same Idempotency-Key), and a new unit of work in the warm container (**steady**: "
+                "next-questions with a new session id, conversion with a new Idempotency-Key; the "
+                "other events unchanged).",
                 "",
                 table(
                     (
@@ -184,10 +271,22 @@ class AwsCallsSection:
                         "calls at import",
                         "calls, 1st request (cold)",
                         "RCU/WCU cold",
-                        "calls, 2nd request (warm)",
+                        "calls, same event again (warm)",
                         "RCU/WCU warm",
+                        "calls, new unit of work (steady)",
+                        "RCU/WCU steady",
                     ),
                     rows,
+                ),
+                "",
+                "Targets (issue #8), steady state:",
+                "",
+                table(
+                    ("Function", "request", "target", "measured", "verdict"),
+                    (
+                        (v.function, v.request, v.target, v.measured, "meets" if v.met else "**MISSES**")
+                        for v in checked
+                    ),
                 ),
                 "",
                 "Columns: **calls** = botocore API calls (one per `client.<operation>()`; retries "
@@ -196,14 +295,17 @@ class AwsCallsSection:
                 "ask for it: the benchmark's `before-parameter-build` hook adds "
                 "`ReturnConsumedCapacity=TOTAL` to every DynamoDB operation that accepts it. moto "
                 "reports fixed nominal units (GetItem 0.5, Query/PutItem 1.0 whatever the item "
-                "size), so read them as a count of billed requests, not as AWS's real capacity. "
-                "A warm count below the cold one means the function answered from its container "
-                "cache (`parley.health` keeps its report 5 s; the authorizer keeps key lookups "
-                "`PARLEY_TENANT_CACHE_TTL_SECONDS`, 30 s by default).",
+                "size) and none for TransactWriteItems (0 here) or for a failed conditional write "
+                "(—), so read them as a count of billed requests, not as AWS's real capacity (the "
+                "conversations section below estimates real units from item sizes). A warm count "
+                "below the cold one means the function answered from its container cache "
+                "(`parley.health` keeps its report 5 s; the authorizer keeps key lookups "
+                "`PARLEY_TENANT_CACHE_TTL_SECONDS`, 30 s by default; next-questions keeps the "
+                "catalog 60 s and the statistics 10 s).",
             ]
         )
         data = {
             name: {phase: [vars(call) for call in log.calls.get(phase, [])] for phase in PHASES}
             for name, log in logs.items()
         }
-        return SectionResult(self.title, markdown, {"functions": data})
+        return SectionResult(self.title, markdown, {"functions": data, "targets": [vars(v) for v in checked]})

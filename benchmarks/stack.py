@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,8 +22,18 @@ if TYPE_CHECKING:
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"
 DEFAULT_EVENT = "ok.json"
 # Functions whose folder has no ok.json: the event that makes them do their real work.
-EVENT_OVERRIDES = {"authorize_request": "nbq_bearer_key.json"}
+EVENT_OVERRIDES = {
+    "authorize_request": "nbq_bearer_key.json",
+    "next_question": "spec_with_history.json",
+    "record_conversion": "spec_purchase.json",
+    "create_conversation": "spec_example.json",
+    "append_messages": "spec_example.json",
+    "list_conversations": "default.json",
+}
 DEMO_TENANT = "demo"
+DEMO_CATALOG = Path("tenants") / "demo" / "catalog.yaml"
+# The conversation the events of get/append/insights name; seeded active, with insights.
+EVENT_CONVERSATION_ID = "conv_0123456789abcdef01234567"
 DEMO_KEY = "pk_test_demoDEMOdemoDEMOdemoDEMO01"
 # Usage counters seeded for the demo tenant so GET /v1/usage reads real items.
 SEEDED_USAGE_DAYS = 10
@@ -81,13 +92,14 @@ def resolved_environment(spec: FunctionSpec, sam: SamTemplate, resources: LocalR
 
 
 def succeeded(response: object) -> bool:
-    """HTTP 200, or an authorizer's policy whose every statement allows."""
+    """HTTP 2xx (201 created, 202 accepted), or an authorizer's policy whose every statement allows."""
     if not isinstance(response, dict):
         return False
     if "policyDocument" in response:
         statements = response["policyDocument"].get("Statement", [])
         return bool(statements) and all(s.get("Effect") == "Allow" for s in statements)
-    return response.get("statusCode") == 200
+    status = response.get("statusCode")
+    return isinstance(status, int) and 200 <= status < 300
 
 
 @contextmanager
@@ -109,7 +121,8 @@ def environment(values: Mapping[str, str], remove: tuple[str, ...] = ()) -> Iter
 
 
 def create_and_seed(sam: SamTemplate) -> LocalResources:
-    """The template's tables/queues/usage plan, the demo tenant and key, and some usage counters.
+    """The template's tables/queues/usage plan, the demo tenant and key, some usage counters, the
+    demo question catalog, and the conversation the conversations events name (with insights).
 
     Uses whatever endpoint boto3 currently points at (``mock_aws`` or AWS_ENDPOINT_URL).
     """
@@ -137,7 +150,49 @@ def create_and_seed(sam: SamTemplate) -> LocalResources:
     for days_ago in range(SEEDED_USAGE_DAYS):
         for _ in range(1 + days_ago % 3):
             usage.record_session(DEMO_TENANT, (now - timedelta(days=days_ago)).date(), int(now.timestamp()))
+    seed_catalog(dynamodb, tenants_table, sam.root / DEMO_CATALOG)
+    seed_conversation(dynamodb, resources.tables["ConversationsTable"], now)
     return resources
+
+
+def seed_catalog(dynamodb: Any, tenants_table: str, path: Path) -> None:
+    """The demo tenant's question catalog, stored as `parley.admin load-config` stores it."""
+    from parley.nbq.catalog import catalog_document, load_catalog_yaml
+    from parley.nbq.repository import DynamoNbqConfigRepository
+
+    catalog = load_catalog_yaml(path.read_text())
+    DynamoNbqConfigRepository(dynamodb, tenants_table).put_catalog(
+        DEMO_TENANT, catalog.version, catalog_document(catalog)
+    )
+
+
+def seed_conversation(dynamodb: Any, table: str, now: datetime) -> None:
+    """An active conversation with two messages and insights, under the id the events use."""
+    from parley.conversations.content import rendered_size
+    from parley.conversations.models import Conversation, Insights
+    from parley.conversations.repository import DynamoConversationRepository
+
+    repository = DynamoConversationRepository(dynamodb, table)
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    messages = [
+        {"role": "user", "content": "Hello, I need help with my order."},
+        {"role": "assistant", "content": "Of course. What is your order number?"},
+    ]
+    conversation = Conversation(
+        tenant_id=DEMO_TENANT,
+        id=EVENT_CONVERSATION_ID,
+        prompt_id="prompt_123",
+        status="active",
+        created_at=stamp,
+        updated_at=stamp,
+        message_count=len(messages),
+        content_bytes=rendered_size(messages),
+    )
+    list_sk = f"{int(now.timestamp() * 1_000_000):017d}#{EVENT_CONVERSATION_ID}"
+    repository.create(conversation, messages, list_sk, None, int(now.timestamp()))
+    repository.put_insights(
+        DEMO_TENANT, EVENT_CONVERSATION_ID, Insights(sentiment="positive", created_at=stamp)
+    )
 
 
 @contextmanager
@@ -153,3 +208,26 @@ def moto_server() -> Iterator[str]:
         yield f"http://{host}:{port}"
     finally:
         server.stop()
+
+
+def steady_event(spec: FunctionSpec, n: int) -> dict[str, Any]:
+    """The function's event as the ``n``-th new unit of steady-state work.
+
+    next-questions: a new session (its first call); conversion: a new Idempotency-Key (not a
+    replay). Every other event is already a new unit each time it is sent (create makes a new
+    conversation) or a pure read, and comes back unchanged.
+    """
+    event = spec.event()
+    if spec.folder == "next_question":
+        body = json.loads(event["body"])
+        body["session_id"] = f"bench-session-{n}"
+        event["body"] = json.dumps(body)
+    elif spec.folder == "record_conversion":
+        key = str(uuid.UUID(int=n))
+        for name in list(event.get("headers") or {}):
+            if name.lower() == "idempotency-key":
+                event["headers"][name] = key
+        for name in list(event.get("multiValueHeaders") or {}):
+            if name.lower() == "idempotency-key":
+                event["multiValueHeaders"][name] = [key]
+    return event
