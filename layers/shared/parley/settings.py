@@ -29,6 +29,10 @@ class Settings:
     version: str
     tables: TableNames
     insights_queue_url: str
+    # Where webhook deliveries go after their last failed attempt (the insights DLQ).
+    dead_letter_queue_url: str = ""
+    # Lets webhooks call private, loopback and link-local addresses over http: local runs only.
+    webhooks_allow_private: bool = False
     problem_type_base: str = DEFAULT_PROBLEM_TYPE_BASE
     tracer_enabled: bool = False
     # How long a container trusts what it read about a key or a tenant before reading it again.
@@ -48,6 +52,8 @@ class Settings:
                 idempotency=env.get("PARLEY_IDEMPOTENCY_TABLE", "IdempotencyTable"),
             ),
             insights_queue_url=env.get("PARLEY_INSIGHTS_QUEUE_URL", ""),
+            dead_letter_queue_url=env.get("PARLEY_DEAD_LETTER_QUEUE_URL", ""),
+            webhooks_allow_private=env.get("PARLEY_WEBHOOKS_ALLOW_PRIVATE", "false").lower() == "true",
             problem_type_base=env.get("PARLEY_PROBLEM_TYPE_BASE", DEFAULT_PROBLEM_TYPE_BASE),
             tracer_enabled=env.get("POWERTOOLS_TRACE_DISABLED", "true").lower() not in ("1", "true"),
             tenant_cache_ttl_seconds=float(env.get("PARLEY_TENANT_CACHE_TTL_SECONDS", "30")),
