@@ -29,6 +29,9 @@ from localgw.throttle import UsagePlanLimiter
 
 LOG = logging.getLogger("localgw")
 DEMO_TENANT_FOLDER = "tenants/demo"
+# Set on every function over what the template says, and only here: local receivers (tests, a
+# developer's machine) listen on 127.0.0.1 over http, which webhooks refuse on AWS.
+LOCAL_ONLY_ENVIRONMENT = {"PARLEY_WEBHOOKS_ALLOW_PRIVATE": "true"}
 
 
 @dataclass
@@ -165,7 +168,10 @@ def function_specs(sam: SamTemplate, resolver: IntrinsicResolver) -> dict[str, F
             handler=function.handler or "app.lambda_handler",
             timeout=int(function.timeout or 3),
             memory=int(function.memory or 128),
-            environment={key: _env_string(resolver.resolve(value)) for key, value in variables.items()},
+            environment={
+                **{key: _env_string(resolver.resolve(value)) for key, value in variables.items()},
+                **LOCAL_ONLY_ENVIRONMENT,
+            },
             events=dict(properties.get("Events", {})),
         )
     return specs
