@@ -38,6 +38,9 @@ class Settings:
     # How long a container trusts what it read about a key or a tenant before reading it again.
     tenant_cache_ttl_seconds: float = 30.0
     usage_plan_id: str | None = field(default=None)
+    # "offline" (default) or "bedrock" (with bedrock_model_id); see parley.insights.providers.
+    insights_provider: str = "offline"
+    bedrock_model_id: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -58,4 +61,6 @@ class Settings:
             tracer_enabled=env.get("POWERTOOLS_TRACE_DISABLED", "true").lower() not in ("1", "true"),
             tenant_cache_ttl_seconds=float(env.get("PARLEY_TENANT_CACHE_TTL_SECONDS", "30")),
             usage_plan_id=env.get("PARLEY_USAGE_PLAN_ID") or None,
+            insights_provider=env.get("PARLEY_INSIGHTS_PROVIDER", "offline"),
+            bedrock_model_id=env.get("PARLEY_BEDROCK_MODEL_ID") or None,
         )

@@ -163,6 +163,29 @@ class DynamoNbqSessionRepository:
                 TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(sk)"
             )
 
+    def latest_outcome(self, tenant_id: str, session_id: str) -> str | None:
+        """The most recently recorded outcome of a session (for the insights' taskCompleted)."""
+        latest: tuple[str, str] | None = None
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :conversion)",
+            "ExpressionAttributeValues": {
+                ":pk": _session_pk(tenant_id, session_id),
+                ":conversion": {"S": "CONVERSION#"},
+            },
+            "ProjectionExpression": "outcome, recorded_at",
+        }
+        while True:
+            with translated_errors("Query conversions"):
+                response = self._client.query(**kwargs)
+            for item in response.get("Items", []):
+                candidate = (item["recorded_at"]["S"], item["outcome"]["S"])
+                if latest is None or candidate > latest:
+                    latest = candidate
+            if "LastEvaluatedKey" not in response:
+                return latest[1] if latest else None
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
     def served_questions(self, tenant_id: str, session_id: str) -> set[str]:
         with translated_errors("GetItem session"):
             response = self._client.get_item(

@@ -1,0 +1,141 @@
+"""The insights worker's use cases, one per queue message kind.
+
+Every message is processed at most once in effect: a conversation that already has insights is
+not analysed again (a redelivered message, or a conversation completed twice), and a conversion
+is credited under a condition that holds once (see ``DynamoNbqSessionRepository.credit``).
+Webhooks are at-least-once: each event has a deterministic id (the ``Parley-Delivery`` header),
+so a receiver can drop a repeat.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from parley.conversations.models import Insights
+from parley.http.problems import NotFoundProblem
+from parley.insights.messages import (
+    ConversationCompleted,
+    ConversationUpdated,
+    ConversionRecorded,
+    InsightsMessage,
+    WebhookDelivery,
+)
+from parley.insights.providers import InsightsProvider
+from parley.insights.transcript import Transcript, Turn
+from parley.nbq.detection import known_categories, tokens_of
+from parley.nbq.repository import DynamoNbqSessionRepository
+from parley.nbq.service import TenantNbqCache, credit_conversion
+
+
+class Webhooks(Protocol):
+    def emit(self, tenant_id: str, event_type: str, payload: dict[str, Any], event_id: str) -> int: ...
+    def deliver(self, message: WebhookDelivery) -> str: ...
+
+
+def event_id(*parts: str) -> str:
+    return "evt_" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+
+
+class InsightsWorker:
+    def __init__(
+        self,
+        conversations: Any,
+        nbq: TenantNbqCache,
+        sessions: DynamoNbqSessionRepository,
+        provider: InsightsProvider,
+        webhooks: Webhooks | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._conversations = conversations
+        self._nbq = nbq
+        self._sessions = sessions
+        self._provider = provider
+        self._webhooks = webhooks
+        self._now = now
+
+    def handle(self, message: InsightsMessage) -> str:
+        """Process one message; returns what was done (for the logs)."""
+        if isinstance(message, ConversationCompleted):
+            return self._completed(message)
+        if isinstance(message, ConversionRecorded):
+            credited = credit_conversion(self._sessions, message)
+            self._emit(
+                message.tenant_id,
+                "conversion.recorded",
+                {
+                    "session_id": message.session_id,
+                    "conversion_id": message.conversion_id,
+                    "outcome": message.outcome,
+                },
+                event_id("conversion.recorded", message.tenant_id, message.conversion_id),
+            )
+            return "credited" if credited else "already credited"
+        if isinstance(message, ConversationUpdated):
+            self._emit(
+                message.tenant_id,
+                "conversation.updated",
+                {"conversation_id": message.conversation_id, "changed_fields": list(message.changed_fields)},
+                event_id(
+                    "conversation.updated", message.tenant_id, message.conversation_id, message.occurred_at
+                ),
+            )
+            return "notified"
+        if self._webhooks is None:
+            return "webhooks disabled"
+        return self._webhooks.deliver(message)
+
+    def _emit(self, tenant_id: str, event_type: str, payload: dict[str, Any], id_: str) -> None:
+        if self._webhooks is not None:
+            self._webhooks.emit(tenant_id, event_type, payload, id_)
+
+    def _completed(self, message: ConversationCompleted) -> str:
+        tenant_id, conversation_id = message.tenant_id, message.conversation_id
+        stored = self._conversations.get(tenant_id, conversation_id)
+        if stored is None:
+            return "conversation not found"
+        self._emit(
+            tenant_id,
+            "conversation.completed",
+            {"conversation_id": conversation_id, "prompt_id": stored.header.prompt_id},
+            event_id("conversation.completed", tenant_id, conversation_id),
+        )
+        if stored.insights is not None:
+            return "already analysed"
+        transcript = self._transcript(tenant_id, stored)
+        analysis = self._provider.analyze(transcript)
+        insights = Insights(
+            sentiment=analysis.sentiment,
+            sentiment_score=analysis.sentiment_score,
+            task_completed=analysis.task_completed,
+            topics=analysis.topics,
+            summary=analysis.summary,
+            issues=analysis.issues,
+            created_at=self._now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+        if not self._conversations.put_insights(tenant_id, conversation_id, insights):
+            return "conversation not found"
+        self._emit(
+            tenant_id,
+            "insights.generated",
+            {"conversation_id": conversation_id, "insights": insights.model_dump(mode="json", by_alias=True)},
+            event_id("insights.generated", tenant_id, conversation_id),
+        )
+        return f"analysed ({self._provider.name})"
+
+    def _transcript(self, tenant_id: str, stored: Any) -> Transcript:
+        turns = tuple(Turn(str(m.get("role", "")), str(m.get("content") or "")) for m in stored.messages)
+        user_tokens = [tokens_of(t.content) for t in turns if t.role == "user"]
+        try:
+            prepared, _ = self._nbq.get(tenant_id)
+            known = known_categories(prepared.index, user_tokens)
+            covered = tuple(c for c in prepared.catalog.categories if c in known)
+        except NotFoundProblem:
+            covered = ()
+        # A conversation is linked to an NBQ session by metadata.sessionId (the Conversations
+        # spec's field), else by sharing its id (as turn-processing conversations do).
+        session_id = str(stored.header.metadata.get("sessionId") or stored.header.id)
+        outcome = self._sessions.latest_outcome(tenant_id, session_id)
+        return Transcript(turns, covered, outcome)
