@@ -1,0 +1,321 @@
+"""Section: cost of ``select_next_question`` against catalog size and history length, in-process.
+
+Synthetic, seeded inputs: catalogs with keyword, money and count detectors and some questions
+with ``requires`` (categories and mentions); histories of realistic shop-talk words with prices,
+counts, sizes and some of the catalog's own phrases, so detection has real work to do. The
+prepared catalog (its detection index) is built once per catalog, as the container caches it;
+every timed call gets a history, context, answered ids and session id of its own, generated
+before timing, so nothing the engine might cache between calls could flatter the numbers.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from benchmarks.common import BenchContext, BenchmarkError, SectionResult, table
+
+CATALOG_SIZES = (10, 100, 1_000, 10_000)
+HISTORY_LENGTHS = (1, 10, 50)
+MESSAGE_CHARS = 2_000
+FULL_HISTORY = 50
+REFERENCE_SIZE = 1_000
+TARGET_P99_MS = 5.0
+DEFAULT_ITERATIONS = 100
+TIMES = "\u00d7"
+QUESTIONS_PER_CATEGORY = 4
+SEED = 20261123
+
+# Everyday words of a shop conversation: content words (catalog phrases are made of them) and
+# function words (about half of what people write; no catalog phrase starts with one).
+CONTENT_WORDS = tuple(
+    """
+    hello thanks please okay sure great good nice lovely perfect think looking want need like
+    outdoor indoor garden terrace balcony kitchen living room house flat apartment home family
+    friends kids dog summer winter weekend evening morning dinner lunch breakfast party guests
+    table chair chairs bench sofa lounger parasol cushion cover lamp rug shelf cabinet desk bed
+    wood wooden teak oak metal steel aluminium glass stone ceramic rattan wicker fabric leather
+    colour color white black grey green blue natural dark light warm modern classic rustic simple
+    small large big long wide narrow round square oval extendable folding stackable heavy
+    price budget cost cheap expensive afford deal discount offer sale delivery shipping order
+    week month today tomorrow soon quickly time date address postcode city street collect store
+    quality durable weather rain sun shade wind frost storage clean care warranty return
+    """.split()
+)
+FUNCTION_WORDS = tuple(
+    """
+    the a an and or but so because if when then also just really very quite too more less most
+    is are was were be been have has had do does did will can may might must i we they you it
+    this that these those my our your their what which who how where why there here some any
+    about with for from into over under near next yes maybe would could should of to in on at
+    """.split()
+)
+VOCABULARY = CONTENT_WORDS + FUNCTION_WORDS
+CURRENCY_FORMS = ("€{n}", "${n}", "{n} euros", "{n} dollars", "£{n}", "{n}k")
+COUNT_FORMS = ("{n} people", "{n} guests", "{n} seats", "{n} of us", "{n} adults")
+SIZE_FORMS = ("{n} cm", "{n} m", "{n}x{m}", "{n} inches")
+
+
+@dataclass(frozen=True)
+class Case:
+    questions: int
+    messages: int
+
+
+def synthetic_catalog_document(questions: int, seed: int = SEED) -> dict[str, Any]:
+    """A valid catalog document with ``questions`` questions, ``QUESTIONS_PER_CATEGORY`` per category.
+
+    Categories have two-word keyword phrases made of content words (unique per category), and
+    every fifth a money detector, every seventh a count detector. About a third of the questions
+    require an earlier category (no cycles), a tenth require a mention. Priorities 1-10.
+    """
+    if questions < 1:
+        raise BenchmarkError("a catalog needs at least one question")
+    rng = random.Random(seed)
+    count = max(1, -(-questions // QUESTIONS_PER_CATEGORY))
+    pairs = [(a, b) for a in CONTENT_WORDS for b in CONTENT_WORDS if a != b]
+    rng.shuffle(pairs)
+    if count * 2 > len(pairs):
+        raise BenchmarkError(f"not enough vocabulary for {count} categories")
+    categories: dict[str, Any] = {}
+    for i in range(count):
+        first, second = pairs[2 * i], pairs[2 * i + 1]
+        detectors: list[Any] = [{"keywords": [" ".join(first), " ".join(second)]}]
+        if i % 5 == 0:
+            detectors.append({"money": {}})
+        if i % 7 == 0:
+            detectors.append({"count": ["people", "guests", "seats"]})
+        categories[f"cat_{i:05d}"] = {"detectors": detectors}
+    names = list(categories)
+    document_questions = []
+    for n in range(questions):
+        index = n % count
+        question: dict[str, Any] = {
+            "external_id": f"q_{n:05d}",
+            "text": f"Question {n}: " + " ".join(rng.choice(VOCABULARY) for _ in range(8)) + "?",
+            "category": names[index],
+            "priority": rng.randint(1, 10),
+        }
+        requires: dict[str, Any] = {}
+        if index > 0 and rng.random() < 0.33:
+            requires["categories"] = [names[rng.randrange(index)]]
+        if rng.random() < 0.1:
+            requires["mentions"] = [rng.choice(CONTENT_WORDS)]
+        if requires:
+            question["requires"] = requires
+        document_questions.append(question)
+    return {"version": f"synthetic-{questions}", "categories": categories, "questions": document_questions}
+
+
+def synthetic_message(rng: random.Random, chars: int, phrases: list[str]) -> str:
+    """About ``chars`` characters of words, with prices, counts, sizes and a few catalog phrases."""
+    words = rng.choices(CONTENT_WORDS, k=chars // 5) + rng.choices(FUNCTION_WORDS, k=chars // 7)
+    rng.shuffle(words)
+    specials = max(1, chars // 400)
+    for _ in range(specials):
+        words[rng.randrange(len(words))] = rng.choice(CURRENCY_FORMS).format(n=rng.randint(50, 5000))
+        words[rng.randrange(len(words))] = rng.choice(COUNT_FORMS).format(n=rng.randint(2, 12))
+        words[rng.randrange(len(words))] = rng.choice(SIZE_FORMS).format(
+            n=rng.randint(40, 300), m=rng.randint(40, 300)
+        )
+        if phrases:
+            words[rng.randrange(len(words))] = rng.choice(phrases)
+    for _ in range(len(words) // 12):
+        position = rng.randrange(len(words))
+        words[position] += rng.choice(".,!?")
+    text = " ".join(words)
+    while len(text) < chars:
+        text += " " + rng.choice(CONTENT_WORDS)
+    return text[:chars]
+
+
+def synthetic_history(messages: int, chars: int, seed: int, phrases: list[str]) -> list[tuple[str, str]]:
+    """``messages`` turns alternating assistant/user, the last one the user's, ~``chars`` characters each."""
+    rng = random.Random(seed)
+    return [
+        ("user" if (messages - 1 - n) % 2 == 0 else "assistant", synthetic_message(rng, chars, phrases))
+        for n in range(messages)
+    ]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(fraction * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def iterations_from_env() -> int:
+    value = int(os.environ.get("BENCH_NBQ_ITERATIONS", str(DEFAULT_ITERATIONS)))
+    if value < 10:
+        raise BenchmarkError(f"BENCH_NBQ_ITERATIONS must be at least 10, got {value}")
+    return value
+
+
+def measure(prepared: Any, phrases: list[str], case: Case, iterations: int) -> dict[str, float]:
+    from parley.nbq.detection import tokens_of
+    from parley.nbq.learning import QuestionStats
+    from parley.nbq.selection import Turn, select_next_question
+
+    catalog = prepared.catalog
+    ids = [q.external_id for q in catalog.questions]
+    rng = random.Random(SEED + case.questions * 1000 + case.messages)
+    stats = {
+        qid: QuestionStats(served, rng.randint(0, served)) for qid in ids for served in (rng.randint(0, 200),)
+    }
+    inputs = []
+    for n in range(iterations):
+        seed = SEED + 7919 * n + case.messages
+        history = [
+            Turn(role, text) for role, text in synthetic_history(case.messages, MESSAGE_CHARS, seed, phrases)
+        ]
+        answered = rng.sample(ids, min(5, len(ids) - 1))
+        inputs.append((history, f"context {n}: " + rng.choice(phrases), answered, f"bench-session-{n}"))
+    tokens = [t for turn in inputs[0][0] for t in tokens_of(turn.content)]
+    phrase_starts = {phrase[0] for phrase in prepared.index.phrases}
+    phrase_share = sum(t in phrase_starts for t in tokens) / max(1, len(tokens))
+    mention_share = sum(t in prepared.index.mention_first_tokens for t in tokens) / max(1, len(tokens))
+    samples = []
+    exhausted = 0
+    for history, context, answered, session_id in inputs:
+        started = time.perf_counter()
+        question = select_next_question(
+            prepared, history, context, answered, stats=stats, session_id=session_id
+        )
+        samples.append((time.perf_counter() - started) * 1000)
+        exhausted += question is None
+    return {
+        "questions": case.questions,
+        "messages": case.messages,
+        "history_chars": case.messages * MESSAGE_CHARS,
+        "n": len(samples),
+        "p50_ms": statistics.median(samples),
+        "p99_ms": percentile(samples, 0.99),
+        "max_ms": max(samples),
+        "exhausted": exhausted,
+        "tokens": len(tokens),
+        "phrase_start_share": phrase_share,
+        "mention_start_share": mention_share,
+    }
+
+
+def prepare(questions: int) -> tuple[Any, list[str], float]:
+    """The prepared catalog, its keyword phrases, and the build time (parse + index) in ms."""
+    from parley.nbq.catalog import parse_catalog
+    from parley.nbq.selection import PreparedCatalog
+
+    document = synthetic_catalog_document(questions)
+    started = time.perf_counter()
+    prepared = PreparedCatalog.of(parse_catalog(document))
+    build_ms = (time.perf_counter() - started) * 1000
+    phrases = sorted(
+        term
+        for category in prepared.catalog.categories.values()
+        for detector in category.detectors
+        for term in detector.terms
+        if detector.kind == "keywords"
+    )
+    return prepared, phrases, build_ms
+
+
+class NbqSelectionSection:
+    key = "nbq_selection"
+    title = "NBQ selection cost"
+
+    def run(self, context: BenchContext) -> SectionResult:
+        iterations = iterations_from_env()
+        results = []
+        builds: dict[int, float] = {}
+        cases = [Case(size, FULL_HISTORY) for size in CATALOG_SIZES]
+        cases += [Case(REFERENCE_SIZE, m) for m in HISTORY_LENGTHS if m != FULL_HISTORY]
+        prepared_by_size: dict[int, tuple[Any, list[str]]] = {}
+        for case in cases:
+            if case.questions not in prepared_by_size:
+                prepared, phrases, build_ms = prepare(case.questions)
+                prepared_by_size[case.questions] = (prepared, phrases)
+                builds[case.questions] = build_ms
+            prepared, phrases = prepared_by_size[case.questions]
+            results.append(measure(prepared, phrases, case, iterations))
+        reference = next(
+            r for r in results if r["questions"] == REFERENCE_SIZE and r["messages"] == FULL_HISTORY
+        )
+        met = reference["p99_ms"] <= TARGET_P99_MS
+
+        def rows(selected: list[dict[str, float]]) -> list[tuple[object, ...]]:
+            return [
+                (
+                    f"{int(r['questions']):,}",
+                    int(r["messages"]),
+                    f"{int(r['history_chars']):,}",
+                    int(r["n"]),
+                    f"{r['p50_ms']:.2f}",
+                    f"**{r['p99_ms']:.2f}**",
+                    f"{r['max_ms']:.2f}",
+                    f"{int(r['tokens']):,}",
+                    f"{r['phrase_start_share']:.0%} / {r['mention_start_share']:.0%}",
+                    f"{builds[int(r['questions'])]:.0f}",
+                )
+                for r in selected
+            ]
+
+        headers = (
+            "questions",
+            "messages",
+            "history chars",
+            "n",
+            "p50 ms",
+            "p99 ms",
+            "max ms",
+            "tokens",
+            "tokens starting a keyword / a mention",
+            "catalog build ms (once per version)",
+        )
+        by_size = [r for r in results if r["messages"] == FULL_HISTORY]
+        by_history = sorted(
+            (r for r in results if r["questions"] == REFERENCE_SIZE), key=lambda r: r["messages"]
+        )
+        verdict = (
+            f"meets (p99 {reference['p99_ms']:.2f} ms)"
+            if met
+            else f"**MISSES** (p99 {reference['p99_ms']:.2f} ms > {TARGET_P99_MS} ms)"
+        )
+        markdown = "\n".join(
+            [
+                f"`select_next_question` timed in-process, {iterations} calls per row. Synthetic "
+                f"catalogs (seeded): {QUESTIONS_PER_CATEGORY} questions per category, two-word keyword "
+                "phrases per category, money detectors on every 5th category and count detectors on "
+                "every 7th, ~1/3 of the questions `requires` an earlier category, ~1/10 a mention; "
+                "priorities 1 to 10; learned statistics for every question (so the Thompson draw runs). "
+                f"Each call: its own seeded history (assistant/user turns of ~{MESSAGE_CHARS:,} "
+                "characters: ~45 % function words, shop-talk content words, a price, a count, a size and a "
+                "catalog phrase per 400 characters), "
+                "context, 5 answered ids and session id, all built before timing. The prepared "
+                "catalog (detection index) is built once per catalog, as the container's cache "
+                "does; its build time is the last column.",
+                "",
+                f"Against catalog size ({FULL_HISTORY} messages {TIMES} {MESSAGE_CHARS:,} characters):",
+                "",
+                table(headers, rows(by_size)),
+                "",
+                f"Against history length ({REFERENCE_SIZE:,} questions):",
+                "",
+                table(headers, rows(by_history)),
+                "",
+                f"Target: ≤ {TARGET_P99_MS} ms p99 for {REFERENCE_SIZE:,} questions {TIMES} {FULL_HISTORY} "
+                f"messages of {MESSAGE_CHARS:,} characters — {verdict}.",
+            ]
+        )
+        return SectionResult(
+            self.title,
+            markdown,
+            {
+                "iterations": iterations,
+                "target_p99_ms": TARGET_P99_MS,
+                "target_met": met,
+                "catalog_build_ms": builds,
+                "results": results,
+            },
+        )
