@@ -4,10 +4,12 @@
     python -m parley.admin --local issue-key acme
     python -m parley.admin --stack parley list-keys acme
     python -m parley.admin --local load-config tenants/demo
+    python -m parley.admin --local register-webhook acme https://acme.test/in --events insights.generated
 
 ``--local`` talks to the store of a running ``make run`` (through the state file it writes);
 ``--stack NAME`` reads a deployed stack's outputs with your normal AWS credentials; or name the
-table and usage plan yourself. A new key's secret is printed once and stored only as a hash.
+table and usage plan yourself. A new key's secret is printed once and stored only as a hash. A
+webhook's signing secret is printed once too (it is kept, encrypted at rest, to sign deliveries).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from parley.tenants.keys import hash_key
 from parley.tenants.models import KeyNotFound, TenantExists, TenantNotFound
 from parley.tenants.repository import DynamoTenantRepository
 from parley.tenants.service import ApiGatewayUsagePlanRegistry, TenantService
+from parley.webhooks.models import WebhookNotFound
 
 DEFAULT_STATE_FILE = ".parley-local.json"
 
@@ -132,6 +135,48 @@ def _nbq_config(target: Target) -> DynamoNbqConfigRepository:
     return DynamoNbqConfigRepository(boto3.client("dynamodb", **target.client_kwargs), target.tenants_table)
 
 
+WEBHOOK_COMMANDS = ("register-webhook", "list-webhooks", "delete-webhook")
+
+
+def _webhook_command(args: argparse.Namespace, target: Target) -> dict[str, Any]:
+    import boto3
+
+    from parley.webhooks.repository import DynamoWebhookRepository
+    from parley.webhooks.service import WebhookService
+
+    # Local runs deliver to receivers on 127.0.0.1 over http; anywhere else only public https.
+    service = WebhookService(
+        DynamoWebhookRepository(boto3.client("dynamodb", **target.client_kwargs), target.tenants_table),
+        allow_private=target.local,
+    )
+    if args.command == "register-webhook":
+        endpoint, secret = service.register(args.tenant_id, args.url, args.events.split(","))
+        return {
+            "tenant_id": endpoint.tenant_id,
+            "webhook_id": endpoint.webhook_id,
+            "url": endpoint.url,
+            "events": sorted(endpoint.events),
+            "secret": secret,
+            "note": "store this signing secret now: it is not shown again",
+        }
+    if args.command == "list-webhooks":
+        return {
+            "tenant_id": args.tenant_id,
+            "webhooks": [
+                {
+                    "webhook_id": endpoint.webhook_id,
+                    "url": endpoint.url,
+                    "events": sorted(endpoint.events),
+                    "created_at": endpoint.created_at,
+                    "status": "active" if endpoint.active else "disabled",
+                }
+                for endpoint in service.list_endpoints(args.tenant_id)
+            ],
+        }
+    service.delete(args.tenant_id, args.webhook_id)
+    return {"tenant_id": args.tenant_id, "deleted": args.webhook_id}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m parley.admin", description=__doc__.split("\n\n")[0])
     where = parser.add_argument_group("where")
@@ -157,6 +202,22 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("prefix")
     load = commands.add_parser("load-config", help="load a tenant configuration folder")
     load.add_argument("folder", type=Path)
+    register = commands.add_parser(
+        "register-webhook", help="register a webhook endpoint (its signing secret is shown once)"
+    )
+    register.add_argument("tenant_id")
+    register.add_argument("url", help="https URL (http to 127.0.0.1 only with --local)")
+    register.add_argument(
+        "--events",
+        required=True,
+        help="comma-separated: conversation.updated, conversation.completed, insights.generated, "
+        "conversion.recorded",
+    )
+    webhooks = commands.add_parser("list-webhooks", help="list a tenant's webhooks (no secrets)")
+    webhooks.add_argument("tenant_id")
+    unregister = commands.add_parser("delete-webhook", help="delete a webhook endpoint")
+    unregister.add_argument("tenant_id")
+    unregister.add_argument("webhook_id")
     return parser
 
 
@@ -199,7 +260,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print({"tenant_id": args.tenant_id, "revoked": revoked.prefix})
         elif args.command == "load-config":
             _print(_load_config(service, repository, target, args.folder))
-    except (TenantExists, TenantNotFound, KeyNotFound, CatalogError, ValueError) as exc:
+        elif args.command in WEBHOOK_COMMANDS:
+            _print(_webhook_command(args, target))
+    except (TenantExists, TenantNotFound, KeyNotFound, WebhookNotFound, CatalogError, ValueError) as exc:
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     return 0
