@@ -14,22 +14,36 @@ from parley import aws
 from parley.conversations.repository import DynamoConversationRepository
 from parley.insights.messages import decode
 from parley.insights.providers import provider_for
-from parley.insights.worker import InsightsWorker
+from parley.insights.queue import SqsInsightsQueue
+from parley.insights.worker import InsightsWorker, QueuedWebhooks
 from parley.nbq.repository import DynamoNbqConfigRepository, DynamoNbqSessionRepository
 from parley.nbq.service import TenantNbqCache
 from parley.observability import Observability
 from parley.settings import Settings
+from parley.webhooks.repository import DynamoWebhookRepository
+from parley.webhooks.service import WebhookService
 
 settings = Settings.from_env()
 observability = Observability(settings)
 logger = observability.logger
 processor = BatchProcessor(event_type=EventType.SQS)
 _dynamodb = aws.dynamodb()
+_sqs = aws.client("sqs")
+webhooks = QueuedWebhooks(
+    WebhookService(
+        DynamoWebhookRepository(_dynamodb, settings.tables.tenants),
+        allow_private=settings.webhooks_allow_private,
+        logger=logger,
+    ),
+    SqsInsightsQueue(_sqs, settings.insights_queue_url),
+    SqsInsightsQueue(_sqs, settings.dead_letter_queue_url),
+)
 worker = InsightsWorker(
     conversations=DynamoConversationRepository(_dynamodb, settings.tables.conversations),
     nbq=TenantNbqCache(DynamoNbqConfigRepository(_dynamodb, settings.tables.tenants)),
     sessions=DynamoNbqSessionRepository(_dynamodb, settings.tables.sessions, settings.tables.tenants),
     provider=provider_for(settings.insights_provider, settings.bedrock_model_id, aws.client, logger),
+    webhooks=webhooks,
 )
 
 

@@ -99,7 +99,7 @@ class InsightsWorker:
         self._emit(
             tenant_id,
             "conversation.completed",
-            {"conversation_id": conversation_id, "prompt_id": stored.header.prompt_id},
+            {"conversation_id": conversation_id, "prompt_id": stored.conversation.prompt_id},
             event_id("conversation.completed", tenant_id, conversation_id),
         )
         if stored.insights is not None:
@@ -136,6 +136,25 @@ class InsightsWorker:
             covered = ()
         # A conversation is linked to an NBQ session by metadata.sessionId (the Conversations
         # spec's field), else by sharing its id (as turn-processing conversations do).
-        session_id = str(stored.header.metadata.get("sessionId") or stored.header.id)
+        session_id = str(stored.conversation.metadata.get("sessionId") or stored.conversation.id)
         outcome = self._sessions.latest_outcome(tenant_id, session_id)
         return Transcript(turns, covered, outcome)
+
+
+class QueuedWebhooks:
+    """Webhooks through the insights queue: an event becomes one delivery message per subscribed
+    endpoint; a delivery is one signed POST, re-queued with backoff or dead-lettered on failure."""
+
+    def __init__(self, service: Any, queue: Any, dead_letter_queue: Any) -> None:
+        self._service = service
+        self._queue = queue
+        self._dead_letter_queue = dead_letter_queue
+
+    def emit(self, tenant_id: str, event_type: str, payload: dict[str, Any], event_id: str) -> int:
+        deliveries = self._service.fan_out(tenant_id, event_type, payload, event_id)
+        for delivery in deliveries:
+            self._queue.send(delivery)
+        return len(deliveries)
+
+    def deliver(self, message: WebhookDelivery) -> str:
+        return str(self._service.deliver(message, self._queue, self._dead_letter_queue))

@@ -1,0 +1,221 @@
+"""InsightsWorkerFunction under moto: completed conversations get insights once, conversions are
+credited once, a poison record fails alone, and webhooks are delivered signed."""
+
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from typing import ClassVar
+
+import pytest
+
+from parley import aws
+from parley.insights.messages import (
+    ConversationCompleted,
+    ConversionRecorded,
+    WebhookDelivery,
+    decode,
+    encode,
+)
+from parley.tenants.repository import DynamoTenantRepository
+from parley.tenants.service import TenantService
+from parley.webhooks.repository import DynamoWebhookRepository
+from parley.webhooks.service import WebhookService
+from parley.webhooks.signing import verify
+from tests.integration.conftest import load_event
+
+
+def sqs_event(*bodies: str) -> dict:
+    """An SQS batch event as Lambda's event source delivers it (shape of events/insights_worker)."""
+    template = load_event("insights_worker/batch.json")["Records"][0]
+    return {
+        "Records": [
+            {**template, "messageId": f"msg-{n}", "receiptHandle": f"rh-{n}", "body": body}
+            for n, body in enumerate(bodies)
+        ]
+    }
+
+
+def drain(moto_resources) -> list:
+    messages = []
+    while True:
+        batch = (
+            aws.client("sqs")
+            .receive_message(QueueUrl=moto_resources.queues["InsightsQueue"], MaxNumberOfMessages=10)
+            .get("Messages", [])
+        )
+        if not batch:
+            return messages
+        for message in batch:
+            aws.client("sqs").delete_message(
+                QueueUrl=moto_resources.queues["InsightsQueue"], ReceiptHandle=message["ReceiptHandle"]
+            )
+            messages.append(decode(message["Body"]))
+
+
+@pytest.fixture
+def completed_conversation(load_function, lambda_context, moto_resources) -> str:
+    create = load_function("CreateConversationFunction")
+    event = load_event("create_conversation/spec_example.json")
+    event["body"] = json.dumps(
+        {
+            "promptId": "prompt_123",
+            "content": "User: Hello, I need a dining table for six on my terrace.\n"
+            "Assistant: Our teak table seats six.\nUser: Perfect, thank you so much!",
+            "status": "completed",
+        }
+    )
+    response = create.lambda_handler(event, lambda_context)
+    assert response["statusCode"] == 200, response["body"]
+    return json.loads(response["body"])["id"]
+
+
+@pytest.fixture
+def worker(load_function):
+    return load_function("InsightsWorkerFunction")
+
+
+def _insights(load_function, lambda_context, conversation_id: str) -> dict:
+    app = load_function("GetConversationInsightsFunction")
+    event = load_event("get_conversation_insights/ok.json")
+    event["path"] = f"/api/v1/conversations/{conversation_id}/insights"
+    event["pathParameters"] = {"id": conversation_id}
+    response = app.lambda_handler(event, lambda_context)
+    assert response["statusCode"] == 200, response["body"]
+    return json.loads(response["body"])
+
+
+def test_a_completed_conversation_gets_insights_in_the_specs_shape(
+    completed_conversation, worker, load_function, lambda_context, moto_resources
+) -> None:
+    [message] = drain(moto_resources)
+    assert message == ConversationCompleted("demo", completed_conversation, message.occurred_at)
+
+    result = worker.lambda_handler(sqs_event(encode(message)), lambda_context)
+
+    assert result == {"batchItemFailures": []}
+    insights = _insights(load_function, lambda_context, completed_conversation)
+    # The spec's members in the spec's order; every Parley body also carries its request_id.
+    assert [key for key in insights if key != "request_id"] == [
+        "conversationId",
+        "sentiment",
+        "sentimentScore",
+        "taskCompleted",
+        "topics",
+        "summary",
+        "issues",
+        "createdAt",
+    ]
+    assert insights["conversationId"] == completed_conversation
+    assert insights["sentiment"] == "positive"
+    assert insights["taskCompleted"] is True
+    assert "dining table" in " ".join(insights["topics"])
+    assert insights["issues"] == []
+
+
+def test_a_poison_record_fails_alone_and_the_rest_of_its_batch_is_committed(
+    completed_conversation, worker, load_function, lambda_context, moto_resources
+) -> None:
+    [message] = drain(moto_resources)
+
+    result = worker.lambda_handler(sqs_event(encode(message), "not a message", "{}"), lambda_context)
+
+    assert result == {"batchItemFailures": [{"itemIdentifier": "msg-1"}, {"itemIdentifier": "msg-2"}]}
+    assert _insights(load_function, lambda_context, completed_conversation)["sentiment"] == "positive"
+
+
+def test_a_redelivered_or_repeated_completion_yields_one_set_of_insights(
+    completed_conversation, worker, load_function, lambda_context, moto_resources
+) -> None:
+    [message] = drain(moto_resources)
+    worker.lambda_handler(sqs_event(encode(message)), lambda_context)
+    first = _insights(load_function, lambda_context, completed_conversation)
+
+    worker.lambda_handler(sqs_event(encode(message), encode(message)), lambda_context)
+
+    assert _insights(load_function, lambda_context, completed_conversation) == first
+
+
+def test_a_recorded_conversion_is_credited_once_even_when_redelivered(
+    load_function, worker, lambda_context, moto_resources
+) -> None:
+    from parley.nbq.catalog import catalog_document, load_catalog_yaml
+    from parley.nbq.repository import DynamoNbqConfigRepository
+    from tests.integration.test_nbq_api import ROOT
+
+    config = DynamoNbqConfigRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"])
+    catalog = load_catalog_yaml((ROOT / "tenants/demo/catalog.yaml").read_text())
+    config.put_catalog("demo", catalog.version, catalog_document(catalog))
+    load_function("NextQuestionFunction").lambda_handler(
+        load_event("next_question/spec_with_context.json"), lambda_context
+    )
+    load_function("RecordConversionFunction").lambda_handler(
+        load_event("record_conversion/spec_purchase.json"), lambda_context
+    )
+    [message] = drain(moto_resources)
+    assert isinstance(message, ConversionRecorded)
+
+    worker.lambda_handler(sqs_event(encode(message), encode(message)), lambda_context)
+    worker.lambda_handler(sqs_event(encode(message)), lambda_context)
+
+    stats = config.stats("demo")
+    assert stats["q_budget_range"].served == 1
+    assert stats["q_budget_range"].converted == 1
+
+
+class _Receiver(http.server.BaseHTTPRequestHandler):
+    received: ClassVar[list] = []
+    secret = ""
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        valid = verify(self.secret, self.headers["Parley-Signature"], body)
+        type(self).received.append((self.headers["Parley-Event"], json.loads(body), valid))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver() -> Iterator[tuple[str, type[_Receiver]]]:
+    _Receiver.received = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hooks", _Receiver
+    server.shutdown()
+
+
+def test_completion_and_insights_are_delivered_as_signed_webhooks(
+    receiver, completed_conversation, load_function, lambda_context, moto_resources, monkeypatch
+) -> None:
+    # The receiver is on 127.0.0.1, which only local mode allows (as the local gateway sets it).
+    monkeypatch.setenv("PARLEY_WEBHOOKS_ALLOW_PRIVATE", "true")
+    worker = load_function("InsightsWorkerFunction")
+    url, handler = receiver
+    TenantService(
+        DynamoTenantRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"]), None
+    ).create_tenant("demo", "Demo")
+    service = WebhookService(
+        DynamoWebhookRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"]), allow_private=True
+    )
+    _, secret = service.register("demo", url, ["conversation.completed", "insights.generated"])
+    handler.secret = secret
+    [completed] = drain(moto_resources)
+
+    worker.lambda_handler(sqs_event(encode(completed)), lambda_context)
+    deliveries = drain(moto_resources)
+    assert sorted(d.event_type for d in deliveries) == ["conversation.completed", "insights.generated"]
+    assert all(isinstance(d, WebhookDelivery) for d in deliveries)
+    worker.lambda_handler(sqs_event(*(encode(d) for d in deliveries)), lambda_context)
+
+    assert sorted(event for event, _, _ in handler.received) == [
+        "conversation.completed",
+        "insights.generated",
+    ]
+    assert all(valid for _, _, valid in handler.received)
+    insights_event = next(body for event, body, _ in handler.received if event == "insights.generated")
+    assert insights_event["data"]["conversation_id"] == completed_conversation
+    assert insights_event["data"]["insights"]["sentiment"] == "positive"
