@@ -11,9 +11,26 @@ from pathlib import Path
 from benchmarks.aws_calls import AwsCallsSection
 from benchmarks.cold_start import ColdStartSection
 from benchmarks.common import BenchContext, Section, SectionResult, machine, runs_from_env
+from benchmarks.conversations import ConversationsSection
+from benchmarks.learning import LearningSection
+from benchmarks.nbq_selection import NbqSelectionSection
+from benchmarks.throughput import ThroughputSection
+from benchmarks.warm import WarmSection
 
 HERE = Path(__file__).resolve().parent
-SECTIONS: tuple[Section, ...] = (ColdStartSection(), AwsCallsSection())
+SECTIONS: tuple[Section, ...] = (
+    ColdStartSection(),
+    WarmSection(),
+    AwsCallsSection(),
+    ConversationsSection(),
+    NbqSelectionSection(),
+    LearningSection(),
+    ThroughputSection(),
+)
+NOT_MEASURED_YET = (
+    "**Turn latency — not measured yet.** The turn API does not exist yet; when it lands, add "
+    "a section for it to `benchmarks/run.py`."
+)
 
 
 def render(started: datetime, seconds: float, context: BenchContext, results: list[SectionResult]) -> str:
@@ -23,12 +40,14 @@ def render(started: datetime, seconds: float, context: BenchContext, results: li
         "",
         f"- Date: {started:%Y-%m-%d %H:%M} UTC; `make bench` took {seconds:.0f} s",
         f"- Machine: nproc {info['nproc']}, {info['implementation']} {info['python']}, {info['platform']}",
-        f"- Runs per function: {context.runs} (`BENCH_RUNS`)",
+        f"- Runs per function (cold start): {context.runs} (`BENCH_RUNS`); other knobs: "
+        "`BENCH_WARM_ITERATIONS`, `BENCH_NBQ_ITERATIONS`, `BENCH_GATEWAY_REQUESTS`",
         "- Backing: moto (no AWS account): latencies of AWS calls are local HTTP or in-process, "
         "not AWS's; compare functions with each other and with the floor, not with production.",
     ]
     for number, result in enumerate(results, start=1):
         lines += ["", f"## {number}. {result.title}", "", result.markdown]
+    lines += ["", f"## {len(results) + 1}. Turn latency", "", NOT_MEASURED_YET]
     return "\n".join(lines) + "\n"
 
 
@@ -50,6 +69,7 @@ def main() -> int:
         "machine": machine(),
         "runs": context.runs,
         "sections": {section.key: result.data for section, result in zip(SECTIONS, results, strict=True)},
+        "not_measured_yet": {"turn_latency": NOT_MEASURED_YET},
     }
     (HERE / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
     print(f"bench: wrote {HERE / 'results.md'} and results.json in {seconds:.0f} s", flush=True)

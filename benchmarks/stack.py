@@ -29,6 +29,7 @@ EVENT_OVERRIDES = {
     "create_conversation": "spec_example.json",
     "append_messages": "spec_example.json",
     "list_conversations": "default.json",
+    "insights_worker": "batch.json",
 }
 DEMO_TENANT = "demo"
 DEMO_CATALOG = Path("tenants") / "demo" / "catalog.yaml"
@@ -92,9 +93,12 @@ def resolved_environment(spec: FunctionSpec, sam: SamTemplate, resources: LocalR
 
 
 def succeeded(response: object) -> bool:
-    """HTTP 2xx (201 created, 202 accepted), or an authorizer's policy whose every statement allows."""
+    """HTTP 2xx (201 created, 202 accepted), an authorizer's policy whose every statement allows, or
+    an SQS batch response without failures."""
     if not isinstance(response, dict):
         return False
+    if "batchItemFailures" in response:
+        return response["batchItemFailures"] == []
     if "policyDocument" in response:
         statements = response["policyDocument"].get("Statement", [])
         return bool(statements) and all(s.get("Effect") == "Allow" for s in statements)
