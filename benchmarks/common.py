@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import platform
 import statistics
@@ -119,3 +120,14 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least ``fraction`` of the values at or
+    below it (p99 of 100 values is the 99th smallest)."""
+    if not values:
+        raise BenchmarkError("no measurement to summarise")
+    if not 0 < fraction <= 1:
+        raise BenchmarkError(f"a percentile fraction is in (0, 1], got {fraction}")
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(round(fraction * len(ordered), 9))) - 1]

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks.common import BenchContext, BenchmarkError, SectionResult, table
+from benchmarks.common import BenchContext, BenchmarkError, SectionResult, percentile, table
 
 CATALOG_SIZES = (10, 100, 1_000, 10_000)
 HISTORY_LENGTHS = (1, 10, 50)
@@ -140,12 +140,6 @@ def synthetic_history(messages: int, chars: int, seed: int, phrases: list[str]) 
         ("user" if (messages - 1 - n) % 2 == 0 else "assistant", synthetic_message(rng, chars, phrases))
         for n in range(messages)
     ]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(fraction * len(ordered) + 0.5)))
-    return ordered[rank - 1]
 
 
 def iterations_from_env() -> int:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from benchmarks.common import BenchContext, BenchmarkError, SectionResult, table
+from benchmarks.common import BenchContext, BenchmarkError, SectionResult, percentile, table
 from benchmarks.stack import DEMO_KEY
 
 THREADS = 8
@@ -51,9 +51,6 @@ class PhaseResult:
         ordered = sorted(self.latencies_ms)
         ok = len(ordered)
 
-        def rank(fraction: float) -> float:
-            return ordered[max(1, min(ok, round(fraction * ok + 0.5))) - 1] if ok else float("nan")
-
         return {
             "requests": ok + len(self.errors),
             "ok": ok,
@@ -62,7 +59,7 @@ class PhaseResult:
             "seconds": self.seconds,
             "rps": ok / self.seconds if self.seconds else 0.0,
             "p50_ms": statistics.median(ordered) if ok else float("nan"),
-            "p99_ms": rank(0.99),
+            "p99_ms": percentile(ordered, 0.99) if ok else float("nan"),
             "max_ms": ordered[-1] if ok else float("nan"),
         }
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from benchmarks.aws_calls import _Context, _import
-from benchmarks.common import BenchContext, BenchmarkError, SectionResult, table
+from benchmarks.common import BenchContext, BenchmarkError, SectionResult, percentile, table
 from benchmarks.stack import (
     FAKE_AWS_ENV,
     FunctionSpec,
@@ -138,15 +138,6 @@ def hooked(replayer: Replayer) -> Iterator[None]:
     finally:
         botocore.session.Session.create_client = original_create  # type: ignore[method-assign]
         botocore.client.BaseClient._make_api_call = original_call  # type: ignore[method-assign]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile (``fraction`` in 0..1) of a non-empty list."""
-    if not values:
-        raise BenchmarkError("no measurement")
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(fraction * len(ordered) + 0.5)))
-    return ordered[rank - 1]
 
 
 @dataclass
