@@ -117,14 +117,15 @@ class Api:
         )
         return status, answer
 
-    def queued(self) -> list[dict]:
+    def queued(self, kind: str | None = "conversation.completed") -> list[dict]:
+        """The queued messages (of ``kind``; all of them with ``kind=None``), drained."""
         sqs = aws.client("sqs")
         url = self.resources.queues["InsightsQueue"]
         bodies = []
         while True:
             batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
             if not batch:
-                return bodies
+                return [body for body in bodies if kind is None or body["kind"] == kind]
             bodies += [json.loads(message["Body"]) for message in batch]
 
     def repository(self) -> DynamoConversationRepository:
@@ -339,7 +340,10 @@ def test_given_an_open_conversation_when_turns_are_appended_then_all_accumulate_
     assert body["title"] == "Hi"
     assert body["updatedAt"] >= body["createdAt"]
     assert "insights" not in body
-    assert api.queued() == []
+    # Nothing to analyse yet; each append announces what changed (conversation.updated webhooks).
+    updates = api.queued(kind=None)
+    assert [m["kind"] for m in updates] == ["conversation.updated", "conversation.updated"]
+    assert updates[1]["changed_fields"] == ["messages", "content", "updatedAt", "metadata"]
 
 
 def test_given_completion_when_appended_then_analysis_is_queued_once_and_later_appends_conflict(api) -> None:

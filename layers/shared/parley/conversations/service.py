@@ -43,7 +43,7 @@ from parley.http.problems import (
     ValidationProblem,
     validation_errors,
 )
-from parley.insights.messages import ConversationCompleted, InsightsMessage
+from parley.insights.messages import ConversationCompleted, ConversationUpdated, InsightsMessage
 
 # Each failed attempt means another append landed first, so N concurrent appenders need at most
 # N attempts; beyond this the caller gets a retryable 503 rather than a long wait.
@@ -204,11 +204,29 @@ def append_messages(
             current = changed.current or _header_or_404(repository, tenant_id, conversation_id)
             time.sleep(random.uniform(0, min(0.05, 0.002 * 2**attempt)))  # noqa: S311 -- jitter
             continue
+        # conversation.updated webhooks name what changed; the worker fans it out (or drops it
+        # when the tenant has no endpoint subscribed).
+        queue.send(
+            ConversationUpdated(tenant_id, conversation_id, _changed_fields(current, after), after.updated_at)
+        )
         if after.status == COMPLETED:
             queue.send(ConversationCompleted(tenant_id, conversation_id, after.updated_at))
         messages = repository.messages_before(tenant_id, conversation_id, after.message_count)
         return StoredConversation(after, messages, None)
     raise ServiceUnavailableProblem("Too many concurrent appends to this conversation; retry shortly.")
+
+
+def _changed_fields(before: Conversation, after: Conversation) -> tuple[str, ...]:
+    changed = ["messages", "content", "updatedAt"]
+    for field_name, api_name in (
+        ("status", "status"),
+        ("metadata", "metadata"),
+        ("title", "title"),
+        ("user_id", "userId"),
+    ):
+        if getattr(before, field_name) != getattr(after, field_name):
+            changed.append(api_name)
+    return tuple(changed)
 
 
 def _appended(
