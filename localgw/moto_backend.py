@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from moto.server import ThreadedMotoServer
 
@@ -17,7 +20,47 @@ FAKE_CREDENTIALS = {
 }
 
 
+# moto's TransactWriteItems rolls back a cancelled transaction by restoring a copy of each whole
+# table taken when it began, which silently discards every write other threads made meanwhile
+# (concurrent appends to one conversation lost half their messages). DynamoDB isolates
+# transactions; one lock around moto's DynamoDB operations gives the same outcome locally.
+_DYNAMODB_OPERATIONS = (
+    "get_item",
+    "put_item",
+    "update_item",
+    "delete_item",
+    "query",
+    "scan",
+    "batch_get_item",
+    "batch_write_item",
+    "transact_get_items",
+    "transact_write_items",
+)
+_dynamodb_lock = threading.RLock()
+_serialized = False
+
+
+def serialize_dynamodb() -> None:
+    """Make moto's DynamoDB backend behave like DynamoDB under concurrency (idempotent)."""
+    global _serialized  # noqa: PLW0603 — a process-wide patch, applied once
+    if _serialized:
+        return
+    from moto.dynamodb.models import DynamoDBBackend
+
+    for name in _DYNAMODB_OPERATIONS:
+        original = getattr(DynamoDBBackend, name)
+
+        @functools.wraps(original)
+        def locked(self: Any, *args: Any, __original: Any = original, **kwargs: Any) -> Any:
+            with _dynamodb_lock:
+                return __original(self, *args, **kwargs)
+
+        setattr(DynamoDBBackend, name, locked)
+    _serialized = True
+
+
 def start_moto() -> tuple[ThreadedMotoServer, str]:
+    serialize_dynamodb()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

@@ -18,12 +18,19 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
+from localgw.moto_backend import serialize_dynamodb
 from localgw.resources import LocalResources, create_resources
 from localgw.template import SamTemplate, load_template
 from parley import aws
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dynamodb_like_isolation() -> None:
+    """moto's transaction rollback loses concurrent writes; the local gateway's fix applies here too."""
+    serialize_dynamodb()
 
 
 @pytest.fixture(scope="session")

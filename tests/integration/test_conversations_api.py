@@ -15,7 +15,6 @@ from types import ModuleType
 from typing import Any, ClassVar
 
 import pytest
-from moto.dynamodb.models import DynamoDBBackend
 
 from parley import aws
 from parley.conversations.models import CreateConversationRequest, Insights
@@ -26,18 +25,6 @@ from tests.unit.test_problems import header
 
 EVENT_ID = "conv_0123456789abcdef01234567"
 KB = 1024
-
-
-@pytest.fixture(autouse=True)
-def serialized_transactions(monkeypatch: pytest.MonkeyPatch) -> None:
-    lock = threading.Lock()
-    original = DynamoDBBackend.transact_write_items
-
-    def serialized(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
-        with lock:
-            return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", serialized)
 
 
 class Api:

@@ -9,11 +9,17 @@ from pathlib import Path
 import boto3
 import pytest
 from moto import mock_aws
+from samcli.yamlhelper import yaml_parse
 
 from localgw.resources import LocalResources, create_resources
 from localgw.template import SamTemplate, load_template
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# What the template declares (the test checks moto got the template's values, whatever they are).
+TEMPLATE_QUEUE_PROPERTIES = yaml_parse((Path(__file__).resolve().parents[2] / "template.yaml").read_text())[
+    "Resources"
+]["InsightsQueue"]["Properties"]
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +62,9 @@ def test_queues_with_redrive_to_the_local_dead_letter_queue(created: LocalResour
     attributes = sqs.get_queue_attributes(QueueUrl=created.queues["InsightsQueue"], AttributeNames=["All"])[
         "Attributes"
     ]
-    assert attributes["VisibilityTimeout"] == "60"
-    assert attributes["MessageRetentionPeriod"] == "345600"
+    declared = TEMPLATE_QUEUE_PROPERTIES
+    assert attributes["VisibilityTimeout"] == str(declared["VisibilityTimeout"])
+    assert attributes["MessageRetentionPeriod"] == str(declared["MessageRetentionPeriod"])
     assert json.loads(attributes["RedrivePolicy"]) == {
         "deadLetterTargetArn": created.queue_arns["InsightsDeadLetterQueue"],
         "maxReceiveCount": 5,
