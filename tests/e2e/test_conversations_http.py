@@ -60,7 +60,10 @@ def test_spec_flow_create_append_list_get(gateway: RunningGateway) -> None:
     assert fetched.status_code == 200, fetched.text
     assert fetched.json()["content"] == SPEC_CREATE["content"]
     assert fetched.json()["llmModel"] == "gpt-4o"
-    assert fetched.json()["insights"] is None
+    # The local gateway runs the insights worker from the queue: right after completion the
+    # insights are either still pending (null) or already there, in the spec's shape.
+    insights = fetched.json()["insights"]
+    assert insights is None or {"sentiment", "taskCompleted", "topics", "summary"} <= set(insights)
 
 
 def test_unknown_conversation_is_the_spec_404(gateway: RunningGateway) -> None:
