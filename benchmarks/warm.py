@@ -12,6 +12,7 @@ operation the recorded request did not make fails the benchmark.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import os
@@ -20,7 +21,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from benchmarks.aws_calls import _Context, _import
 from benchmarks.common import BenchContext, BenchmarkError, SectionResult, percentile, table
@@ -168,6 +169,13 @@ def _events(spec: FunctionSpec, count: int, start: int) -> list[dict[str, Any]]:
     return [json.loads(text) for _ in range(count)]
 
 
+@functools.cache
+def _sink() -> TextIO:
+    """/dev/null for Powertools' log lines and metrics, open for the whole run: Powertools keeps the
+    stream a service's logger first saw, and later sections reuse the same loggers."""
+    return open(os.devnull, "w")  # lives as long as the process
+
+
 def measure(context: BenchContext, spec: FunctionSpec, iterations: int) -> Timings:
     from moto import mock_aws
 
@@ -178,8 +186,8 @@ def measure(context: BenchContext, spec: FunctionSpec, iterations: int) -> Timin
         environment(FAKE_AWS_ENV, remove=("AWS_ENDPOINT_URL", "AWS_PROFILE")),
         hooked(replayer),
         warnings.catch_warnings(),
-        open(os.devnull, "w") as sink,
     ):
+        sink = _sink()
         warnings.filterwarnings("ignore", "No application metrics to publish")
         aws.client.cache_clear()
         try:
