@@ -77,7 +77,7 @@ class InProcessRunner:
     def is_debugging(self) -> bool:
         return False
 
-    def invoke(  # noqa: PLR0917 -- the positional signature of SAM's LocalLambdaRunner.invoke
+    def invoke(  # the positional signature of SAM's LocalLambdaRunner.invoke
         self,
         function_identifier: str,
         event: str,

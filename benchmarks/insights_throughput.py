@@ -1,0 +1,100 @@
+"""Insights worker throughput: completed 20-message conversations analysed per second.
+
+In one process under moto (in-process `mock_aws`): create N completed conversations through the
+real CreateConversationFunction, then hand their queue messages to InsightsWorkerFunction in SQS
+batches of the template's size, and time the worker alone. moto's DynamoDB is slower than
+DynamoDB's own latency budget per call would suggest for reads but has no network; read the
+figure as the worker's CPU-bound rate on this machine.
+
+    .venv/bin/python -m benchmarks.insights_throughput [N]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TURNS = [
+    ("user", "Hi, I'm looking for an outdoor dining table for my terrace, something that seats six."),
+    ("assistant", "Happy to help! Do you have a budget in mind?"),
+    ("user", "Around 1,200 euros, and I'd prefer teak or aluminium."),
+    ("assistant", "The Sahara teak table is 1,150 euros and seats six."),
+    ("user", "Does it survive rain and frost? We leave everything outside all year."),
+    ("assistant", "Teak weathers well; we recommend a cover in winter."),
+    ("user", "What about delivery? I need it before the end of May."),
+    ("assistant", "Delivery takes about two weeks."),
+    ("user", "Great. Are chairs included?"),
+    ("assistant", "Chairs are sold separately; the matching set is 480 euros."),
+]
+
+
+def main(count: int) -> dict[str, float]:
+    from localgw.moto_backend import FAKE_CREDENTIALS
+
+    os.environ.update(FAKE_CREDENTIALS, AWS_DEFAULT_REGION="us-east-1")
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    from moto import mock_aws
+
+    from localgw.moto_backend import serialize_dynamodb
+    from localgw.resources import create_resources
+    from localgw.template import load_template
+    from parley import aws
+    from tests.integration.conftest import FakeContext, load_event
+
+    serialize_dynamodb()
+    sam = load_template(ROOT / "template.yaml")
+    with mock_aws():
+        aws.client.cache_clear()
+        resources = create_resources(sam)
+        resolver = resources.resolver(sam)
+
+        def load(logical_id: str):
+            import importlib.util
+
+            properties = sam.resources[logical_id]["Properties"]
+            os.environ.update(
+                {k: str(v) for k, v in resolver.resolve(properties["Environment"]["Variables"]).items()}
+            )
+            spec = importlib.util.spec_from_file_location(
+                f"bench_{logical_id}", ROOT / properties["CodeUri"] / "app.py"
+            )
+            module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+            spec.loader.exec_module(module)  # type: ignore[union-attr]
+            return module
+
+        create, worker = load("CreateConversationFunction"), load("InsightsWorkerFunction")
+        event = load_event("create_conversation/spec_example.json")
+        messages = [{"role": r, "content": c} for r, c in TURNS * 2]
+        for _ in range(count):
+            event["body"] = json.dumps(
+                {
+                    "promptId": "prompt_123",
+                    "content": json.dumps({"messages": messages}),
+                    "status": "completed",
+                }
+            )
+            assert create.lambda_handler(event, FakeContext())["statusCode"] == 200
+        sqs = aws.client("sqs")
+        bodies: list[str] = []
+        while batch := sqs.receive_message(
+            QueueUrl=resources.queues["InsightsQueue"], MaxNumberOfMessages=10
+        ).get("Messages"):
+            bodies += [m["Body"] for m in batch if json.loads(m["Body"])["kind"] == "conversation.completed"]
+        assert len(bodies) == count
+        template = load_event("insights_worker/batch.json")["Records"][0]
+        started = time.perf_counter()
+        for first in range(0, count, 5):
+            records = [
+                {**template, "messageId": f"m{n}", "body": b} for n, b in enumerate(bodies[first : first + 5])
+            ]
+            assert worker.lambda_handler({"Records": records}, FakeContext()) == {"batchItemFailures": []}
+        elapsed = time.perf_counter() - started
+    return {"conversations": count, "seconds": round(elapsed, 2), "per_second": round(count / elapsed, 1)}
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(int(sys.argv[1]) if len(sys.argv) > 1 else 100)))
