@@ -1,36 +1,40 @@
 """What the conversation already says: which categories are known, which terms are mentioned.
 
 Everything that depends on the catalog is built once per catalog version (``DetectionIndex``).
-A request then costs one tokenising regex per text and one pass over its tokens with a single
-dictionary lookup per token — value detectors (money, sizes, counts, dates) read the tokens
-around numbers and date words instead of running patterns over the text, so the cost does not
-grow with the number of questions.
+A request then costs one tokenising regex per text and a few passes over the tokens that run in
+C — set intersections and ``compress``/``map`` filters — so the Python work is proportional to
+the rare things (numbers, multi-word phrases, negations), not to the text or the catalog:
 
-Negation: a mention inside a negated clause ("budget not yet discussed", "no idea about the
-size") does not make its category known, unless the category is polar (a yes/no answer such as
-"no chairs" is an answer).
+- one-word keywords: ``set(tokens) & keywords``;
+- negation: a keyword counts when at least one of its occurrences lies outside every "negated
+  zone" (a few tokens around a negation, within its clause — "budget not yet discussed", "no
+  idea about the size"); polar categories (yes/no answers such as "no chairs") ignore negation;
+- multi-word phrases, numbers (money, sizes, counts, dates) and date words: only their
+  positions are visited.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, count
 
 from parley.nbq.catalog import Catalog
 
-# Deliberately simple (it is the hot path): letters and digits runs, plus currency symbols, "/"
-# and clause punctuation as tokens of their own. Hyphens and apostrophes split words
-# ("south-facing" → south facing, "don't" → don t), and catalog terms are split the same way.
+# Deliberately simple (it is the hot path): letter runs, digit runs, currency symbols, "/" and
+# clause punctuation. Hyphens and apostrophes split words ("south-facing" → south facing,
+# "don't" → don t); catalog terms are split the same way.
 TOKEN = re.compile(r"[a-z]+|[0-9]+|[€$£/.;:!?,]")
 CLAUSE_BREAKS = frozenset(".;:!?,")
 # "t" is what is left of "n't" once the apostrophe splits it ("don't" → don t).
 NEGATIONS = frozenset(
     {"no", "not", "never", "without", "none", "nothing", "undecided", "unsure", "unknown", "tbd", "nor", "t"}
 )
-NEGATION_WINDOW_BEFORE = 5
-NEGATION_WINDOW_AFTER = 3
+NEGATION_WINDOW_BEFORE = 5  # a negation up to 5 tokens before a mention negates it
+NEGATION_WINDOW_AFTER = 3  # … or up to 3 tokens after it
 NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty couple dozen".split()
@@ -45,7 +49,7 @@ DATE_WORDS = frozenset(
     "saturday sunday tomorrow today tonight weekend christmas easter".split()
 )
 DATE_SPANS = frozenset("day days week weeks month months year years".split())
-_PHRASE, _CURRENCY, _UNIT, _DATE, _NUMBER_WORD = 1, 2, 4, 8, 16
+MESSAGE_BREAK = "."  # joins messages, so no window or phrase spans two of them
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +62,16 @@ class _Target:
 class DetectionIndex:
     """Everything detection needs from one catalog version, built once."""
 
-    flags: dict[str, int] = field(default_factory=dict)
-    phrases: dict[tuple[str, ...], list[_Target]] = field(default_factory=dict)
-    max_phrase: int = 1
-    # first token → (the whole term, its target): "6 of us" must match "of us", not just "of".
+    single: dict[str, list[_Target]] = field(default_factory=dict)  # one-word keywords
+    # first word → [(the remaining words, targets)] for multi-word keywords
+    multi: dict[str, list[tuple[list[str], list[_Target]]]] = field(default_factory=dict)
+    # first word → [(the whole term, target)]: "6 of us" must match "of us", not just "of".
     count_nouns: dict[str, list[tuple[tuple[str, ...], _Target]]] = field(default_factory=dict)
     value_targets: dict[str, list[_Target]] = field(default_factory=dict)  # money / size / date
-    mention_phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
-    mention_first_tokens: set[str] = field(default_factory=set)
-    mention_max: int = 1
+    mention_single: dict[str, str] = field(default_factory=dict)
+    mention_multi: dict[str, list[tuple[list[str], str]]] = field(default_factory=dict)
+    single_keys: frozenset[str] = frozenset()
+    multi_keys: frozenset[str] = frozenset()
 
 
 def tokens_of(text: str) -> list[str]:
@@ -82,26 +87,29 @@ def _variants(phrase: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
         yield (*phrase[:-1], plural)
 
 
+def _add_multi(table: dict, phrase: tuple[str, ...], value: object) -> None:
+    rest = list(phrase[1:])
+    entries = table.setdefault(phrase[0], [])
+    for existing_rest, values in entries:
+        if existing_rest == rest and isinstance(values, list):
+            values.append(value)
+            return
+    entries.append((rest, [value]))
+    entries.sort(key=lambda entry: -len(entry[0]))  # longest phrase first
+
+
 def build_index(catalog: Catalog) -> DetectionIndex:
     index = DetectionIndex()
-    flags = index.flags
-    for vocabulary, flag in (
-        (CURRENCIES, _CURRENCY),
-        (UNITS, _UNIT),
-        (DATE_WORDS, _DATE),
-        (NUMBER_WORDS, _NUMBER_WORD),
-    ):
-        for word in vocabulary:
-            flags[word] = flags.get(word, 0) | flag
     for category in catalog.categories.values():
         for detector in category.detectors:
             target = _Target(category.name, detector.polar)
             if detector.kind == "keywords":
                 for term in detector.terms:
                     for phrase in _variants(tuple(tokens_of(term))):
-                        index.phrases.setdefault(phrase, []).append(target)
-                        flags[phrase[0]] = flags.get(phrase[0], 0) | _PHRASE
-                        index.max_phrase = max(index.max_phrase, len(phrase))
+                        if len(phrase) == 1:
+                            index.single.setdefault(phrase[0], []).append(target)
+                        else:
+                            _add_multi(index.multi, phrase, target)
             elif detector.kind == "count":
                 for term in detector.terms:
                     for phrase in _variants(tuple(tokens_of(term))):
@@ -111,10 +119,21 @@ def build_index(catalog: Catalog) -> DetectionIndex:
     for question in catalog.questions:
         for term in question.requires_mentions:
             for phrase in _variants(tuple(tokens_of(term))):
-                index.mention_phrases[phrase] = term
-                index.mention_first_tokens.add(phrase[0])
-                index.mention_max = max(index.mention_max, len(phrase))
+                if len(phrase) == 1:
+                    index.mention_single[phrase[0]] = term
+                else:
+                    index.mention_multi.setdefault(phrase[0], []).append((list(phrase[1:]), term))
+    index.single_keys = frozenset(index.single)
+    index.multi_keys = frozenset(index.multi)
     return index
+
+
+def _joined(token_lists: Iterable[list[str]]) -> list[str]:
+    tokens: list[str] = []
+    for part in token_lists:
+        tokens += part
+        tokens.append(MESSAGE_BREAK)
+    return tokens
 
 
 def _negated(tokens: Sequence[str], start: int, end: int, after: bool = True) -> bool:
@@ -134,27 +153,65 @@ def _negated(tokens: Sequence[str], start: int, end: int, after: bool = True) ->
     return False
 
 
-class _Scan:
-    """One pass over one text's tokens, adding what it finds to ``known``."""
+def _negated_occurrences(tokens: list[str]) -> Counter[str]:
+    """How often each word occurs inside a negated zone (the positions a one-word mention would
+    be negated at, by ``_negated``'s rule): a few C calls per negation, none per token."""
+    breaks = list(compress(count(), map(CLAUSE_BREAKS.__contains__, tokens)))
+    zone: set[int] = set()
+    for p in compress(count(), map(NEGATIONS.__contains__, tokens)):
+        b = bisect_left(breaks, p)
+        clause_start = breaks[b - 1] + 1 if b else 0
+        clause_end = breaks[b] if b < len(breaks) else len(tokens)
+        zone.update(range(max(clause_start, p - NEGATION_WINDOW_AFTER), p))  # mentions before it
+        zone.update(range(p + 1, min(clause_end, p + 1 + NEGATION_WINDOW_BEFORE)))  # … and after it
+    return Counter(map(tokens.__getitem__, zone))
 
-    def __init__(self, index: DetectionIndex, tokens: list[str], known: set[str]) -> None:
-        self.index, self.tokens, self.known = index, tokens, known
 
-    def run(self) -> None:
-        flags = self.index.flags
-        tokens = self.tokens
-        # Only positions whose token means something to this catalog, or is a number, are visited;
-        # the filtering runs in C (map + compress), the Python below sees a few percent of tokens.
+class _Detection:
+    def __init__(self, index: DetectionIndex, tokens: list[str]) -> None:
+        self.index, self.tokens = index, tokens
+        self.known: set[str] = set()
+
+    def run(self) -> set[str]:
+        tokens, index, known = self.tokens, self.index, self.known
+        distinct = set(tokens)
+        hits = index.single_keys & distinct
+        if hits:
+            negated = _negated_occurrences(tokens) if not NEGATIONS.isdisjoint(distinct) else None
+            occurrences: Counter[str] | None = None
+            for word in hits:
+                pending = [t for t in index.single[word] if t.category not in known]
+                if not pending:
+                    continue
+                clean = negated is None or word not in negated
+                if not clean:
+                    occurrences = occurrences or Counter(tokens)
+                    clean = occurrences[word] > negated[word]  # type: ignore[index]
+                known.update(t.category for t in pending if clean or t.polar)
+        firsts = index.multi_keys & distinct
+        if firsts:
+            for i in compress(count(), map(firsts.__contains__, tokens)):
+                self._phrase(i)
         for i in compress(count(), map(str.isdigit, tokens)):
             self._number(i)
-        for i in compress(count(), map(flags.get, tokens)):
-            flag = flags[tokens[i]]
-            if flag & _PHRASE:
-                self._phrase(i)
-            if flag & _NUMBER_WORD:
-                self._count(i)
-            if flag & _DATE:
+        for i in compress(count(), map(NUMBER_WORDS.__contains__, tokens)):
+            self._count(i)
+        if "date" in index.value_targets and not DATE_WORDS.isdisjoint(distinct):
+            for i in compress(count(), map(DATE_WORDS.__contains__, tokens)):
                 self._value("date", i, i + 1)
+        return known
+
+    def _phrase(self, i: int) -> None:
+        tokens, known = self.tokens, self.known
+        for rest, targets in self.index.multi[tokens[i]]:
+            end = i + 1 + len(rest)
+            if tokens[i + 1 : end] != rest:
+                continue
+            pending = [t for t in targets if t.category not in known]
+            if pending:
+                negated = any(not t.polar for t in pending) and _negated(tokens, i, end)
+                known.update(t.category for t in pending if t.polar or not negated)
+            return  # the longest phrase starting here wins
 
     def _value(self, kind: str, start: int, end: int, after: bool = False) -> None:
         targets = self.index.value_targets.get(kind)
@@ -164,17 +221,16 @@ class _Scan:
             self.known.update(t.category for t in targets)
 
     def _number(self, i: int) -> None:
-        tokens, flags = self.tokens, self.index.flags
-        previous = flags.get(tokens[i - 1], 0) if i else 0
+        tokens = self.tokens
+        previous = tokens[i - 1] if i else ""
         following = tokens[i + 1] if i + 1 < len(tokens) else ""
-        following_flag = flags.get(following, 0)
-        if previous & _CURRENCY or following_flag & _CURRENCY:
+        if previous in CURRENCIES or following in CURRENCIES:
             self._value("money", i, i + 1)
-        if following_flag & _UNIT or (following == "x" and i + 2 < len(tokens) and tokens[i + 2].isdigit()):
+        if following in UNITS or (following == "x" and i + 2 < len(tokens) and tokens[i + 2].isdigit()):
             self._value("size", i, i + 1)
-        if following == "/" or following_flag & _DATE:
+        if following == "/" or following in DATE_WORDS:
             self._value("date", i, i + 1)
-        elif i and tokens[i - 1] == "in" and following in DATE_SPANS:
+        elif previous == "in" and following in DATE_SPANS:
             self._value("date", i, i + 2)
         self._count(i)
 
@@ -196,44 +252,22 @@ class _Scan:
             if tokens[j] in CLAUSE_BREAKS:
                 return
 
-    def _phrase(self, i: int) -> None:
-        tokens, phrases, known = self.tokens, self.index.phrases, self.known
-        for length in range(min(self.index.max_phrase, len(tokens) - i), 0, -1):
-            targets = phrases.get(tuple(tokens[i : i + length]) if length > 1 else (tokens[i],))
-            if targets is None:
-                continue
-            negated: bool | None = None
-            for target in targets:
-                if target.category in known:
-                    continue
-                if not target.polar:
-                    if negated is None:
-                        negated = _negated(tokens, i, i + length)
-                    if negated:
-                        continue
-                known.add(target.category)
-            return
-
 
 def known_categories(index: DetectionIndex, user_tokens: Iterable[list[str]]) -> set[str]:
     """The categories the user's own words (history user turns and the context) already give."""
-    known: set[str] = set()
-    for tokens in user_tokens:
-        _Scan(index, tokens, known).run()
-    return known
+    return _Detection(index, _joined(user_tokens)).run()
 
 
 def mentioned_terms(index: DetectionIndex, texts_tokens: Iterable[list[str]]) -> set[str]:
     """The ``requires.mentions`` terms that any turn of the conversation contains."""
-    if not index.mention_phrases:
+    if not index.mention_single and not index.mention_multi:
         return set()
-    found: set[str] = set()
-    first_tokens, phrases, longest = index.mention_first_tokens, index.mention_phrases, index.mention_max
-    for tokens in texts_tokens:
-        for i in compress(count(), map(first_tokens.__contains__, tokens)):
-            for length in range(min(longest, len(tokens) - i), 0, -1):
-                term = phrases.get(tuple(tokens[i : i + length]))
-                if term is not None:
-                    found.add(term)
-                    break
+    tokens = _joined(texts_tokens)
+    distinct = set(tokens)
+    found = {index.mention_single[word] for word in distinct.intersection(index.mention_single)}
+    firsts = distinct.intersection(index.mention_multi)
+    for i in compress(count(), map(firsts.__contains__, tokens)):
+        for rest, term in index.mention_multi[tokens[i]]:
+            if tokens[i + 1 : i + 1 + len(rest)] == rest:
+                found.add(term)
     return found
