@@ -52,6 +52,9 @@ test: lint template-check
 
 build: venv
 	$(BIN)/sam build --parallel
+	# Ship bytecode: without usable .pyc files a cold start is 2.5-3.4x slower (FIELD-NOTES).
+	# Same Python minor version as the runtime; bytecode does not depend on the architecture.
+	$(BIN)/python -m compileall -q --invalidation-mode unchecked-hash .aws-sam/build
 
 bench: venv
 	$(BIN)/python -m benchmarks.run
