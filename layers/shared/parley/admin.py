@@ -94,7 +94,8 @@ def _print(payload: dict[str, Any]) -> None:
 def _load_config(
     service: TenantService, repository: DynamoTenantRepository, target: Target, folder: Path
 ) -> dict:
-    """Load a tenant folder: ``tenant.yaml`` (id, name, and for local runs a fixed test key)."""
+    """Load a tenant folder: ``tenant.yaml`` (id, name, and for local runs a fixed test key),
+    ``catalog.yaml`` (the NBQ catalog) and ``deployment.yaml`` (the turn-processing deployment)."""
     import yaml
 
     tenant_file = folder / "tenant.yaml"
@@ -107,6 +108,13 @@ def _load_config(
     loaded: dict[str, Any] = {"tenant_id": tenant_id}
     catalog_file = folder / "catalog.yaml"
     catalog = load_catalog_yaml(catalog_file.read_text()) if catalog_file.exists() else None
+    deployment_file = folder / "deployment.yaml"
+    deployment = None
+    if deployment_file.exists():
+        from parley.dialogue.deployment import load_deployment_yaml
+
+        # Validated (against the catalog its slots reuse) before anything is stored.
+        deployment = load_deployment_yaml(deployment_file.read_text(), catalog)
     try:
         service.create_tenant(tenant_id, name)
         loaded["tenant"] = "created"
@@ -125,6 +133,20 @@ def _load_config(
             "version": catalog.version,
             "questions": len(catalog.questions),
             "stored_bytes": size,
+        }
+    if deployment is not None:
+        import boto3
+
+        from parley.dialogue.repository import DynamoDeploymentRepository
+
+        deployments = DynamoDeploymentRepository(
+            boto3.client("dynamodb", **target.client_kwargs), target.tenants_table
+        )
+        loaded["deployment"] = {
+            "deployment_key": deployment.key,
+            "channels": list(deployment.channels),
+            "intents": list(deployment.intents),
+            "stored_bytes": deployments.put(tenant_id, dict(deployment.document)),
         }
     return loaded
 

@@ -120,10 +120,13 @@ def create_conversation(
     tenant_id: str,
     request: CreateConversationRequest,
     now: datetime,
+    *,
+    conversation_id: str | None = None,
 ) -> tuple[Conversation, bool]:
     """A new conversation, or the one an idempotency key of the last 24 h already created.
 
-    Returns the conversation and whether this call created it.
+    Returns the conversation and whether this call created it. ``conversation_id`` (``conv_`` +
+    24 hex) lets the turn API keep one id for its session and its transcript.
     """
     if len(request.content.encode()) > MAX_CONTENT_BYTES:
         raise PayloadTooLargeProblem(
@@ -141,7 +144,7 @@ def create_conversation(
     metadata = parsed.metadata or {}
     _check_metadata(metadata)
 
-    conversation_id = "conv_" + secrets.token_hex(12)
+    conversation_id = conversation_id or new_conversation_id()
     stamp = _timestamp(now)
     conversation = Conversation(
         tenant_id=tenant_id,
@@ -169,6 +172,14 @@ def create_conversation(
     return result, created
 
 
+def new_conversation_id() -> str:
+    return "conv_" + secrets.token_hex(12)
+
+
+def is_conversation_id(value: str) -> bool:
+    return _ID_PATTERN.match(value) is not None
+
+
 # ------------------------------------------------------------------------------------------------
 # Append
 # ------------------------------------------------------------------------------------------------
@@ -180,11 +191,13 @@ def append_messages(
     request: AppendMessagesRequest,
     *,
     now: datetime,
+    read_back: bool = True,
 ) -> StoredConversation:
     """Append turns atomically; the conversation with every message up to this call's last.
 
     A conversation that is already completed takes no more turns (409): its analysis is of the
-    transcript it had, and a retried final call cannot add its messages twice.
+    transcript it had, and a retried final call cannot add its messages twice. ``read_back=False``
+    skips reading the messages back (the turn API never shows them), saving a Query.
     """
     stored = [message.stored() for message in request.messages]
     if len(stored) > MAX_MESSAGES:
@@ -211,6 +224,8 @@ def append_messages(
         )
         if after.status == COMPLETED:
             queue.send(ConversationCompleted(tenant_id, conversation_id, after.updated_at))
+        if not read_back:
+            return StoredConversation(after, [], None)
         messages = repository.messages_before(tenant_id, conversation_id, after.message_count)
         return StoredConversation(after, messages, None)
     raise ServiceUnavailableProblem("Too many concurrent appends to this conversation; retry shortly.")

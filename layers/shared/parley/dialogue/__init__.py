@@ -1,0 +1,1 @@
+"""Turn processing: deployments, offline recognition, the dialogue engine, sessions, process_turn."""

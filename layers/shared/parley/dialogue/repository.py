@@ -1,0 +1,140 @@
+"""Turn-processing storage: deployments (tenants table) and dialogue sessions (sessions table).
+
+Tenants table:
+- ``TENANT#<id>`` / ``DEPLOYMENT#<deployment key>``: the validated deployment document as JSON
+  (catalog questions resolved), with a ``digest`` so a container re-parses it only when it changed.
+
+Sessions table:
+- ``TENANT#<id>#TURN#<conversation id>`` / ``STATE``: the dialogue state as JSON, ``version``
+  (the number of turns applied), ``idle_expires_at`` (epoch s: after it the next turn starts over)
+  and ``expires_at`` (the TTL: a day later, so an expired session is still seen as expired).
+  Every write is conditioned on the version read (or on the item not existing), so of two
+  concurrent turns on one conversation exactly one applies; the other gets ``SessionConflict``.
+
+The tenant is in every key: no read can reach another tenant's deployment or session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from parley.store import error_code, translated_errors
+
+DEPLOYMENT_PREFIX = "DEPLOYMENT#"
+STATE_SK = "STATE"
+# Kept past the idle timeout so a late turn learns its conversation expired (and says so).
+RETENTION_AFTER_IDLE_SECONDS = 24 * 3600
+MAX_DEPLOYMENT_BYTES = 350_000
+
+
+class SessionConflict(Exception):
+    """Another turn on this conversation was applied since its state was read."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDeployment:
+    digest: str
+    document: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    state: dict[str, Any]
+    version: int
+    idle_expires_at: int
+
+
+class DynamoDeploymentRepository:
+    def __init__(self, client: Any, tenants_table: str) -> None:
+        self._client = client
+        self._table = tenants_table
+
+    @staticmethod
+    def _key(tenant_id: str, deployment_key: str) -> dict[str, Any]:
+        return {"pk": {"S": f"TENANT#{tenant_id}"}, "sk": {"S": DEPLOYMENT_PREFIX + deployment_key}}
+
+    def put(self, tenant_id: str, document: dict[str, Any]) -> int:
+        body = json.dumps(document, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+        size = len(body.encode())
+        if size > MAX_DEPLOYMENT_BYTES:
+            raise ValueError(f"deployment is {size} bytes; the maximum is {MAX_DEPLOYMENT_BYTES}")
+        with translated_errors("PutItem deployment"):
+            self._client.put_item(
+                TableName=self._table,
+                Item={
+                    **self._key(tenant_id, document["deployment_key"]),
+                    "document": {"S": body},
+                    "digest": {"S": hashlib.sha256(body.encode()).hexdigest()},
+                },
+            )
+        return size
+
+    def get(self, tenant_id: str, deployment_key: str) -> StoredDeployment | None:
+        with translated_errors("GetItem deployment"):
+            response = self._client.get_item(TableName=self._table, Key=self._key(tenant_id, deployment_key))
+        item = response.get("Item")
+        if not item:
+            return None
+        return StoredDeployment(item["digest"]["S"], json.loads(item["document"]["S"]))
+
+
+class DynamoTurnSessionRepository:
+    def __init__(self, client: Any, sessions_table: str) -> None:
+        self._client = client
+        self._table = sessions_table
+
+    @staticmethod
+    def _key(tenant_id: str, conversation_id: str) -> dict[str, Any]:
+        return {"pk": {"S": f"TENANT#{tenant_id}#TURN#{conversation_id}"}, "sk": {"S": STATE_SK}}
+
+    def get(self, tenant_id: str, conversation_id: str) -> StoredSession | None:
+        with translated_errors("GetItem turn session"):
+            response = self._client.get_item(
+                TableName=self._table, Key=self._key(tenant_id, conversation_id), ConsistentRead=True
+            )
+        item = response.get("Item")
+        if not item:
+            return None
+        return StoredSession(
+            json.loads(item["state"]["S"]), int(item["version"]["N"]), int(item["idle_expires_at"]["N"])
+        )
+
+    def save(
+        self,
+        tenant_id: str,
+        conversation_id: str,
+        state: dict[str, Any],
+        *,
+        expected_version: int | None,
+        idle_expires_at: int,
+    ) -> int:
+        """Store the state as the next version; ``expected_version=None`` creates the session.
+
+        Raises ``SessionConflict`` when another turn got there first. Returns the new version.
+        """
+        version = (expected_version or 0) + 1
+        item = {
+            **self._key(tenant_id, conversation_id),
+            "state": {"S": json.dumps(state, separators=(",", ":"), ensure_ascii=False)},
+            "version": {"N": str(version)},
+            "idle_expires_at": {"N": str(idle_expires_at)},
+            "expires_at": {"N": str(idle_expires_at + RETENTION_AFTER_IDLE_SECONDS)},
+        }
+        if expected_version is None:
+            condition: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
+        else:
+            condition = {
+                "ConditionExpression": "version = :expected",
+                "ExpressionAttributeValues": {":expected": {"N": str(expected_version)}},
+            }
+        try:
+            with translated_errors("PutItem turn session"):
+                self._client.put_item(TableName=self._table, Item=item, **condition)
+        except Exception as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                raise SessionConflict(conversation_id) from None
+            raise
+        return version
