@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 -- the demo deployment's texts use en dashes, as the shop writes them
 """The dialogue layer without AWS: deployment validation, recognition, the engine (table-driven)."""
 
 from __future__ import annotations
