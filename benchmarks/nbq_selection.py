@@ -169,9 +169,10 @@ def measure(prepared: Any, phrases: list[str], case: Case, iterations: int) -> d
         answered = rng.sample(ids, min(5, len(ids) - 1))
         inputs.append((history, f"context {n}: " + rng.choice(phrases), answered, f"bench-session-{n}"))
     tokens = [t for turn in inputs[0][0] for t in tokens_of(turn.content)]
-    phrase_starts = {phrase[0] for phrase in prepared.index.phrases}
+    phrase_starts = prepared.index.single_keys | prepared.index.multi_keys
     phrase_share = sum(t in phrase_starts for t in tokens) / max(1, len(tokens))
-    mention_share = sum(t in prepared.index.mention_first_tokens for t in tokens) / max(1, len(tokens))
+    mention_starts = set(prepared.index.mention_single) | set(prepared.index.mention_multi)
+    mention_share = sum(t in mention_starts for t in tokens) / max(1, len(tokens))
     samples = []
     exhausted = 0
     for history, context, answered, session_id in inputs:
@@ -193,6 +194,34 @@ def measure(prepared: Any, phrases: list[str], case: Case, iterations: int) -> d
         "tokens": len(tokens),
         "phrase_start_share": phrase_share,
         "mention_start_share": mention_share,
+    }
+
+
+def measure_session(prepared: Any, phrases: list[str], iterations: int) -> dict[str, float]:
+    """A session's calls as clients make them: the last 50 messages re-sent every time, two of
+    them new (an assistant turn and the user's answer), so the per-message memo applies."""
+    from parley.nbq.learning import QuestionStats
+    from parley.nbq.selection import Turn, select_next_question
+
+    ids = [q.external_id for q in prepared.catalog.questions]
+    rng = random.Random(SEED + 31)
+    stats = {qid: QuestionStats(n, rng.randint(0, n)) for qid in ids for n in (rng.randint(0, 200),)}
+    pool = [
+        Turn(role, text)
+        for role, text in synthetic_history(FULL_HISTORY + 2 * iterations, MESSAGE_CHARS, SEED + 99, phrases)
+    ]
+    samples = []
+    for n in range(iterations + 1):
+        history = pool[2 * n : 2 * n + FULL_HISTORY]
+        started = time.perf_counter()
+        select_next_question(prepared, history, None, [], stats=stats, session_id="bench-session")
+        if n:  # the session's first call analyses all 50 messages: that is the cold case above
+            samples.append((time.perf_counter() - started) * 1000)
+    return {
+        "p50_ms": statistics.median(samples),
+        "p99_ms": percentile(samples, 0.99),
+        "max_ms": max(samples),
+        "n": len(samples),
     }
 
 
@@ -237,6 +266,10 @@ class NbqSelectionSection:
             r for r in results if r["questions"] == REFERENCE_SIZE and r["messages"] == FULL_HISTORY
         )
         met = reference["p99_ms"] <= TARGET_P99_MS
+        session = measure_session(
+            prepared_by_size[REFERENCE_SIZE][0], prepared_by_size[REFERENCE_SIZE][1], iterations
+        )
+        session_met = session["p99_ms"] <= TARGET_P99_MS
 
         def rows(selected: list[dict[str, float]]) -> list[tuple[object, ...]]:
             return [
@@ -299,7 +332,24 @@ class NbqSelectionSection:
                 table(headers, rows(by_history)),
                 "",
                 f"Target: ≤ {TARGET_P99_MS} ms p99 for {REFERENCE_SIZE:,} questions {TIMES} {FULL_HISTORY} "
-                f"messages of {MESSAGE_CHARS:,} characters — {verdict}.",
+                f"messages of {MESSAGE_CHARS:,} characters, every message new — {verdict}.",
+                "",
+                f"A session's calls ({REFERENCE_SIZE:,} questions): the last {FULL_HISTORY} messages re-sent "
+                "on every call with two of them new, as clients do; what a message reveals is remembered "
+                "per message text (per catalog version), so only the new ones are analysed.",
+                "",
+                table(
+                    ("calls", "p50 ms", "p99 ms", "max ms", f"target ≤ {TARGET_P99_MS} ms p99"),
+                    [
+                        (
+                            int(session["n"]),
+                            f"{session['p50_ms']:.2f}",
+                            f"**{session['p99_ms']:.2f}**",
+                            f"{session['max_ms']:.2f}",
+                            "meets" if session_met else "**MISSES**",
+                        )
+                    ],
+                ),
             ]
         )
         return SectionResult(
@@ -309,6 +359,8 @@ class NbqSelectionSection:
                 "iterations": iterations,
                 "target_p99_ms": TARGET_P99_MS,
                 "target_met": met,
+                "session": session,
+                "session_target_met": session_met,
                 "catalog_build_ms": builds,
                 "results": results,
             },

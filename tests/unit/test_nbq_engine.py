@@ -275,3 +275,20 @@ def test_invalid_yaml_is_a_catalog_error() -> None:
 
 def test_the_stored_document_parses_back_to_the_same_catalog() -> None:
     assert parse_catalog(catalog_document(DEMO.catalog)) == DEMO.catalog
+
+
+def test_remembered_messages_give_the_same_answers_as_fresh_analysis() -> None:
+    prepared = PreparedCatalog.of(DEMO.catalog)
+    history = [
+        ("assistant", "Hi! Tell me about the space you are furnishing."),
+        ("user", "I am looking for an outdoor dining table for my terrace."),
+    ]
+    first = pick(history, prepared=prepared)
+    assert pick(history, prepared=prepared) == first == "q_budget_range"
+    # A new message is analysed on top of the remembered ones.
+    longer = [*history, ("assistant", "What budget?"), ("user", "About 900 euros, we are 6 people.")]
+    assert pick(longer, prepared=prepared) == pick(longer, prepared=PreparedCatalog.of(DEMO.catalog))
+    assert pick(longer, prepared=prepared) not in {"q_budget_range", "q_budget_max", "q_seating_capacity"}
+    # Negation stays within its message: "not" in one message does not negate the next one.
+    split = [("user", "I am not sure yet."), ("user", "budget around 500 euros for a dining table")]
+    assert "budget" in prepared.categories_in([text for _, text in split])

@@ -63,15 +63,18 @@ class DetectionIndex:
     """Everything detection needs from one catalog version, built once."""
 
     single: dict[str, list[_Target]] = field(default_factory=dict)  # one-word keywords
-    # first word → [(the remaining words, targets)] for multi-word keywords
-    multi: dict[str, list[tuple[list[str], list[_Target]]]] = field(default_factory=dict)
+    # first word → [(length of the rest, {rest words: targets})], longest first: one dict lookup
+    # per length, however many phrases share the first word.
+    multi: dict[str, list[tuple[int, dict[tuple[str, ...], list[_Target]]]]] = field(default_factory=dict)
     # first word → [(the whole term, target)]: "6 of us" must match "of us", not just "of".
     count_nouns: dict[str, list[tuple[tuple[str, ...], _Target]]] = field(default_factory=dict)
     value_targets: dict[str, list[_Target]] = field(default_factory=dict)  # money / size / date
     mention_single: dict[str, str] = field(default_factory=dict)
-    mention_multi: dict[str, list[tuple[list[str], str]]] = field(default_factory=dict)
+    mention_multi: dict[str, list[tuple[int, dict[tuple[str, ...], list[str]]]]] = field(default_factory=dict)
     single_keys: frozenset[str] = frozenset()
     multi_keys: frozenset[str] = frozenset()
+    # first word of multi-word keywords → every category those keywords can make known
+    multi_categories: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def tokens_of(text: str) -> list[str]:
@@ -88,14 +91,14 @@ def _variants(phrase: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
 
 
 def _add_multi(table: dict, phrase: tuple[str, ...], value: object) -> None:
-    rest = list(phrase[1:])
-    entries = table.setdefault(phrase[0], [])
-    for existing_rest, values in entries:
-        if existing_rest == rest and isinstance(values, list):
-            values.append(value)
+    rest = phrase[1:]
+    by_length = table.setdefault(phrase[0], [])
+    for length, phrases in by_length:
+        if length == len(rest):
+            phrases.setdefault(rest, []).append(value)
             return
-    entries.append((rest, [value]))
-    entries.sort(key=lambda entry: -len(entry[0]))  # longest phrase first
+    by_length.append((len(rest), {rest: [value]}))
+    by_length.sort(key=lambda entry: -entry[0])  # longest phrase first
 
 
 def build_index(catalog: Catalog) -> DetectionIndex:
@@ -122,9 +125,15 @@ def build_index(catalog: Catalog) -> DetectionIndex:
                 if len(phrase) == 1:
                     index.mention_single[phrase[0]] = term
                 else:
-                    index.mention_multi.setdefault(phrase[0], []).append((list(phrase[1:]), term))
+                    _add_multi(index.mention_multi, phrase, term)
     index.single_keys = frozenset(index.single)
     index.multi_keys = frozenset(index.multi)
+    index.multi_categories = {
+        first: frozenset(
+            t.category for _, phrases in entries for targets in phrases.values() for t in targets
+        )
+        for first, entries in index.multi.items()
+    }
     return index
 
 
@@ -188,7 +197,8 @@ class _Detection:
                     occurrences = occurrences or Counter(tokens)
                     clean = occurrences[word] > negated[word]  # type: ignore[index]
                 known.update(t.category for t in pending if clean or t.polar)
-        firsts = index.multi_keys & distinct
+        # Only first words that can still make a category known are worth visiting.
+        firsts = {f for f in index.multi_keys & distinct if not index.multi_categories[f] <= known}
         if firsts:
             for i in compress(count(), map(firsts.__contains__, tokens)):
                 self._phrase(i)
@@ -203,9 +213,10 @@ class _Detection:
 
     def _phrase(self, i: int) -> None:
         tokens, known = self.tokens, self.known
-        for rest, targets in self.index.multi[tokens[i]]:
-            end = i + 1 + len(rest)
-            if tokens[i + 1 : end] != rest:
+        for length, phrases in self.index.multi[tokens[i]]:
+            end = i + 1 + length
+            targets = phrases.get(tuple(tokens[i + 1 : end]))
+            if targets is None:
                 continue
             pending = [t for t in targets if t.category not in known]
             if pending:
@@ -267,7 +278,8 @@ def mentioned_terms(index: DetectionIndex, texts_tokens: Iterable[list[str]]) ->
     found = {index.mention_single[word] for word in distinct.intersection(index.mention_single)}
     firsts = distinct.intersection(index.mention_multi)
     for i in compress(count(), map(firsts.__contains__, tokens)):
-        for rest, term in index.mention_multi[tokens[i]]:
-            if tokens[i + 1 : i + 1 + len(rest)] == rest:
-                found.add(term)
+        for length, phrases in index.mention_multi[tokens[i]]:
+            terms = phrases.get(tuple(tokens[i + 1 : i + 1 + length]))
+            if terms:
+                found.update(terms)
     return found

@@ -11,8 +11,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from parley.nbq.catalog import Catalog, Question
 from parley.nbq.detection import DetectionIndex, build_index, known_categories, mentioned_terms, tokens_of
@@ -25,19 +25,57 @@ class Turn:
     content: str
 
 
+# Messages remembered per catalog version; only message-sized texts (a history message is at most
+# 2,000 characters), so the memo stays within ~20 MB of a container's memory.
+MEMO_ENTRIES = 10_000
+MEMO_MAX_CHARS = 2_000
+
+
 @dataclass(frozen=True)
 class PreparedCatalog:
-    """A catalog with its detection index: built once per catalog version and cached."""
+    """A catalog with its detection index: built once per catalog version and cached.
+
+    What one message reveals (its categories, its mentions) depends only on that message and the
+    catalog — negation never reaches across messages — and clients re-send the whole history
+    on every call, so it is remembered per message text: a session's next call analyses only
+    its new messages.
+    """
 
     catalog: Catalog
     index: DetectionIndex
     # Highest priority first: the search can stop at the first tier below the best found.
     by_priority: tuple[Question, ...]
+    _categories: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _mentions: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, catalog: Catalog) -> PreparedCatalog:
         ordered = tuple(sorted(catalog.questions, key=lambda q: (-q.priority, q.position)))
         return cls(catalog, build_index(catalog), ordered)
+
+    def categories_in(self, texts: Iterable[str]) -> set[str]:
+        return self._union(texts, self._categories, known_categories)
+
+    def mentions_in(self, texts: Iterable[str]) -> set[str]:
+        return self._union(texts, self._mentions, mentioned_terms)
+
+    def _union(
+        self,
+        texts: Iterable[str],
+        memo: dict[str, frozenset[str]],
+        detect: Callable[[DetectionIndex, Iterable[list[str]]], set[str]],
+    ) -> set[str]:
+        found: set[str] = set()
+        for text in texts:
+            result = memo.get(text)
+            if result is None:
+                result = frozenset(detect(self.index, [tokens_of(text)]))
+                if len(text) <= MEMO_MAX_CHARS:
+                    if len(memo) >= MEMO_ENTRIES:
+                        memo.clear()
+                    memo[text] = result
+            found |= result
+        return found
 
 
 def select_next_question(
@@ -51,12 +89,11 @@ def select_next_question(
 ) -> Question | None:
     catalog = prepared.catalog
     answered = set(answered_ids)
-    # Each text is tokenised once: the user's words decide what is known, and every turn (the
-    # assistant's too) counts for mentions.
-    user_tokens = [tokens_of(turn.content) for turn in history if turn.role == "user"]
+    # The user's words decide what is known; every turn (the assistant's too) counts for mentions.
+    user_texts = [turn.content for turn in history if turn.role == "user"]
     if context:
-        user_tokens.append(tokens_of(context))
-    known = known_categories(prepared.index, user_tokens)
+        user_texts.append(context)
+    known = prepared.categories_in(user_texts)
     known.update(catalog.by_id[qid].category for qid in answered if qid in catalog.by_id)
     mentions: set[str] | None = None
 
@@ -71,8 +108,9 @@ def select_next_question(
             continue
         if question.requires_mentions:
             if mentions is None:
-                other_tokens = [tokens_of(turn.content) for turn in history if turn.role != "user"]
-                mentions = mentioned_terms(prepared.index, user_tokens + other_tokens)
+                mentions = prepared.mentions_in(
+                    [turn.content for turn in history] + ([context] if context else [])
+                )
             if not any(term in mentions for term in question.requires_mentions):
                 continue
         value = (
