@@ -8,11 +8,9 @@ from parley.http.request_ids import request_id_for
 from parley.http.responses import json_response
 from parley.http.tenancy import caller_of
 from parley.nbq.models import NextQuestionRequest
-from parley.nbq.repository import DynamoNbqConfigRepository, DynamoNbqSessionRepository
-from parley.nbq.service import NbqService, TenantNbqCache
+from parley.nbq.service import NbqService
 from parley.observability import Observability
 from parley.settings import Settings
-from parley.usage.repository import DynamoUsageRepository
 
 # 50 messages x 2,000 characters, 8,000 of context and 200 ids fit well below this, even with
 # every character JSON-escaped; anything larger is refused before it is parsed.
@@ -23,11 +21,7 @@ observability = Observability(settings)
 app = APIGatewayRestResolver()
 register_problem_handlers(app, ProblemFormat(settings.problem_type_base), logger=observability.logger)
 _dynamodb = aws.dynamodb()
-service = NbqService(
-    TenantNbqCache(DynamoNbqConfigRepository(_dynamodb, settings.tables.tenants)),
-    DynamoNbqSessionRepository(_dynamodb, settings.tables.sessions, settings.tables.tenants),
-    DynamoUsageRepository(_dynamodb, settings.tables.tenants),
-)
+service = NbqService.for_tables(_dynamodb, settings.tables.tenants, settings.tables.sessions)
 
 
 @app.post("/v1/next-questions")

@@ -34,11 +34,9 @@ from parley.http.responses import json_response
 from parley.http.tenancy import caller_of
 from parley.insights.queue import SqsInsightsQueue
 from parley.nbq.models import ConversionRequest
-from parley.nbq.repository import DynamoNbqConfigRepository, DynamoNbqSessionRepository
-from parley.nbq.service import NbqService, TenantNbqCache
+from parley.nbq.service import NbqService
 from parley.observability import Observability
 from parley.settings import Settings
-from parley.usage.repository import DynamoUsageRepository
 
 MAX_BODY_BYTES = 16_384
 UUID_PATTERN = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -49,10 +47,10 @@ observability = Observability(settings)
 app = APIGatewayRestResolver()
 register_problem_handlers(app, ProblemFormat(settings.problem_type_base), logger=observability.logger)
 _dynamodb = aws.dynamodb()
-service = NbqService(
-    TenantNbqCache(DynamoNbqConfigRepository(_dynamodb, settings.tables.tenants)),
-    DynamoNbqSessionRepository(_dynamodb, settings.tables.sessions, settings.tables.tenants),
-    DynamoUsageRepository(_dynamodb, settings.tables.tenants),
+service = NbqService.for_tables(
+    _dynamodb,
+    settings.tables.tenants,
+    settings.tables.sessions,
     SqsInsightsQueue(aws.client("sqs"), settings.insights_queue_url),
 )
 idempotency = IdempotencyConfig(

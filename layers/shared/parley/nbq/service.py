@@ -84,6 +84,20 @@ class NextQuestionResult:
 
 
 class NbqService:
+    @classmethod
+    def for_tables(
+        cls, dynamodb: Any, tenants_table: str, sessions_table: str, queue: MessageQueue | None = None
+    ) -> NbqService:
+        """The service over the deployment's tables (what both NBQ functions wire up)."""
+        from parley.usage.repository import DynamoUsageRepository
+
+        return cls(
+            TenantNbqCache(DynamoNbqConfigRepository(dynamodb, tenants_table)),
+            DynamoNbqSessionRepository(dynamodb, sessions_table, tenants_table),
+            DynamoUsageRepository(dynamodb, tenants_table),
+            queue,
+        )
+
     def __init__(
         self,
         cache: TenantNbqCache,
