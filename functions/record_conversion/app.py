@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
     IdempotencyValidationError,
 )
 
@@ -26,6 +27,7 @@ from parley.http.problems import (
     IdempotencyConflictProblem,
     PayloadTooLargeProblem,
     ProblemFormat,
+    ServiceUnavailableProblem,
     ValidationProblem,
     register_problem_handlers,
 )
@@ -124,6 +126,10 @@ def handle_record_conversion(session_id: str) -> Response:
         raise IdempotencyConflictProblem(
             "This Idempotency-Key was already used with a different request body."
         ) from None
+    except IdempotencyPersistenceLayerError:
+        # The idempotency table is throttling or unreachable (after the SDK's retries): nothing
+        # was recorded, and the same key is safe to retry.
+        raise ServiceUnavailableProblem("The conversion could not be recorded now; retry shortly.") from None
     return json_response(result, request_id_for(event.raw_event), status=202)
 
 

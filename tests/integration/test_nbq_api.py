@@ -325,3 +325,31 @@ def test_a_credited_outcome_is_counted_once_and_evidence_reorders_the_tier(
     )
     fresh = load_function("NextQuestionFunction")
     assert _body(fresh.lambda_handler(ask, lambda_context))["next_question"]["external_id"] == "q_budget_max"
+
+
+def test_a_throttled_idempotency_table_is_a_503_to_retry_and_records_nothing(
+    record_conversion, lambda_context, moto_resources
+) -> None:
+    from botocore.exceptions import ClientError
+
+    def throttled(**_: object) -> None:
+        raise ClientError(
+            {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}, "PutItem"
+        )
+
+    aws.dynamodb().meta.events.register("before-call.dynamodb.PutItem", throttled)
+    response = record_conversion.lambda_handler(
+        load_event("record_conversion/spec_purchase.json"), lambda_context
+    )
+    aws.dynamodb().meta.events.unregister("before-call.dynamodb.PutItem", throttled)
+
+    assert response["statusCode"] == 503
+    assert header(response, "Retry-After") == "1"
+    assert _body(response)["type"].endswith("/service_unavailable")
+    assert _queue_messages(moto_resources) == []
+    assert (
+        record_conversion.lambda_handler(load_event("record_conversion/spec_purchase.json"), lambda_context)[
+            "statusCode"
+        ]
+        == 202
+    )
