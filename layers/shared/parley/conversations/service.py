@@ -46,8 +46,10 @@ from parley.http.problems import (
 from parley.insights.messages import ConversationCompleted, ConversationUpdated, InsightsMessage
 
 # Each failed attempt means another append landed first, so N concurrent appenders need at most
-# N attempts; beyond this the caller gets a retryable 503 rather than a long wait.
-MAX_APPEND_ATTEMPTS = 40
+# N attempts: 64 covers the 50 concurrent appends to one conversation that the e2e concurrency test
+# sends (with 40, the last of 50 writers was refused). Beyond this the caller gets a retryable 503
+# rather than a long wait; the jitter is capped at 50 ms, so that is at most ~3 s of sleeping.
+MAX_APPEND_ATTEMPTS = 64
 TITLE_LENGTH = 80
 NOT_FOUND_DETAIL = "Conversation not found"
 _ID_PATTERN = re.compile(r"^conv_[0-9a-f]{24}$")
