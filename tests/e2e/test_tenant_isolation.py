@@ -1,0 +1,288 @@
+"""Tenant isolation over HTTP: another tenant's key never reaches the demo tenant's data.
+
+Every route of template.yaml that is behind the authorizer has a check here (the route list is
+read from the template, so a new route without one fails). Another tenant asking for the demo
+tenant's ids gets the same 404 as for an id that does not exist — never a 403, which would say the
+id exists — and its writes under the same ids land in its own space.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from samcli.yamlhelper import yaml_parse
+
+from tests.e2e.conftest import RunningGateway
+from tests.e2e.tenants import tenant_with_key
+
+pytestmark = pytest.mark.e2e
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+TIMEOUT = 30
+TURN_PATH = "/c/furniture-shop/web-en-US"
+
+
+@dataclass(frozen=True)
+class World:
+    gateway: RunningGateway
+    demo_key: str
+    other_key: str
+    conversation_id: str
+    session_id: str
+    idempotency_key: str
+    demo_conversion_id: str
+    conversation_idempotency_key: str
+
+    def call(self, method: str, path: str, key: str, **kwargs: Any) -> requests.Response:
+        headers = {"Authorization": f"Bearer {key}", **kwargs.pop("headers", {})}
+        return requests.request(
+            method, f"{self.gateway.url}{path}", headers=headers, timeout=TIMEOUT, **kwargs
+        )
+
+
+def protected_routes() -> set[tuple[str, str]]:
+    """(METHOD, path) of every API route that goes through the authorizer."""
+    template = yaml_parse(TEMPLATE.read_text(encoding="utf-8"))
+    routes = set()
+    for resource in template["Resources"].values():
+        if resource.get("Type") != "AWS::Serverless::Function":
+            continue
+        for event in (resource["Properties"].get("Events") or {}).values():
+            properties = event.get("Properties", {})
+            if event.get("Type") == "Api" and (properties.get("Auth") or {}).get("Authorizer") != "NONE":
+                routes.add((str(properties["Method"]).upper(), str(properties["Path"])))
+    return routes
+
+
+@pytest.fixture(scope="module")
+def world(gateway: RunningGateway) -> World:
+    assert gateway.demo_key
+    demo = gateway.demo_key
+    other = tenant_with_key(gateway, f"acme{uuid.uuid4().hex[:6]}", "Acme Outdoor")
+    url = gateway.url
+    auth = {"Authorization": f"Bearer {demo}"}
+    conversation_key = f"idem-{uuid.uuid4()}"
+    created = requests.post(
+        f"{url}/api/v1/conversations",
+        json={
+            "promptId": "isolation",
+            "content": "User: I need a teak table\nAssistant: For how many people?",
+            "status": "completed",
+            "idempotencyKey": conversation_key,
+        },
+        headers=auth,
+        timeout=TIMEOUT,
+    )
+    assert created.status_code == 200, created.text
+    session = f"isolation-{uuid.uuid4().hex[:8]}"
+    asked = requests.post(
+        f"{url}/v1/next-questions",
+        json={"session_id": session, "context": "An outdoor table for the terrace."},
+        headers=auth,
+        timeout=TIMEOUT,
+    )
+    assert asked.status_code == 200, asked.text
+    idempotency_key = str(uuid.uuid4())
+    converted = requests.post(
+        f"{url}/v1/sessions/{session}/conversion",
+        json={"outcome": "purchase"},
+        headers={**auth, "Idempotency-Key": idempotency_key},
+        timeout=TIMEOUT,
+    )
+    assert converted.status_code == 202, converted.text
+    return World(
+        gateway,
+        demo,
+        other,
+        created.json()["id"],
+        session,
+        idempotency_key,
+        converted.json()["conversion_id"],
+        conversation_key,
+    )
+
+
+def _same_404_as_unknown(world: World, method: str, path_of: Callable[[str], str], **kwargs: Any) -> None:
+    """The other tenant's answer for the demo tenant's id is the answer for an unknown id."""
+    unknown = "conv_" + uuid.uuid4().hex[:24]
+    theirs = world.call(method, path_of(world.conversation_id), world.other_key, **kwargs)
+    nobody = world.call(method, path_of(unknown), world.other_key, **kwargs)
+
+    assert theirs.status_code == 404, theirs.text
+    assert theirs.headers["Content-Type"].startswith("application/problem+json")
+    assert _without_ids(theirs.json(), world.conversation_id) == _without_ids(nobody.json(), unknown)
+    assert "Retry-After" not in theirs.headers
+
+
+def _without_ids(problem: dict[str, Any], conversation_id: str) -> dict[str, Any]:
+    return {
+        key: value.replace(conversation_id, "<id>") if isinstance(value, str) else value
+        for key, value in problem.items()
+        if key != "request_id"
+    }
+
+
+def _demo_conversation(world: World) -> dict[str, Any]:
+    response = world.call("GET", f"/api/v1/conversations/{world.conversation_id}", world.demo_key)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _conversions(world: World, tenant_id: str) -> list[dict[str, Any]]:
+    return world.gateway.client("dynamodb").query(
+        TableName=world.gateway.state["tables"]["SessionsTable"],
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :c)",
+        ExpressionAttributeValues={
+            ":pk": {"S": f"TENANT#{tenant_id}#NBQ#{world.session_id}"},
+            ":c": {"S": "CONVERSION#"},
+        },
+        ConsistentRead=True,
+    )["Items"]
+
+
+def _session_calls(world: World) -> int:
+    item = world.gateway.client("dynamodb").get_item(
+        TableName=world.gateway.state["tables"]["SessionsTable"],
+        Key={"pk": {"S": f"TENANT#demo#NBQ#{world.session_id}"}, "sk": {"S": "SESSION"}},
+        ConsistentRead=True,
+    )["Item"]
+    return int(item["calls"]["N"])
+
+
+def _other_tenant(world: World) -> str:
+    usage = world.call("GET", "/v1/usage", world.other_key)
+    assert usage.status_code == 200, usage.text
+    return str(usage.json()["tenant_id"])
+
+
+# ---- one check per protected route ------------------------------------------------------------
+def check_get_conversation(world: World) -> None:
+    _same_404_as_unknown(world, "GET", lambda cid: f"/api/v1/conversations/{cid}")
+
+
+def check_get_insights(world: World) -> None:
+    # Never the "pending" 404 (insightsStatus, Retry-After) the owner would get: that says it exists.
+    _same_404_as_unknown(world, "GET", lambda cid: f"/api/v1/conversations/{cid}/insights")
+
+
+def check_append_messages(world: World) -> None:
+    before = _demo_conversation(world)
+    _same_404_as_unknown(
+        world,
+        "POST",
+        lambda cid: f"/api/v1/conversations/{cid}/messages",
+        json={"messages": [{"role": "user", "content": "injected"}]},
+    )
+    assert _demo_conversation(world)["messages"] == before["messages"]
+
+
+def check_list_conversations(world: World) -> None:
+    theirs = world.call("GET", "/api/v1/conversations", world.other_key, params={"limit": 100})
+    assert theirs.status_code == 200, theirs.text
+    assert world.conversation_id not in {c["id"] for c in theirs.json()["data"]}
+    filtered = world.call(
+        "GET", "/api/v1/conversations", world.other_key, params={"promptId": "isolation", "limit": 100}
+    )
+    assert filtered.json()["data"] == [] and filtered.json()["pagination"]["total"] == 0
+
+
+def check_create_conversation(world: World) -> None:
+    # The demo tenant's idempotency key, used by another tenant, is not a replay of its conversation.
+    theirs = world.call(
+        "POST",
+        "/api/v1/conversations",
+        world.other_key,
+        json={
+            "promptId": "isolation",
+            "content": "User: hello",
+            "status": "active",
+            "idempotencyKey": world.conversation_idempotency_key,
+        },
+    )
+    assert theirs.status_code == 200, theirs.text
+    assert theirs.json()["id"] != world.conversation_id
+    assert "Idempotent-Replayed" not in theirs.headers
+    assert (
+        world.call("GET", f"/api/v1/conversations/{theirs.json()['id']}", world.demo_key).status_code == 404
+    )
+
+
+def check_usage(world: World) -> None:
+    theirs = world.call("GET", "/v1/usage", world.other_key).json()
+    assert theirs["tenant_id"] != "demo"
+    assert theirs["total_sessions"] == 0
+    assert not theirs["key_prefix"].startswith("pk_test_demo")
+
+
+def check_next_questions(world: World) -> None:
+    calls = _session_calls(world)
+    theirs = world.call(
+        "POST",
+        "/v1/next-questions",
+        world.other_key,
+        json={"session_id": world.session_id, "context": "An outdoor table."},
+    )
+    # Its own tenant has no catalog: 404, and the demo tenant's session is untouched.
+    assert theirs.status_code == 404, theirs.text
+    assert "catalog" in theirs.json()["detail"]
+    assert _session_calls(world) == calls
+
+
+def check_record_conversion(world: World) -> None:
+    # Conversions are write-only by session id: another tenant recording one for the same session
+    # id and the same Idempotency-Key gets its own conversion, stored under its own tenant.
+    theirs = world.call(
+        "POST",
+        f"/v1/sessions/{world.session_id}/conversion",
+        world.other_key,
+        json={"outcome": "purchase"},
+        headers={"Idempotency-Key": world.idempotency_key},
+    )
+    assert theirs.status_code == 202, theirs.text
+    assert theirs.json()["conversion_id"] != world.demo_conversion_id
+    demo_items = _conversions(world, "demo")
+    assert [item["sk"]["S"] for item in demo_items] == [f"CONVERSION#{world.demo_conversion_id}"]
+    other_items = _conversions(world, _other_tenant(world))
+    assert [item["sk"]["S"] for item in other_items] == [f"CONVERSION#{theirs.json()['conversion_id']}"]
+
+
+def check_process_turn(world: World) -> None:
+    theirs = requests.post(
+        f"{world.gateway.url}{TURN_PATH}",
+        json={"request": {"unstructured": {"text": "I need a garden table"}}},
+        headers={"nlx-api-key": world.other_key},
+        timeout=TIMEOUT,
+    )
+    assert theirs.status_code == 404, theirs.text
+    assert theirs.headers["Content-Type"].startswith("application/problem+json")
+    assert "deployment" in theirs.json()["detail"].lower()
+
+
+CHECKS: dict[tuple[str, str], Callable[[World], None]] = {
+    ("GET", "/api/v1/conversations/{id}"): check_get_conversation,
+    ("GET", "/api/v1/conversations/{id}/insights"): check_get_insights,
+    ("POST", "/api/v1/conversations/{id}/messages"): check_append_messages,
+    ("GET", "/api/v1/conversations"): check_list_conversations,
+    ("POST", "/api/v1/conversations"): check_create_conversation,
+    ("GET", "/v1/usage"): check_usage,
+    ("POST", "/v1/next-questions"): check_next_questions,
+    ("POST", "/v1/sessions/{session_id}/conversion"): check_record_conversion,
+    ("POST", "/c/{deploymentKey}/{channelKey}"): check_process_turn,
+}
+
+
+def test_every_protected_route_in_the_template_has_an_isolation_check() -> None:
+    assert protected_routes() == set(CHECKS)
+
+
+@pytest.mark.parametrize("route", sorted(CHECKS), ids=[f"{m} {p}" for m, p in sorted(CHECKS)])
+def test_another_tenants_key_never_reaches_the_demo_tenants_data(
+    world: World, route: tuple[str, str]
+) -> None:
+    CHECKS[route](world)
