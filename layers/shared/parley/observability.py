@@ -44,12 +44,15 @@ class Observability:
         gateway's request id, which becomes the logs' correlation id)."""
         handler = self.tracer.capture_lambda_handler(handler)
         handler = self.metrics.log_metrics(handler)
-        return self.logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)(
-            handler
-        )
+        # log_event=False, never left to POWERTOOLS_LOGGER_LOG_EVENT: the event holds the API key
+        # (Authorization / nlx-api-key headers) and the message bodies, which are never logged.
+        return self.logger.inject_lambda_context(
+            correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False
+        )(handler)
 
     def worker_handler(self, handler: Handler) -> Handler:
         """The decorator stack of a function that is not behind API Gateway (queue workers)."""
         handler = self.tracer.capture_lambda_handler(handler)
         handler = self.metrics.log_metrics(handler)
-        return self.logger.inject_lambda_context(handler)
+        # Queue records carry ids only today; a worker's event is not logged either way.
+        return self.logger.inject_lambda_context(log_event=False)(handler)
