@@ -13,12 +13,12 @@ export AWS_DEFAULT_REGION ?= us-east-1
 # sam build needs python3.12 on PATH: the venv's bin comes first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv run test lint template-check checkov unit build bench deploy lock clean
+.PHONY: help venv run test lint template-check checkov unit build bench fuzz deploy lock clean
 
 help:
 	@echo "make run    start the local gateway on 127.0.0.1:$(PORT) (moto-backed, demo tenant seeded)"
 	@echo "make test   lint, template checks and the whole test suite"
-	@echo "make lint | template-check | build | bench | deploy | clean"
+	@echo "make lint | template-check | build | bench | fuzz | deploy | clean"
 
 $(BIN)/.installed: requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "python3.12 not found (pyenv $(PY_VERSION) or python3.12 on PATH)"; exit 1; }
@@ -58,6 +58,12 @@ build: venv
 
 bench: venv
 	$(BIN)/python -m benchmarks.run
+
+# Schemathesis over the four OpenAPI documents with more cases than `make test` (20 per operation
+# and mode there); prints the counts per document.
+FUZZ_EXAMPLES ?= 200
+fuzz: venv
+	PARLEY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/e2e/test_fuzz.py -s --timeout 1800
 
 deploy: build
 	$(BIN)/sam deploy --guided

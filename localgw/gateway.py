@@ -17,6 +17,7 @@ import yaml
 from samcli.local.apigw.route import Route
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from localgw.apidocs import load_document
 from localgw.gateway_responses import GatewayResponses
 from localgw.intrinsics import IntrinsicResolver
 from localgw.moto_backend import REGION, aws_environment, patched_environ, start_moto
@@ -240,6 +241,7 @@ def _service(
         usage_check=limiter.check,
         api_key_required=api_key_required,
         host=host,
+        api_document=load_document(sam.root),
     )
 
 

@@ -26,6 +26,7 @@ from samcli.local.apigw.route import Route
 from samcli.local.lambdafn.exceptions import FunctionNotFound
 from samcli.local.services.base_local_service import LambdaOutputParser
 
+from localgw.apidocs import render_docs, served_document
 from localgw.gateway_responses import GatewayError, GatewayResponses
 from localgw.middleware import RequestBodyMiddleware
 from localgw.sam_seam import gateway_error_for
@@ -56,9 +57,11 @@ class GatewayService(LocalApigwService):
         api_key_required: ApiKeyRequired | None = None,
         port: int | None = None,
         host: str = "127.0.0.1",
+        api_document: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(api, lambda_runner, port=port, host=host)
         self.gateway_responses = gateway_responses
+        self.api_document = api_document
         self.usage_check = usage_check
         self.api_key_required = api_key_required or (lambda route, method: False)
 
@@ -76,6 +79,18 @@ class GatewayService(LocalApigwService):
         app.wsgi_app = RequestBodyMiddleware(  # type: ignore[method-assign]
             app.wsgi_app, self._reject_too_large, list(self.api.binary_media_types or [])
         )
+        if self.api_document is not None:
+            # Served by the gateway itself, without the authorizer: they describe the API, they
+            # are not routes of it (the template's house rules list them as public paths).
+            docs_page = render_docs(self.api_document)
+            app.add_url_rule("/openapi.json", "openapi_json", self._openapi_json, methods=["GET"])
+            app.add_url_rule(
+                "/docs", "docs", lambda: Response(docs_page, mimetype="text/html"), methods=["GET"]
+            )
+
+    def _openapi_json(self) -> Response:
+        document = served_document(self.api_document or {}, request.host_url.rstrip("/"))
+        return Response(json.dumps(document, ensure_ascii=False), mimetype="application/json")
 
     # ---- request lifecycle -------------------------------------------------------------------
 
@@ -132,7 +147,9 @@ class GatewayService(LocalApigwService):
         output = self._invoke_authorizer(lambda_authorizer.lambda_name, auth_lambda_event)
         method_arn = self._create_method_arn(request, route.event_type)
         try:
-            allowed = lambda_authorizer.is_valid_response(output, method_arn)
+            # SAM turns the policy's `*` into the regex `.*`, which stops at a line break; IAM's `*`
+            # does not, and a path parameter may hold an encoded newline (%0A).
+            allowed = lambda_authorizer.is_valid_response(output, method_arn.replace("\n", " "))
             context = lambda_authorizer.get_context(output)
         except InvalidLambdaAuthorizerResponse as exc:
             LOG.error("authorizer %s: %s", lambda_authorizer.authorizer_name, exc)
