@@ -29,7 +29,8 @@ def handle_next_question() -> Response:
     event = app.current_event
     caller = caller_of(event.raw_event)
     body = event.decoded_body or ""
-    if len(body) > MAX_BODY_BYTES:
+    # Bytes, not characters: a body of multi-byte characters is larger than its length says.
+    if len(body.encode()) > MAX_BODY_BYTES:
         raise PayloadTooLargeProblem(f"The request body exceeds {MAX_BODY_BYTES} bytes.")
     request = NextQuestionRequest.model_validate_json(body)
     result = service.next_question(caller.tenant_id, request)

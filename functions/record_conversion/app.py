@@ -104,7 +104,8 @@ def handle_record_conversion(session_id: str) -> Response:
         )
     key = _idempotency_key(event.headers)
     body = event.decoded_body or ""
-    if len(body) > MAX_BODY_BYTES:
+    # Bytes, not characters: a body of multi-byte characters is larger than its length says.
+    if len(body.encode()) > MAX_BODY_BYTES:
         raise PayloadTooLargeProblem(f"The request body exceeds {MAX_BODY_BYTES} bytes.")
     request = ConversionRequest.model_validate_json(body)
     idempotency.register_lambda_context(app.lambda_context)
