@@ -303,7 +303,7 @@ def parse_deployment(document: Any, catalog: Catalog | None = None) -> Deploymen
     for i, channel in enumerate(raw_channels):
         channel_key = channel.get("key") if isinstance(channel, Mapping) else channel
         language = language_of(channel_key) if isinstance(channel_key, str) else None
-        if language is None:
+        if language is None or not isinstance(channel_key, str):
             raise DeploymentError(
                 f"channels[{i}]: {channel_key!r} must end with a language suffix such as -en-US or -es-MX"
             )
@@ -344,12 +344,9 @@ def parse_deployment(document: Any, catalog: Catalog | None = None) -> Deploymen
         intents[intent.id] = intent
     if any(intent.escalate for intent in intents.values()) and not escalation_channel:
         raise DeploymentError("escalation_channel: required when an intent escalates")
-    flags = {}
     for flag in ("multimodal_enabled", "external_processing_enabled"):
-        value = document.get(flag, False)
-        if not isinstance(value, bool):
+        if not isinstance(document.get(flag, False), bool):
             raise DeploymentError(f"{flag}: true or false")
-        flags[flag] = value
     deployment = Deployment(
         key=key,
         name=str(document.get("name") or key),
@@ -371,7 +368,8 @@ def parse_deployment(document: Any, catalog: Catalog | None = None) -> Deploymen
         escalation_channel=dict(escalation_channel),
         idle_timeout_seconds=timeout,
         intents=intents,
-        **flags,
+        multimodal_enabled=document.get("multimodal_enabled", False),
+        external_processing_enabled=document.get("external_processing_enabled", False),
     )
     return Deployment(**{**_fields(deployment), "document": deployment_document(deployment)})
 

@@ -401,7 +401,9 @@ class TurnService:
                     self._conversations,
                     self._queue,
                     tenant_id,
-                    CreateConversationRequest(prompt_id=deployment.key, content=content, status=status),
+                    CreateConversationRequest.model_validate(
+                        {"promptId": deployment.key, "content": content, "status": status}
+                    ),
                     now,
                     conversation_id=conversation_id,
                 )
