@@ -11,9 +11,9 @@ from pathlib import Path
 from benchmarks.aws_calls import AwsCallsSection
 from benchmarks.cold_start import ColdStartSection
 from benchmarks.common import BenchContext, Section, SectionResult, machine, runs_from_env
-from benchmarks.conversations import ConversationsSection
 from benchmarks.learning import LearningSection
 from benchmarks.nbq_selection import NbqSelectionSection
+from benchmarks.scripts import ConversationsSection, TurnLatencySection
 from benchmarks.throughput import ThroughputSection
 from benchmarks.warm import WarmSection
 
@@ -22,14 +22,11 @@ SECTIONS: tuple[Section, ...] = (
     ColdStartSection(),
     WarmSection(),
     AwsCallsSection(),
-    ConversationsSection(),
+    ConversationsSection,
+    TurnLatencySection,
     NbqSelectionSection(),
     LearningSection(),
     ThroughputSection(),
-)
-NOT_MEASURED_YET = (
-    "**Turn latency — not measured yet.** The turn API does not exist yet; when it lands, add "
-    "a section for it to `benchmarks/run.py`."
 )
 
 
@@ -47,7 +44,6 @@ def render(started: datetime, seconds: float, context: BenchContext, results: li
     ]
     for number, result in enumerate(results, start=1):
         lines += ["", f"## {number}. {result.title}", "", result.markdown]
-    lines += ["", f"## {len(results) + 1}. Turn latency", "", NOT_MEASURED_YET]
     return "\n".join(lines) + "\n"
 
 
@@ -69,7 +65,6 @@ def main() -> int:
         "machine": machine(),
         "runs": context.runs,
         "sections": {section.key: result.data for section, result in zip(SECTIONS, results, strict=True)},
-        "not_measured_yet": {"turn_latency": NOT_MEASURED_YET},
     }
     (HERE / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
     print(f"bench: wrote {HERE / 'results.md'} and results.json in {seconds:.0f} s", flush=True)

@@ -33,6 +33,7 @@ EVENT_OVERRIDES = {
 }
 DEMO_TENANT = "demo"
 DEMO_CATALOG = Path("tenants") / "demo" / "catalog.yaml"
+DEMO_DEPLOYMENT = Path("tenants") / "demo" / "deployment.yaml"
 # The conversation the events of get/append/insights name; seeded active, with insights.
 EVENT_CONVERSATION_ID = "conv_0123456789abcdef01234567"
 DEMO_KEY = "pk_test_demoDEMOdemoDEMOdemoDEMO01"
@@ -155,6 +156,7 @@ def create_and_seed(sam: SamTemplate) -> LocalResources:
         for _ in range(1 + days_ago % 3):
             usage.record_session(DEMO_TENANT, (now - timedelta(days=days_ago)).date(), int(now.timestamp()))
     seed_catalog(dynamodb, tenants_table, sam.root / DEMO_CATALOG)
+    seed_deployment(dynamodb, tenants_table, sam.root / DEMO_DEPLOYMENT, sam.root / DEMO_CATALOG)
     seed_conversation(dynamodb, resources.tables["ConversationsTable"], now)
     return resources
 
@@ -168,6 +170,16 @@ def seed_catalog(dynamodb: Any, tenants_table: str, path: Path) -> None:
     DynamoNbqConfigRepository(dynamodb, tenants_table).put_catalog(
         DEMO_TENANT, catalog.version, catalog_document(catalog)
     )
+
+
+def seed_deployment(dynamodb: Any, tenants_table: str, path: Path, catalog_path: Path) -> None:
+    """The demo tenant's turn-processing deployment, as `parley.admin load-config` stores it."""
+    from parley.dialogue.deployment import load_deployment_yaml
+    from parley.dialogue.repository import DynamoDeploymentRepository
+    from parley.nbq.catalog import load_catalog_yaml
+
+    deployment = load_deployment_yaml(path.read_text(), load_catalog_yaml(catalog_path.read_text()))
+    DynamoDeploymentRepository(dynamodb, tenants_table).put(DEMO_TENANT, dict(deployment.document))
 
 
 def seed_conversation(dynamodb: Any, table: str, now: datetime) -> None:
