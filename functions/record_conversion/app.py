@@ -48,6 +48,25 @@ settings = Settings.from_env()
 observability = Observability(settings)
 app = APIGatewayRestResolver()
 register_problem_handlers(app, ProblemFormat(settings.problem_type_base), logger=observability.logger)
+
+
+@app.not_found
+def _unroutable_session_id(_exc: Exception) -> Response:
+    # API Gateway routes only this one path here, so a path the resolver cannot match means a
+    # session_id with characters its router refuses (control characters, some symbols): that is
+    # the client's bad parameter, not a missing route.
+    raise ValidationProblem(
+        "session_id contains characters that are not allowed",
+        errors=[
+            {
+                "loc": ["path", "session_id"],
+                "msg": "characters not allowed",
+                "type": "string_pattern_mismatch",
+            }
+        ],
+    )
+
+
 _dynamodb = aws.dynamodb()
 service = NbqService.for_tables(
     _dynamodb,

@@ -353,3 +353,15 @@ def test_a_throttled_idempotency_table_is_a_503_to_retry_and_records_nothing(
         ]
         == 202
     )
+
+
+def test_a_session_id_the_router_cannot_carry_is_a_422_not_a_missing_route(
+    record_conversion, lambda_context
+) -> None:
+    event = load_event("record_conversion/spec_purchase.json")
+    event["path"] = "/v1/sessions/\U000ab976\x01/conversion"
+
+    response = record_conversion.lambda_handler(event, lambda_context)
+
+    assert response["statusCode"] == 422
+    assert _body(response)["errors"][0]["loc"] == ["path", "session_id"]
