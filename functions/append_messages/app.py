@@ -2,15 +2,15 @@
 
 from datetime import UTC, datetime
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import Response
 
 from parley import aws
 from parley.conversations.models import MAX_BODY_BYTES, AppendMessagesRequest, ConversationResponse
 from parley.conversations.repository import DynamoConversationRepository
 from parley.conversations.service import BestEffortQueue, append_messages
 from parley.http.bodies import parse_body
-from parley.http.problems import ProblemFormat, register_problem_handlers
 from parley.http.request_ids import request_id_for
+from parley.http.resolver import rest_app
 from parley.http.responses import json_response
 from parley.http.tenancy import caller_of
 from parley.insights.queue import SqsInsightsQueue
@@ -19,10 +19,7 @@ from parley.settings import Settings
 
 settings = Settings.from_env()
 observability = Observability(settings)
-app = APIGatewayRestResolver()
-register_problem_handlers(
-    app, ProblemFormat(settings.problem_type_base, legacy_error_member=True), logger=observability.logger
-)
+app = rest_app(settings, observability.logger, legacy_error_member=True)
 conversations = DynamoConversationRepository(aws.dynamodb(), settings.tables.conversations)
 insights_queue = BestEffortQueue(
     lambda: SqsInsightsQueue(aws.client("sqs"), settings.insights_queue_url),

@@ -1,14 +1,14 @@
 """GET /api/v1/conversations/{id} — one conversation: transcript, messages and (by default) insights."""
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import Response
 
 from parley import aws
 from parley.conversations.models import ConversationResponse, GetConversationQuery
 from parley.conversations.repository import DynamoConversationRepository
 from parley.conversations.service import get_conversation
 from parley.http.bodies import parse_query
-from parley.http.problems import ProblemFormat, register_problem_handlers
 from parley.http.request_ids import request_id_for
+from parley.http.resolver import rest_app
 from parley.http.responses import json_response
 from parley.http.tenancy import caller_of
 from parley.observability import Observability
@@ -16,10 +16,7 @@ from parley.settings import Settings
 
 settings = Settings.from_env()
 observability = Observability(settings)
-app = APIGatewayRestResolver()
-register_problem_handlers(
-    app, ProblemFormat(settings.problem_type_base, legacy_error_member=True), logger=observability.logger
-)
+app = rest_app(settings, observability.logger, legacy_error_member=True)
 conversations = DynamoConversationRepository(aws.dynamodb(), settings.tables.conversations)
 
 

@@ -1,21 +1,19 @@
 """GET /v1/health — status, version, and whether each table answers. No authentication."""
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import Response
 
 from parley import aws
 from parley.health.service import HealthChecker, probe_for
-from parley.http.problems import ProblemFormat, ServiceUnavailableProblem, register_problem_handlers
+from parley.http.problems import ServiceUnavailableProblem
 from parley.http.request_ids import request_id_for
+from parley.http.resolver import rest_app
 from parley.http.responses import json_response
 from parley.observability import Observability
 from parley.settings import Settings
 
 settings = Settings.from_env()
 observability = Observability(settings)
-app = APIGatewayRestResolver()
-register_problem_handlers(
-    app, ProblemFormat(settings.problem_type_base), validation=False, logger=observability.logger
-)
+app = rest_app(settings, observability.logger, validation=False)
 checker = HealthChecker(
     aws.dynamodb,
     {

@@ -2,11 +2,11 @@
 
 from datetime import UTC, datetime
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import Response
 
 from parley import aws
-from parley.http.problems import ProblemFormat, register_problem_handlers
 from parley.http.request_ids import request_id_for
+from parley.http.resolver import rest_app
 from parley.http.responses import json_response
 from parley.http.tenancy import caller_of
 from parley.observability import Observability
@@ -16,10 +16,7 @@ from parley.usage.service import usage_report
 
 settings = Settings.from_env()
 observability = Observability(settings)
-app = APIGatewayRestResolver()
-register_problem_handlers(
-    app, ProblemFormat(settings.problem_type_base), validation=False, logger=observability.logger
-)
+app = rest_app(settings, observability.logger, validation=False)
 usage = DynamoUsageRepository(aws.dynamodb(), settings.tables.tenants)
 
 

@@ -1,6 +1,6 @@
 """GET /api/v1/conversations — the tenant's conversations, newest first, filtered, with an exact total."""
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import Response
 
 from parley import aws
 from parley.conversations.models import (
@@ -12,8 +12,8 @@ from parley.conversations.models import (
 from parley.conversations.repository import DynamoConversationRepository
 from parley.conversations.service import list_conversations
 from parley.http.bodies import parse_query
-from parley.http.problems import ProblemFormat, register_problem_handlers
 from parley.http.request_ids import request_id_for
+from parley.http.resolver import rest_app
 from parley.http.responses import json_response
 from parley.http.tenancy import caller_of
 from parley.observability import Observability
@@ -21,10 +21,7 @@ from parley.settings import Settings
 
 settings = Settings.from_env()
 observability = Observability(settings)
-app = APIGatewayRestResolver()
-register_problem_handlers(
-    app, ProblemFormat(settings.problem_type_base, legacy_error_member=True), logger=observability.logger
-)
+app = rest_app(settings, observability.logger, legacy_error_member=True)
 conversations = DynamoConversationRepository(aws.dynamodb(), settings.tables.conversations)
 
 

@@ -1,10 +1,11 @@
 """POST /v1/next-questions — the next best question to ask in a conversation."""
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import Response
 
 from parley import aws
-from parley.http.problems import PayloadTooLargeProblem, ProblemFormat, register_problem_handlers
+from parley.http.problems import PayloadTooLargeProblem
 from parley.http.request_ids import request_id_for
+from parley.http.resolver import rest_app
 from parley.http.responses import json_response
 from parley.http.tenancy import caller_of
 from parley.nbq.models import NextQuestionRequest
@@ -18,8 +19,7 @@ MAX_BODY_BYTES = 1_048_576
 
 settings = Settings.from_env()
 observability = Observability(settings)
-app = APIGatewayRestResolver()
-register_problem_handlers(app, ProblemFormat(settings.problem_type_base), logger=observability.logger)
+app = rest_app(settings, observability.logger)
 _dynamodb = aws.dynamodb()
 service = NbqService.for_tables(_dynamodb, settings.tables.tenants, settings.tables.sessions)
 

@@ -1,6 +1,6 @@
 """POST /c/{deploymentKey}/{channelKey} — one turn of a deployment's dialogue (text or structured)."""
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import Response
 
 from parley import aws
 from parley.conversations.repository import DynamoConversationRepository
@@ -9,8 +9,9 @@ from parley.dialogue.models import MAX_BODY_BYTES, ConversationRequest
 from parley.dialogue.repository import DynamoDeploymentRepository, DynamoTurnSessionRepository
 from parley.dialogue.service import DeploymentCache, TurnService
 from parley.http.bodies import parse_body
-from parley.http.problems import ProblemFormat, ValidationProblem, register_problem_handlers
+from parley.http.problems import ValidationProblem
 from parley.http.request_ids import request_id_for
+from parley.http.resolver import rest_app
 from parley.http.responses import json_response
 from parley.http.tenancy import caller_of
 from parley.insights.queue import SqsInsightsQueue
@@ -21,11 +22,8 @@ from parley.settings import Settings
 
 settings = Settings.from_env()
 observability = Observability(settings)
-app = APIGatewayRestResolver()
 # The turn API's spec answers schema errors with 400.
-register_problem_handlers(
-    app, ProblemFormat(settings.problem_type_base), validation_status=400, logger=observability.logger
-)
+app = rest_app(settings, observability.logger, validation_status=400)
 _dynamodb = aws.dynamodb()
 service = TurnService(
     DeploymentCache(DynamoDeploymentRepository(_dynamodb, settings.tables.tenants)),

@@ -9,7 +9,7 @@ the same key with another body is a 422; a duplicate still in progress is a 409 
 import re
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
     IdempotencyConfig,
@@ -26,12 +26,11 @@ from parley.http.problems import (
     ConflictProblem,
     IdempotencyConflictProblem,
     PayloadTooLargeProblem,
-    ProblemFormat,
     ServiceUnavailableProblem,
     ValidationProblem,
-    register_problem_handlers,
 )
 from parley.http.request_ids import request_id_for
+from parley.http.resolver import rest_app
 from parley.http.responses import json_response
 from parley.http.tenancy import caller_of
 from parley.insights.queue import SqsInsightsQueue
@@ -46,8 +45,7 @@ IDEMPOTENCY_HEADER = "idempotency-key"
 
 settings = Settings.from_env()
 observability = Observability(settings)
-app = APIGatewayRestResolver()
-register_problem_handlers(app, ProblemFormat(settings.problem_type_base), logger=observability.logger)
+app = rest_app(settings, observability.logger)
 
 
 @app.not_found

@@ -62,9 +62,10 @@ def load_function(
     """Import a function's ``app.py`` by path under a unique name, with its template environment."""
     resolver = moto_resources.resolver(sam_template)
 
-    def load(logical_id: str) -> ModuleType:
+    def load(logical_id: str, **overrides: str) -> ModuleType:
+        """``overrides``: variables that differ from the template's (a deployment's parameters)."""
         properties = sam_template.resources[logical_id]["Properties"]
-        variables = resolver.resolve(properties.get("Environment", {}).get("Variables", {}))
+        variables = {**resolver.resolve(properties.get("Environment", {}).get("Variables", {})), **overrides}
         for name, value in variables.items():
             monkeypatch.setenv(name, str(value))
         source = ROOT / properties["CodeUri"] / "app.py"

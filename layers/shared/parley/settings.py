@@ -39,6 +39,8 @@ class Settings:
     tenant_cache_ttl_seconds: float = 30.0
     usage_plan_id: str | None = field(default=None)
     # "offline" (default) or "bedrock" (with bedrock_model_id); see parley.insights.providers.
+    # The one browser origin allowed to call the API (CorsAllowedOrigin); empty: no CORS headers.
+    cors_allowed_origin: str = ""
     insights_provider: str = "offline"
     bedrock_model_id: str | None = None
 
@@ -61,6 +63,7 @@ class Settings:
             tracer_enabled=env.get("POWERTOOLS_TRACE_DISABLED", "true").lower() not in ("1", "true"),
             tenant_cache_ttl_seconds=float(env.get("PARLEY_TENANT_CACHE_TTL_SECONDS", "30")),
             usage_plan_id=env.get("PARLEY_USAGE_PLAN_ID") or None,
+            cors_allowed_origin=env.get("PARLEY_CORS_ALLOWED_ORIGIN", ""),
             insights_provider=env.get("PARLEY_INSIGHTS_PROVIDER", "offline"),
             bedrock_model_id=env.get("PARLEY_BEDROCK_MODEL_ID") or None,
         )
