@@ -35,7 +35,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from parley.nbq.catalog import Catalog
+from parley.nbq.catalog import Catalog, string_list
 
 # A channel key ends with a BCP 47-style language suffix: -en-US, -es-MX, -es-419, -fr-CA.
 _CHANNEL_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}-(?P<language>[a-z]{2,3}-(?:[A-Z]{2}|[0-9]{3}))$")
@@ -131,13 +131,7 @@ def _text(raw: Mapping[str, Any], key: str, where: str, default: str | None = No
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise DeploymentError(f"{where}: expected a list of non-empty strings")
-    return tuple(v.strip() for v in value)
+    return string_list(value, where, DeploymentError)
 
 
 def _number(value: Any, where: str) -> float | None:

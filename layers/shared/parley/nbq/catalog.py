@@ -69,13 +69,15 @@ class Catalog:
     by_id: Mapping[str, Question] = field(default_factory=dict)
 
 
-def _strings(value: Any, where: str) -> tuple[str, ...]:
+def string_list(value: Any, where: str, error: type[ValueError] = CatalogError) -> tuple[str, ...]:
+    """A configuration list of non-empty strings (a lone string counts as a list of one); the
+    ``error`` raised names ``where`` (catalogs and deployments validate alike)."""
     if value is None:
         return ()
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise CatalogError(f"{where}: expected a list of non-empty strings")
+        raise error(f"{where}: expected a list of non-empty strings")
     return tuple(v.strip() for v in value)
 
 
@@ -96,9 +98,9 @@ def _detector(raw: Any, where: str) -> Detector:
         raise CatalogError(f"{where}: unknown detector {kind!r} (expected one of {sorted(DETECTOR_KINDS)})")
     if isinstance(options, Mapping):
         polar = polar or bool(options.get("polar", False))
-        terms = _strings(options.get("terms"), f"{where}.{kind}.terms")
+        terms = string_list(options.get("terms"), f"{where}.{kind}.terms")
     else:
-        terms = _strings(options, f"{where}.{kind}")
+        terms = string_list(options, f"{where}.{kind}")
     if kind in ("keywords", "count") and not terms:
         raise CatalogError(f"{where}: a {kind} detector needs at least one term")
     if kind in ("money", "size", "date") and terms:
@@ -152,7 +154,7 @@ def parse_catalog(document: Mapping[str, Any]) -> Catalog:
         requires = raw.get("requires") or {}
         if not isinstance(requires, Mapping) or set(requires) - {"categories", "mentions"}:
             raise CatalogError(f"{where}.requires: only 'categories' and 'mentions' are allowed")
-        requires_categories = _strings(requires.get("categories"), f"{where}.requires.categories")
+        requires_categories = string_list(requires.get("categories"), f"{where}.requires.categories")
         for required in requires_categories:
             if required not in categories:
                 raise CatalogError(f"{where}: requires unknown category {required!r}")
@@ -165,8 +167,8 @@ def parse_catalog(document: Mapping[str, Any]) -> Catalog:
             priority=priority,
             position=position,
             requires_categories=requires_categories,
-            requires_mentions=_strings(requires.get("mentions"), f"{where}.requires.mentions"),
-            choices=_strings(raw.get("choices"), f"{where}.choices"),
+            requires_mentions=string_list(requires.get("mentions"), f"{where}.requires.mentions"),
+            choices=string_list(raw.get("choices"), f"{where}.choices"),
         )
         questions.append(question)
         by_id[external_id] = question
