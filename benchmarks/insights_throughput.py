@@ -41,6 +41,7 @@ def main(count: int) -> dict[str, float]:
 
     from localgw.moto_backend import serialize_dynamodb
     from localgw.resources import create_resources
+    from localgw.stream_poller import StreamCursor, stream_event
     from localgw.template import load_template
     from parley import aws
     from tests.integration.conftest import FakeContext, load_event
@@ -78,6 +79,16 @@ def main(count: int) -> dict[str, float]:
                 }
             )
             assert create.lambda_handler(event, FakeContext())["statusCode"] == 200
+        # Completions reach the queue through the table's stream and the relay, as deployed.
+        relay = load("StreamRelayFunction")
+        cursor = StreamCursor(aws.client("dynamodbstreams"), resources.stream_arns["ConversationsTable"])
+        while found := cursor.read(100):
+            shard_id, records = found
+            answer = relay.lambda_handler(
+                stream_event(records, cursor.stream_arn, resources.region), FakeContext()
+            )
+            assert answer == {"batchItemFailures": []}
+            cursor.checkpoint(shard_id, records, None)
         sqs = aws.client("sqs")
         bodies: list[str] = []
         while batch := sqs.receive_message(

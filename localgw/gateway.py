@@ -1,4 +1,4 @@
-"""Assemble the local gateway: moto, resources, functions, HTTP server, SQS pollers, state file."""
+"""Assemble the local gateway: moto, resources, functions, HTTP server, SQS and stream pollers, state file."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from localgw.resources import LocalResources, create_resources
 from localgw.runner import FunctionSpec, InProcessRunner
 from localgw.service import GatewayService
 from localgw.sqs_poller import SqsMapping, SqsPoller
+from localgw.stream_poller import StreamMapping, StreamPoller
 from localgw.template import SamTemplate, load_template
 from localgw.throttle import UsagePlanLimiter
 
@@ -44,7 +45,7 @@ class Gateway:
     resources: LocalResources
     runner: InProcessRunner
     demo_key: str | None = None
-    pollers: list[SqsPoller] = field(default_factory=list)
+    pollers: list[SqsPoller | StreamPoller] = field(default_factory=list)
     _server: BaseWSGIServer | None = None
     _cleanup: ExitStack = field(default_factory=ExitStack)
     _stopped: bool = False
@@ -149,7 +150,10 @@ def _start(
     thread = threading.Thread(target=server.serve_forever, name="localgw-http", daemon=True)
     thread.start()
     gateway = Gateway(url, state, path, sam, resources, runner, demo_key, _server=server, _cleanup=cleanup)
-    gateway.pollers = _start_pollers(sam, resolver, resources, runner, session)
+    gateway.pollers = [
+        *_start_pollers(sam, resolver, resources, runner, session),
+        *_start_stream_pollers(resolver, resources, runner, session),
+    ]
     # Written last: whoever waits for the state file finds everything seeded and serving.
     _write_state(path, state)
     if not state_file:
@@ -271,6 +275,34 @@ def _start_pollers(
                 in props.get("FunctionResponseTypes", []),
             )
             poller = SqsPoller(mapping, runner, session.client("sqs"), resources.region)
+            poller.start()
+            pollers.append(poller)
+    return pollers
+
+
+def _start_stream_pollers(
+    resolver: IntrinsicResolver,
+    resources: LocalResources,
+    runner: InProcessRunner,
+    session: boto3.session.Session,
+) -> list[StreamPoller]:
+    """One poller per DynamoDB event of a function, like Lambda's stream event source mappings."""
+    pollers: list[StreamPoller] = []
+    for name, spec in runner.functions.items():
+        for event in spec.events.values():
+            if event.get("Type") != "DynamoDB":
+                continue
+            props = resolver.resolve(event.get("Properties", {}))
+            if str(props.get("Enabled", True)).lower() == "false":
+                continue
+            mapping = StreamMapping(
+                function_name=name,
+                stream_arn=props["Stream"],
+                batch_size=int(props.get("BatchSize", 100)),
+                report_batch_item_failures="ReportBatchItemFailures"
+                in props.get("FunctionResponseTypes", []),
+            )
+            poller = StreamPoller(mapping, runner, session.client("dynamodbstreams"), resources.region)
             poller.start()
             pollers.append(poller)
     return pollers

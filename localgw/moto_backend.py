@@ -56,7 +56,37 @@ def serialize_dynamodb() -> None:
                 return __original(self, *args, **kwargs)
 
         setattr(DynamoDBBackend, name, locked)
+    _share_streams_in_transactions(DynamoDBBackend)
     _serialized = True
+
+
+def _share_streams_in_transactions(backend: Any) -> None:
+    """moto backs a transaction up by deep-copying every table it touches, stream included: with
+    streams on, each transaction copied every record (and image) the stream ever had, and 50
+    concurrent appends timed out. The stream is shared with the backup instead, and the records
+    of a cancelled transaction are cut off — transactions are serialized above, so nothing else
+    wrote to the stream meanwhile."""
+    from moto.dynamodb.models.table import StreamShard
+
+    def shared(self: Any, _memo: dict[int, Any]) -> Any:
+        return self
+
+    StreamShard.__deepcopy__ = shared  # type: ignore[attr-defined]
+    transact = backend.transact_write_items
+
+    @functools.wraps(transact)
+    def transact_write_items(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _dynamodb_lock:
+            shards = [table.stream_shard for table in self.tables.values() if table.stream_shard]
+            lengths = [len(shard.items) for shard in shards]
+            try:
+                return transact(self, *args, **kwargs)
+            except Exception:
+                for shard, length in zip(shards, lengths, strict=True):
+                    del shard.items[length:]
+                raise
+
+    backend.transact_write_items = transact_write_items
 
 
 def start_moto() -> tuple[ThreadedMotoServer, str]:

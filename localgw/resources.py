@@ -20,7 +20,8 @@ TABLE = "AWS::DynamoDB::Table"
 QUEUE = "AWS::SQS::Queue"
 USAGE_PLAN_LOGICAL_ID_SUFFIX = "UsagePlan"
 
-# Table properties that only matter on AWS (encryption, backups, streams are not emulated).
+# Table properties that only matter on AWS (encryption, backups) are left out; streams are
+# emulated, because the stream relay is how work reaches the insights queue.
 _TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes")
 _QUEUE_ATTRIBUTES = (
     "DelaySeconds",
@@ -46,6 +47,7 @@ class LocalResources:
     region: str
     tables: dict[str, str] = field(default_factory=dict)
     table_arns: dict[str, str] = field(default_factory=dict)
+    stream_arns: dict[str, str] = field(default_factory=dict)
     queues: dict[str, str] = field(default_factory=dict)
     queue_arns: dict[str, str] = field(default_factory=dict)
     usage_plan_id: str | None = None
@@ -57,6 +59,8 @@ class LocalResources:
         attributes: dict[str, dict[str, str]] = {}
         for logical_id, arn in self.table_arns.items():
             attributes[logical_id] = {"Arn": arn}
+            if logical_id in self.stream_arns:
+                attributes[logical_id]["StreamArn"] = self.stream_arns[logical_id]
         for logical_id, arn in self.queue_arns.items():
             name = arn.rsplit(":", 1)[-1]
             attributes[logical_id] = {"Arn": arn, "QueueName": name, "QueueUrl": self.queues[logical_id]}
@@ -92,11 +96,20 @@ def create_resources(
         properties = _resolved(
             resolver,
             resource,
-            (*_TABLE_KEYS, "BillingMode", "ProvisionedThroughput", "TimeToLiveSpecification"),
+            (
+                *_TABLE_KEYS,
+                "BillingMode",
+                "ProvisionedThroughput",
+                "TimeToLiveSpecification",
+                "StreamSpecification",
+            ),
         )
         created.tables[logical_id], created.table_arns[logical_id] = _create_table(
             dynamodb, logical_id, properties
         )
+        stream_arn = dynamodb.describe_table(TableName=logical_id)["Table"].get("LatestStreamArn")
+        if stream_arn:
+            created.stream_arns[logical_id] = stream_arn
 
     sqs = session.client("sqs", region_name=region)
     for logical_id in _queues_dead_letter_first(sam):
@@ -146,6 +159,10 @@ def _create_table(client: Any, name: str, properties: dict[str, Any]) -> tuple[s
         request["ProvisionedThroughput"] = {key: int(value) for key, value in throughput.items()}
     for index in request.get("GlobalSecondaryIndexes", []):
         index.pop("ContributorInsightsSpecification", None)
+    stream = properties.get("StreamSpecification")
+    if stream and stream.get("StreamViewType"):
+        # CloudFormation's form has only the view type; the API's also says it is enabled.
+        request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]}
     description = client.create_table(TableName=name, **request)["TableDescription"]
     ttl = properties.get("TimeToLiveSpecification")
     if ttl and str(ttl.get("Enabled")).lower() == "true":

@@ -7,13 +7,12 @@ from aws_lambda_powertools.event_handler import Response
 from parley import aws
 from parley.conversations.models import MAX_BODY_BYTES, CreateConversationRequest, CreateConversationResponse
 from parley.conversations.repository import DynamoConversationRepository
-from parley.conversations.service import BestEffortQueue, create_conversation
+from parley.conversations.service import create_conversation
 from parley.http.bodies import parse_body
 from parley.http.request_ids import request_id_for
 from parley.http.resolver import rest_app
 from parley.http.responses import json_response
 from parley.http.tenancy import caller_of
-from parley.insights.queue import SqsInsightsQueue
 from parley.observability import Observability
 from parley.settings import Settings
 
@@ -21,11 +20,6 @@ settings = Settings.from_env()
 observability = Observability(settings)
 app = rest_app(settings, observability.logger, legacy_error_member=True)
 conversations = DynamoConversationRepository(aws.dynamodb(), settings.tables.conversations)
-insights_queue = BestEffortQueue(
-    lambda: SqsInsightsQueue(aws.client("sqs"), settings.insights_queue_url),
-    observability.logger,
-    observability.metrics,
-)
 
 
 @app.post("/api/v1/conversations")
@@ -33,9 +27,7 @@ def handle_create_conversation() -> Response:
     event = app.current_event
     caller = caller_of(event.raw_event)
     request = parse_body(event.decoded_body, CreateConversationRequest, max_bytes=MAX_BODY_BYTES)
-    conversation, created = create_conversation(
-        conversations, insights_queue, caller.tenant_id, request, datetime.now(UTC)
-    )
+    conversation, created = create_conversation(conversations, caller.tenant_id, request, datetime.now(UTC))
     body = CreateConversationResponse.of(conversation).model_dump(mode="json", by_alias=True)
     response = json_response(body, request_id_for(event.raw_event))
     if not created:

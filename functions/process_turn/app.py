@@ -4,7 +4,6 @@ from aws_lambda_powertools.event_handler import Response
 
 from parley import aws
 from parley.conversations.repository import DynamoConversationRepository
-from parley.conversations.service import BestEffortQueue
 from parley.dialogue.models import MAX_BODY_BYTES, ConversationRequest
 from parley.dialogue.repository import DynamoDeploymentRepository, DynamoTurnSessionRepository
 from parley.dialogue.service import DeploymentCache, TurnService
@@ -14,7 +13,6 @@ from parley.http.request_ids import request_id_for
 from parley.http.resolver import rest_app
 from parley.http.responses import json_response
 from parley.http.tenancy import caller_of
-from parley.insights.queue import SqsInsightsQueue
 from parley.nbq.repository import DynamoNbqConfigRepository
 from parley.nbq.service import TenantNbqCache
 from parley.observability import Observability
@@ -29,11 +27,6 @@ service = TurnService(
     DeploymentCache(DynamoDeploymentRepository(_dynamodb, settings.tables.tenants)),
     DynamoTurnSessionRepository(_dynamodb, settings.tables.sessions),
     DynamoConversationRepository(_dynamodb, settings.tables.conversations),
-    BestEffortQueue(
-        lambda: SqsInsightsQueue(aws.client("sqs"), settings.insights_queue_url),
-        observability.logger,
-        observability.metrics,
-    ),
     TenantNbqCache(DynamoNbqConfigRepository(_dynamodb, settings.tables.tenants)),
     logger=observability.logger,
 )

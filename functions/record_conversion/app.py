@@ -33,7 +33,6 @@ from parley.http.request_ids import request_id_for
 from parley.http.resolver import rest_app
 from parley.http.responses import json_response
 from parley.http.tenancy import caller_of
-from parley.insights.queue import SqsInsightsQueue
 from parley.nbq.models import ConversionRequest
 from parley.nbq.service import NbqService
 from parley.observability import Observability
@@ -66,12 +65,7 @@ def _unroutable_session_id(_exc: Exception) -> Response:
 
 
 _dynamodb = aws.dynamodb()
-service = NbqService.for_tables(
-    _dynamodb,
-    settings.tables.tenants,
-    settings.tables.sessions,
-    SqsInsightsQueue(aws.client("sqs"), settings.insights_queue_url),
-)
+service = NbqService.for_tables(_dynamodb, settings.tables.tenants, settings.tables.sessions)
 idempotency = IdempotencyConfig(
     event_key_jmespath="[tenant_id, session_id, idempotency_key]",
     payload_validation_jmespath="[outcome, metadata]",

@@ -100,3 +100,11 @@ class FakeContext:
 @pytest.fixture
 def lambda_context() -> FakeContext:
     return FakeContext()
+
+
+@pytest.fixture
+def stream_relay(moto_resources: LocalResources, load_function: Callable[[str], ModuleType]) -> Any:
+    """Relays committed changes to the insights queue (``tests/integration/streams.py``)."""
+    from tests.integration.streams import StreamRelay
+
+    return StreamRelay(moto_resources, load_function, FakeContext())

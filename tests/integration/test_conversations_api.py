@@ -21,6 +21,7 @@ from parley.conversations.models import CreateConversationRequest, Insights
 from parley.conversations.repository import DynamoConversationRepository
 from parley.conversations.service import create_conversation
 from tests.integration.conftest import load_event
+from tests.integration.streams import StreamRelay
 from tests.unit.test_problems import header
 
 EVENT_ID = "conv_0123456789abcdef01234567"
@@ -42,6 +43,7 @@ class Api:
         self.load = load_function
         self.context = context
         self.resources = resources
+        self._relay: StreamRelay | None = None
 
     def __getattr__(self, name: str) -> ModuleType:
         # Import a function only when a test calls it: each import is a cold start.
@@ -105,7 +107,11 @@ class Api:
         return status, answer
 
     def queued(self, kind: str | None = "conversation.completed") -> list[dict]:
-        """The queued messages (of ``kind``; all of them with ``kind=None``), drained."""
+        """The queued messages (of ``kind``; all of them with ``kind=None``), drained — after the
+        stream relay has carried the committed changes to the queue."""
+        if self._relay is None:
+            self._relay = StreamRelay(self.resources, self.load, self.context)
+        self._relay.pump()
         sqs = aws.client("sqs")
         url = self.resources.queues["InsightsQueue"]
         bodies = []
@@ -288,12 +294,11 @@ def test_given_the_same_key_from_another_tenant_when_posted_then_it_is_a_new_con
 def test_given_a_key_older_than_24_hours_when_reused_then_a_new_conversation_is_created(api) -> None:
     repository = api.repository()
     request = CreateConversationRequest(prompt_id="p", content="User: hi", idempotency_key="k-1")
-    queue = type("Queue", (), {"send": lambda self, message: None})()
     then = datetime.now(UTC) - timedelta(hours=24, seconds=1)
 
-    old, _ = create_conversation(repository, queue, "demo", request, then)
-    same, created_again = create_conversation(repository, queue, "demo", request, then + timedelta(hours=1))
-    new, created_now = create_conversation(repository, queue, "demo", request, datetime.now(UTC))
+    old, _ = create_conversation(repository, "demo", request, then)
+    same, created_again = create_conversation(repository, "demo", request, then + timedelta(hours=1))
+    new, created_now = create_conversation(repository, "demo", request, datetime.now(UTC))
 
     assert (same.id, created_again) == (old.id, False)
     assert created_now is True
@@ -518,16 +523,13 @@ def test_given_a_body_over_1_mib_when_posted_then_413_before_parsing(api) -> Non
 # ------------------------------------------------------------------------------------------------
 def test_given_a_few_hundred_conversations_when_listed_then_filters_totals_and_pages_are_exact(api) -> None:
     repository = api.seeding_repository()
-    queue = type("Queue", (), {"send": lambda self, message: None})()
     start = datetime(2025, 1, 20, tzinfo=UTC)
     statuses = ["completed", "abandoned", "in_progress", "active"]
     expected: list[tuple[str, str, str, bool]] = []  # (id, prompt, status, has insights), oldest first
     for n in range(240):
         prompt, status = f"prompt_{n % 3}", statuses[n % 4]
         request = CreateConversationRequest(prompt_id=prompt, content=f"User: {n}", status=status)
-        conversation, _ = create_conversation(
-            repository, queue, "demo", request, start + timedelta(minutes=n)
-        )
+        conversation, _ = create_conversation(repository, "demo", request, start + timedelta(minutes=n))
         with_insights = status == "completed" and n % 8 == 0
         if with_insights:
             insights = Insights(sentiment="positive", summary="ok", created_at="2025-01-21T00:00:00Z")
@@ -535,7 +537,7 @@ def test_given_a_few_hundred_conversations_when_listed_then_filters_totals_and_p
         expected.append((conversation.id, prompt, status, with_insights))
     for n in range(30):  # another tenant's conversations never show up, nor count
         request = CreateConversationRequest(prompt_id="prompt_0", content="User: x", status="completed")
-        create_conversation(repository, queue, "acme", request, start + timedelta(minutes=n))
+        create_conversation(repository, "acme", request, start + timedelta(minutes=n))
     newest_first = list(reversed(expected))
 
     def listed(**query: str) -> dict:

@@ -36,7 +36,10 @@ def sqs_event(*bodies: str) -> dict:
     }
 
 
-def drain(moto_resources) -> list:
+def drain(stream_relay) -> list:
+    """What the stream relay queued for the committed changes so far."""
+    stream_relay.pump()
+    moto_resources = stream_relay.resources
     messages = []
     while True:
         batch = (
@@ -86,9 +89,9 @@ def _insights(load_function, lambda_context, conversation_id: str) -> dict:
 
 
 def test_a_completed_conversation_gets_insights_in_the_specs_shape(
-    completed_conversation, worker, load_function, lambda_context, moto_resources
+    stream_relay, completed_conversation, worker, load_function, lambda_context, moto_resources
 ) -> None:
-    [message] = drain(moto_resources)
+    [message] = drain(stream_relay)
     assert message == ConversationCompleted("demo", completed_conversation, message.occurred_at)
 
     result = worker.lambda_handler(sqs_event(encode(message)), lambda_context)
@@ -114,9 +117,9 @@ def test_a_completed_conversation_gets_insights_in_the_specs_shape(
 
 
 def test_a_poison_record_fails_alone_and_the_rest_of_its_batch_is_committed(
-    completed_conversation, worker, load_function, lambda_context, moto_resources
+    stream_relay, completed_conversation, worker, load_function, lambda_context, moto_resources
 ) -> None:
-    [message] = drain(moto_resources)
+    [message] = drain(stream_relay)
 
     result = worker.lambda_handler(sqs_event(encode(message), "not a message", "{}"), lambda_context)
 
@@ -125,9 +128,9 @@ def test_a_poison_record_fails_alone_and_the_rest_of_its_batch_is_committed(
 
 
 def test_a_redelivered_or_repeated_completion_yields_one_set_of_insights(
-    completed_conversation, worker, load_function, lambda_context, moto_resources
+    stream_relay, completed_conversation, worker, load_function, lambda_context, moto_resources
 ) -> None:
-    [message] = drain(moto_resources)
+    [message] = drain(stream_relay)
     worker.lambda_handler(sqs_event(encode(message)), lambda_context)
     first = _insights(load_function, lambda_context, completed_conversation)
 
@@ -137,7 +140,7 @@ def test_a_redelivered_or_repeated_completion_yields_one_set_of_insights(
 
 
 def test_a_recorded_conversion_is_credited_once_even_when_redelivered(
-    load_function, worker, lambda_context, moto_resources
+    stream_relay, load_function, worker, lambda_context, moto_resources
 ) -> None:
     from parley.nbq.catalog import catalog_document, load_catalog_yaml
     from parley.nbq.repository import DynamoNbqConfigRepository
@@ -152,7 +155,7 @@ def test_a_recorded_conversion_is_credited_once_even_when_redelivered(
     load_function("RecordConversionFunction").lambda_handler(
         load_event("record_conversion/spec_purchase.json"), lambda_context
     )
-    [message] = drain(moto_resources)
+    [message] = drain(stream_relay)
     assert isinstance(message, ConversionRecorded)
 
     worker.lambda_handler(sqs_event(encode(message), encode(message)), lambda_context)
@@ -189,7 +192,7 @@ def receiver() -> Iterator[tuple[str, type[_Receiver]]]:
 
 
 def test_completion_and_insights_are_delivered_as_signed_webhooks(
-    receiver, completed_conversation, load_function, lambda_context, moto_resources, monkeypatch
+    stream_relay, receiver, completed_conversation, load_function, lambda_context, moto_resources, monkeypatch
 ) -> None:
     # The receiver is on 127.0.0.1, which only local mode allows (as the local gateway sets it).
     monkeypatch.setenv("PARLEY_WEBHOOKS_ALLOW_PRIVATE", "true")
@@ -203,10 +206,10 @@ def test_completion_and_insights_are_delivered_as_signed_webhooks(
     )
     _, secret = service.register("demo", url, ["conversation.completed", "insights.generated"])
     handler.secret = secret
-    [completed] = drain(moto_resources)
+    [completed] = drain(stream_relay)
 
     worker.lambda_handler(sqs_event(encode(completed)), lambda_context)
-    deliveries = drain(moto_resources)
+    deliveries = drain(stream_relay)
     assert sorted(d.event_type for d in deliveries) == ["conversation.completed", "insights.generated"]
     assert all(isinstance(d, WebhookDelivery) for d in deliveries)
     worker.lambda_handler(sqs_event(*(encode(d) for d in deliveries)), lambda_context)

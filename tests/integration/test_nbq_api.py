@@ -44,7 +44,10 @@ def _with_body(event: dict, body: dict) -> dict:
     return {**event, "body": json.dumps(body)}
 
 
-def _queue_messages(moto_resources) -> list:
+def _queue_messages(stream_relay) -> list:
+    """What the stream relay queued for the committed changes so far."""
+    stream_relay.pump()
+    moto_resources = stream_relay.resources
     sqs = aws.client("sqs")
     response = sqs.receive_message(QueueUrl=moto_resources.queues["InsightsQueue"], MaxNumberOfMessages=10)
     return [decode(m["Body"]) for m in response.get("Messages", [])]
@@ -206,7 +209,7 @@ def test_a_tenant_without_a_catalog_gets_a_404_problem(load_function, lambda_con
 
 
 def test_the_specs_conversion_is_accepted_stored_and_queued(
-    record_conversion, lambda_context, moto_resources
+    stream_relay, record_conversion, lambda_context, moto_resources
 ) -> None:
     response = record_conversion.lambda_handler(
         load_event("record_conversion/spec_purchase.json"), lambda_context
@@ -222,14 +225,14 @@ def test_the_specs_conversion_is_accepted_stored_and_queued(
     )["Item"]
     assert stored["outcome"]["S"] == "purchase"
     assert json.loads(stored["metadata"]["S"]) == {"order_value": 1290, "currency": "EUR"}
-    [message] = _queue_messages(moto_resources)
+    [message] = _queue_messages(stream_relay)
     assert message == ConversionRecorded(
         "demo", "conv-7f3a1c", body["conversion_id"], "purchase", message.occurred_at
     )
 
 
 def test_replaying_a_key_returns_the_same_conversion_and_records_it_once(
-    record_conversion, lambda_context, moto_resources
+    stream_relay, record_conversion, lambda_context, moto_resources
 ) -> None:
     event = load_event("record_conversion/spec_purchase.json")
 
@@ -237,7 +240,7 @@ def test_replaying_a_key_returns_the_same_conversion_and_records_it_once(
     second = _body(record_conversion.lambda_handler(event, lambda_context))
 
     assert first["conversion_id"] == second["conversion_id"]
-    assert len(_queue_messages(moto_resources)) == 1
+    assert len(_queue_messages(stream_relay)) == 1
 
 
 def test_the_same_key_with_another_body_is_an_idempotency_conflict(record_conversion, lambda_context) -> None:
@@ -273,13 +276,13 @@ def test_keys_are_scoped_to_tenant_and_session(record_conversion, lambda_context
     ],
 )
 def test_conversion_errors_are_422_problems(
-    case, loc, record_conversion, lambda_context, moto_resources
+    stream_relay, case, loc, record_conversion, lambda_context, moto_resources
 ) -> None:
     response = record_conversion.lambda_handler(load_event(f"record_conversion/{case}"), lambda_context)
 
     assert response["statusCode"] == 422
     assert _body(response)["errors"][0]["loc"] == loc
-    assert _queue_messages(moto_resources) == []
+    assert _queue_messages(stream_relay) == []
 
 
 def test_a_lowercase_header_name_works_too(record_conversion, lambda_context) -> None:
@@ -293,7 +296,7 @@ def test_a_lowercase_header_name_works_too(record_conversion, lambda_context) ->
 
 
 def test_a_credited_outcome_is_counted_once_and_evidence_reorders_the_tier(
-    next_question, record_conversion, lambda_context, moto_resources, load_function
+    stream_relay, next_question, record_conversion, lambda_context, moto_resources, load_function
 ) -> None:
     sessions = DynamoNbqSessionRepository(
         aws.dynamodb(), moto_resources.tables["SessionsTable"], moto_resources.tables["TenantsTable"]
@@ -307,7 +310,7 @@ def test_a_credited_outcome_is_counted_once_and_evidence_reorders_the_tier(
     )
     abandon = _with_body(load_event("record_conversion/spec_purchase.json"), {"outcome": "abandon"})
     record_conversion.lambda_handler(abandon, lambda_context)
-    [message] = _queue_messages(moto_resources)
+    [message] = _queue_messages(stream_relay)
 
     assert credit_conversion(sessions, message) is True
     assert credit_conversion(sessions, message) is False  # redelivered: no second update
@@ -328,7 +331,7 @@ def test_a_credited_outcome_is_counted_once_and_evidence_reorders_the_tier(
 
 
 def test_a_throttled_idempotency_table_is_a_503_to_retry_and_records_nothing(
-    record_conversion, lambda_context, moto_resources
+    stream_relay, record_conversion, lambda_context, moto_resources
 ) -> None:
     from botocore.exceptions import ClientError
 
@@ -346,7 +349,7 @@ def test_a_throttled_idempotency_table_is_a_503_to_retry_and_records_nothing(
     assert response["statusCode"] == 503
     assert header(response, "Retry-After") == "1"
     assert _body(response)["type"].endswith("/service_unavailable")
-    assert _queue_messages(moto_resources) == []
+    assert _queue_messages(stream_relay) == []
     assert (
         record_conversion.lambda_handler(load_event("record_conversion/spec_purchase.json"), lambda_context)[
             "statusCode"

@@ -66,6 +66,12 @@ ALLOWED: dict[str, set[Grant]] = {
         ("InsightsDeadLetterQueue", "sqs:SendMessage"),
         ("bedrock:foundation-model", "bedrock:InvokeModel"),
     },
+    # Relays stream records to the insights queue; the dead-letter queue is its event sources'
+    # OnFailure destination (the stream read grants are SAM's, per event source).
+    "StreamRelayFunction": {
+        ("InsightsQueue", "sqs:SendMessage"),
+        ("InsightsDeadLetterQueue", "sqs:SendMessage"),
+    },
     # Idempotency-key lookup (GetItem), the create transaction (Put/Update), insights message.
     "CreateConversationFunction": {
         ("ConversationsTable", "dynamodb:GetItem"),

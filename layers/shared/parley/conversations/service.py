@@ -1,6 +1,8 @@
 """The rules of the Conversations API: create, append, list, get and insights.
 
-No HTTP and no boto3 here: a repository stores, a queue carries ``conversation.completed``.
+No HTTP and no boto3 here: a repository stores. Nothing is queued from here: the table's stream
+carries every committed change to the insights queue (``parley.insights.relay``), so a completion
+is analysed exactly when its write committed.
 Errors a client can act on are raised as the layer's problems (404, 409, 413, 422, 503).
 """
 
@@ -11,7 +13,7 @@ import random
 import re
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -43,7 +45,6 @@ from parley.http.problems import (
     ValidationProblem,
     validation_errors,
 )
-from parley.insights.messages import ConversationCompleted, ConversationUpdated, InsightsMessage
 
 # Each failed attempt means another append landed first, so N concurrent appenders need at most
 # N attempts: 64 covers the 50 concurrent appends to one conversation that the e2e concurrency test
@@ -82,43 +83,11 @@ class ConversationRepository(Protocol):
     ) -> tuple[list[ConversationSummary], int]: ...
 
 
-class InsightsQueue(Protocol):
-    def send(self, message: InsightsMessage) -> None: ...
-
-
-class BestEffortQueue:
-    """Sends after the write has committed; a failed send is logged and counted, not a failed
-    request (the client's data is stored, and its retry would find the conversation completed).
-    Completed conversations without insights stay listable (``status=completed&hasInsights=false``)
-    for a re-drive. The SQS client is built on first send: most requests never need it.
-    """
-
-    def __init__(self, factory: Callable[[], InsightsQueue], logger: Any = None, metrics: Any = None) -> None:
-        self._factory = factory
-        self._queue: InsightsQueue | None = None
-        self._logger = logger
-        self._metrics = metrics
-
-    def send(self, message: InsightsMessage) -> None:
-        try:
-            if self._queue is None:
-                self._queue = self._factory()
-            self._queue.send(message)
-        except Exception:
-            if self._logger is not None:
-                self._logger.exception("insights enqueue failed", extra={"kind": message.kind})
-            if self._metrics is not None:
-                from aws_lambda_powertools.metrics import MetricUnit
-
-                self._metrics.add_metric(name="InsightsEnqueueFailed", unit=MetricUnit.Count, value=1)
-
-
 # ------------------------------------------------------------------------------------------------
 # Create
 # ------------------------------------------------------------------------------------------------
 def create_conversation(
     repository: ConversationRepository,
-    queue: InsightsQueue,
     tenant_id: str,
     request: CreateConversationRequest,
     now: datetime,
@@ -166,12 +135,7 @@ def create_conversation(
     )
     # Microseconds then the id: newest first, and unique even within one second.
     list_sk = f"{int(now.timestamp() * 1_000_000):017d}#{conversation_id}"
-    result, created = repository.create(
-        conversation, stored, list_sk, request.idempotency_key, int(now.timestamp())
-    )
-    if created and result.status == COMPLETED:
-        queue.send(ConversationCompleted(tenant_id, result.id, stamp))
-    return result, created
+    return repository.create(conversation, stored, list_sk, request.idempotency_key, int(now.timestamp()))
 
 
 def new_conversation_id() -> str:
@@ -187,7 +151,6 @@ def is_conversation_id(value: str) -> bool:
 # ------------------------------------------------------------------------------------------------
 def append_messages(
     repository: ConversationRepository,
-    queue: InsightsQueue,
     tenant_id: str,
     conversation_id: str,
     request: AppendMessagesRequest,
@@ -219,31 +182,11 @@ def append_messages(
             current = changed.current or _header_or_404(repository, tenant_id, conversation_id)
             time.sleep(random.uniform(0, min(0.05, 0.002 * 2**attempt)))  # noqa: S311 -- jitter
             continue
-        # conversation.updated webhooks name what changed; the worker fans it out (or drops it
-        # when the tenant has no endpoint subscribed).
-        queue.send(
-            ConversationUpdated(tenant_id, conversation_id, _changed_fields(current, after), after.updated_at)
-        )
-        if after.status == COMPLETED:
-            queue.send(ConversationCompleted(tenant_id, conversation_id, after.updated_at))
         if not read_back:
             return StoredConversation(after, [], None)
         messages = repository.messages_before(tenant_id, conversation_id, after.message_count)
         return StoredConversation(after, messages, None)
     raise ServiceUnavailableProblem("Too many concurrent appends to this conversation; retry shortly.")
-
-
-def _changed_fields(before: Conversation, after: Conversation) -> tuple[str, ...]:
-    changed = ["messages", "content", "updatedAt"]
-    for field_name, api_name in (
-        ("status", "status"),
-        ("metadata", "metadata"),
-        ("title", "title"),
-        ("user_id", "userId"),
-    ):
-        if getattr(before, field_name) != getattr(after, field_name):
-            changed.append(api_name)
-    return tuple(changed)
 
 
 def _appended(

@@ -29,7 +29,6 @@ from typing import Any
 from parley.conversations.models import AppendMessagesRequest, CreateConversationRequest
 from parley.conversations.service import (
     ConversationRepository,
-    InsightsQueue,
     append_messages,
     create_conversation,
     is_conversation_id,
@@ -131,7 +130,6 @@ class TurnService:
         deployments: DeploymentCache,
         sessions: DynamoTurnSessionRepository,
         conversations: ConversationRepository,
-        queue: InsightsQueue,
         nbq: Any = None,
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -141,7 +139,6 @@ class TurnService:
         self._deployments = deployments
         self._sessions = sessions
         self._conversations = conversations
-        self._queue = queue
         self._nbq = nbq  # a TenantNbqCache, or None to ask slots in declared order
         self._now = now
         self._sentiment = sentiment
@@ -399,7 +396,6 @@ class TurnService:
                 content = json.dumps({"messages": turn, "metadata": metadata}, ensure_ascii=False)
                 create_conversation(
                     self._conversations,
-                    self._queue,
                     tenant_id,
                     CreateConversationRequest.model_validate(
                         {"promptId": deployment.key, "content": content, "status": status}
@@ -410,7 +406,6 @@ class TurnService:
             else:
                 append_messages(
                     self._conversations,
-                    self._queue,
                     tenant_id,
                     conversation_id,
                     AppendMessagesRequest.model_validate({"messages": turn, "status": status}),
@@ -430,7 +425,6 @@ class TurnService:
         with suppress(ProblemError):  # already completed, or never written: nothing to close
             append_messages(
                 self._conversations,
-                self._queue,
                 tenant_id,
                 expired.conversation_id,
                 AppendMessagesRequest.model_validate(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from parley.insights.messages import InsightsMessage, encode
 from parley.store import translated_errors
+
+SQS_BATCH_LIMIT = 10
 
 
 class SqsInsightsQueue:
@@ -21,3 +24,27 @@ class SqsInsightsQueue:
                 DelaySeconds=min(max(delay_seconds, 0), 900),  # SQS allows at most 15 minutes
                 MessageAttributes={"kind": {"DataType": "String", "StringValue": message.kind}},
             )
+
+    def send_batch(self, messages: Sequence[InsightsMessage]) -> set[int]:
+        """Send with SendMessageBatch (10 per call); returns the positions of messages not sent.
+
+        A refused entry or a failed call never raises: the caller decides what to retry.
+        """
+        failed: set[int] = set()
+        for start in range(0, len(messages), SQS_BATCH_LIMIT):
+            chunk = messages[start : start + SQS_BATCH_LIMIT]
+            entries = [
+                {
+                    "Id": str(start + offset),
+                    "MessageBody": encode(message),
+                    "MessageAttributes": {"kind": {"DataType": "String", "StringValue": message.kind}},
+                }
+                for offset, message in enumerate(chunk)
+            ]
+            try:
+                response = self._client.send_message_batch(QueueUrl=self._queue_url, Entries=entries)
+            except Exception:  # throttled, unreachable, refused: all retried the same way
+                failed.update(range(start, start + len(chunk)))
+                continue
+            failed.update(int(entry["Id"]) for entry in response.get("Failed", []))
+        return failed

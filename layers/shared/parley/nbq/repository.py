@@ -152,6 +152,9 @@ class DynamoNbqSessionRepository:
         item: dict[str, Any] = {
             "pk": _session_pk(tenant_id, session_id),
             "sk": {"S": f"CONVERSION#{conversion_id}"},
+            # For the stream relay, which then need not parse this table's key layout.
+            "tenant_id": {"S": tenant_id},
+            "session_id": {"S": session_id},
             "outcome": {"S": outcome},
             "recorded_at": {"S": recorded_at},
             "expires_at": {"N": str(now_epoch + CONVERSION_TTL_SECONDS)},

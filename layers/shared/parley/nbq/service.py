@@ -32,10 +32,6 @@ class UsageRecorder(Protocol):
     def record_session(self, tenant_id: str, day: date, now_epoch: int) -> None: ...
 
 
-class MessageQueue(Protocol):
-    def send(self, message: Any) -> None: ...
-
-
 @dataclass
 class _TenantState:
     prepared: PreparedCatalog
@@ -85,9 +81,7 @@ class NextQuestionResult:
 
 class NbqService:
     @classmethod
-    def for_tables(
-        cls, dynamodb: Any, tenants_table: str, sessions_table: str, queue: MessageQueue | None = None
-    ) -> NbqService:
+    def for_tables(cls, dynamodb: Any, tenants_table: str, sessions_table: str) -> NbqService:
         """The service over the deployment's tables (what both NBQ functions wire up)."""
         from parley.usage.repository import DynamoUsageRepository
 
@@ -95,7 +89,6 @@ class NbqService:
             TenantNbqCache(DynamoNbqConfigRepository(dynamodb, tenants_table)),
             DynamoNbqSessionRepository(dynamodb, sessions_table, tenants_table),
             DynamoUsageRepository(dynamodb, tenants_table),
-            queue,
         )
 
     def __init__(
@@ -103,13 +96,11 @@ class NbqService:
         cache: TenantNbqCache,
         sessions: DynamoNbqSessionRepository,
         usage: UsageRecorder,
-        queue: MessageQueue | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._cache = cache
         self._sessions = sessions
         self._usage = usage
-        self._queue = queue
         self._now = now
 
     def next_question(self, tenant_id: str, request: NextQuestionRequest) -> NextQuestionResult:
@@ -139,11 +130,10 @@ class NbqService:
     def record_conversion(
         self, tenant_id: str, session_id: str, request: ConversionRequest
     ) -> dict[str, str]:
-        """Store the outcome on the session and queue its crediting; returns the conversion id.
+        """Store the outcome on the session; returns the conversion id. Its crediting is queued by
+        the sessions table's stream (``parley.insights.relay``) once the item is committed.
 
         An unknown session is accepted too (its outcome is kept; no question gets credit)."""
-        if self._queue is None:
-            raise RuntimeError("record_conversion needs a queue")
         conversion_id = "cv_" + secrets.token_hex(12)
         now = self._now()
         recorded_at = now.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -155,9 +145,6 @@ class NbqService:
             metadata=request.metadata,
             recorded_at=recorded_at,
             now_epoch=int(now.timestamp()),
-        )
-        self._queue.send(
-            ConversionRecorded(tenant_id, session_id, conversion_id, request.outcome, recorded_at)
         )
         return {"conversion_id": conversion_id}
 
