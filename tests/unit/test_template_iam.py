@@ -37,15 +37,14 @@ ALLOWED: dict[str, set[Grant]] = {
         ("TenantsTable", "dynamodb:UpdateItem"),
         ("SessionsTable", "dynamodb:UpdateItem"),
     },
-    # Powertools Idempotency's record (get, put, update, delete on failure); the conversion item;
-    # its crediting message.
+    # Powertools Idempotency's record (get, put, update, delete on failure) and the conversion
+    # item (the stream relay queues its crediting).
     "RecordConversionFunction": {
         ("IdempotencyTable", "dynamodb:GetItem"),
         ("IdempotencyTable", "dynamodb:PutItem"),
         ("IdempotencyTable", "dynamodb:UpdateItem"),
         ("IdempotencyTable", "dynamodb:DeleteItem"),
         ("SessionsTable", "dynamodb:PutItem"),
-        ("InsightsQueue", "sqs:SendMessage"),
     },
     # Reads the transcript, writes insights (transaction), credits conversions (transaction over
     # the session's conversion and the tenant's statistics), reads webhooks, re-queues deliveries
@@ -77,7 +76,6 @@ ALLOWED: dict[str, set[Grant]] = {
         ("ConversationsTable", "dynamodb:GetItem"),
         ("ConversationsTable", "dynamodb:PutItem"),
         ("ConversationsTable", "dynamodb:UpdateItem"),
-        ("InsightsQueue", "sqs:SendMessage"),
     },
     # Header (GetItem), the append transaction (Put/Update), messages read back (Query).
     "AppendMessagesFunction": {
@@ -85,7 +83,6 @@ ALLOWED: dict[str, set[Grant]] = {
         ("ConversationsTable", "dynamodb:Query"),
         ("ConversationsTable", "dynamodb:PutItem"),
         ("ConversationsTable", "dynamodb:UpdateItem"),
-        ("InsightsQueue", "sqs:SendMessage"),
     },
     # The exact total (counter item, GetItem) and a page from one of the list GSIs (Query).
     "ListConversationsFunction": {
@@ -105,7 +102,6 @@ ALLOWED: dict[str, set[Grant]] = {
         ("ConversationsTable", "dynamodb:GetItem"),
         ("ConversationsTable", "dynamodb:PutItem"),
         ("ConversationsTable", "dynamodb:UpdateItem"),
-        ("InsightsQueue", "sqs:SendMessage"),
     },
 }
 
