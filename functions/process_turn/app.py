@@ -13,7 +13,7 @@ from parley.http.request_ids import request_id_for
 from parley.http.resolver import rest_app
 from parley.http.responses import json_response
 from parley.http.tenancy import caller_of
-from parley.nbq.repository import DynamoNbqConfigRepository
+from parley.nbq.repository import DynamoNbqConfigRepository, DynamoNbqSessionRepository
 from parley.nbq.service import TenantNbqCache
 from parley.observability import Observability
 from parley.settings import Settings
@@ -28,6 +28,7 @@ service = TurnService(
     DynamoTurnSessionRepository(_dynamodb, settings.tables.sessions),
     DynamoConversationRepository(_dynamodb, settings.tables.conversations),
     TenantNbqCache(DynamoNbqConfigRepository(_dynamodb, settings.tables.tenants)),
+    nbq_sessions=DynamoNbqSessionRepository(_dynamodb, settings.tables.sessions, settings.tables.tenants),
     logger=observability.logger,
 )
 

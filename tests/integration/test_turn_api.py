@@ -335,3 +335,23 @@ def test_another_tenants_conversation_is_not_reachable(client, moto_resources) -
     response = client.module.lambda_handler(event, client.context)
 
     assert response["statusCode"] == 404  # acme has no deployment furniture-shop
+
+
+def test_catalog_questions_a_turn_asks_are_served_in_the_nbq_session_of_the_same_id(
+    client, moto_resources
+) -> None:
+    from parley.nbq.repository import DynamoNbqSessionRepository
+
+    sessions = DynamoNbqSessionRepository(
+        aws.dynamodb(), moto_resources.tables["SessionsTable"], moto_resources.tables["TenantsTable"]
+    )
+    first = client.say("I'd like an outdoor dining table")
+    conversation = first["conversationId"]
+    asked_first = sessions.served_questions("demo", conversation)
+    assert first["metadata"]["hasPendingDataRequest"] is True
+    assert len(asked_first) == 1 and asked_first <= {"q_budget_range", "q_seating_capacity", "q_material"}
+
+    client.say("about 900 euros", conversation)
+
+    # A conversion recorded for this conversation (its id is the session id) credits what was asked.
+    assert len(sessions.served_questions("demo", conversation)) == 2

@@ -99,6 +99,7 @@ ALLOWED: dict[str, set[Grant]] = {
         ("TenantsTable", "dynamodb:GetItem"),
         ("SessionsTable", "dynamodb:GetItem"),
         ("SessionsTable", "dynamodb:PutItem"),
+        ("SessionsTable", "dynamodb:UpdateItem"),
         ("ConversationsTable", "dynamodb:GetItem"),
         ("ConversationsTable", "dynamodb:PutItem"),
         ("ConversationsTable", "dynamodb:UpdateItem"),

@@ -132,6 +132,7 @@ class TurnService:
         conversations: ConversationRepository,
         nbq: Any = None,
         *,
+        nbq_sessions: Any = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         sentiment: Callable[[str], float] | None = None,
         logger: Any = None,
@@ -140,6 +141,9 @@ class TurnService:
         self._sessions = sessions
         self._conversations = conversations
         self._nbq = nbq  # a TenantNbqCache, or None to ask slots in declared order
+        # A DynamoNbqSessionRepository: catalog questions a turn asks are recorded as served in the
+        # NBQ session of the same id, so a conversion recorded for it credits them (learning).
+        self._nbq_sessions = nbq_sessions
         self._now = now
         self._sentiment = sentiment
         self._logger = logger
@@ -218,6 +222,7 @@ class TurnService:
                 extra={"conversationId": state.conversation_id},
             ) from None
 
+        self._record_served(tenant_id, deployment, state, result.state, epoch)
         messages = self._messages(state.conversation_id, result)
         if not was_in_handoff:  # a handed-off conversation is completed: its transcript is final
             self._log_turn(tenant_id, deployment, result, messages, now, created=expected_version is None)
@@ -307,6 +312,22 @@ class TurnService:
             choice_id=structured.choice_id if structured else None,
             utterance=structured.utterance if structured else None,
         )
+
+    def _record_served(
+        self, tenant_id: str, deployment: Deployment, before: SessionState, after: SessionState, epoch: int
+    ) -> None:
+        """Best effort: a failure only costs this question its share of learning, never the turn."""
+        if self._nbq_sessions is None or after.pending in (None, before.pending) or after.intent_id is None:
+            return
+        slot = deployment.slot(after.pending)
+        if slot is None or slot.question_id is None:
+            return
+        try:
+            version = self._nbq.get(tenant_id)[0].catalog.version if self._nbq else deployment.key
+            self._nbq_sessions.touch(tenant_id, after.conversation_id, slot.question_id, version, epoch)
+        except Exception:
+            if self._logger is not None:
+                self._logger.warning("served question not recorded", extra={"question_id": slot.question_id})
 
     def _slot_chooser(self, tenant_id: str) -> Callable[[Intent, Sequence[Slot], SessionState], Slot]:
         def choose(intent: Intent, missing: Sequence[Slot], state: SessionState) -> Slot:
