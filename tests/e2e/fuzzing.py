@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SPECS = REPO_ROOT.parent / "shared" / "specs"
+SPECS = REPO_ROOT / "specs"
 PARLEY_DOCUMENT = REPO_ROOT / "openapi.yaml"
 DEMO_DEPLOYMENT = REPO_ROOT / "tenants" / "demo" / "deployment.yaml"
 PROBLEM_JSON = "application/problem+json"

@@ -29,7 +29,7 @@ from parley.nbq import models as nbq
 from tests.e2e.fuzzing import spec_block
 
 ROOT = Path(__file__).resolve().parents[2]
-SPECS = ROOT.parent / "shared" / "specs"
+SPECS = ROOT / "specs"
 DOCUMENT: dict[str, Any] = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
 CONSTRAINTS = ("minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum", "pattern", "const")
