@@ -30,6 +30,7 @@ EVENT_OVERRIDES = {
     "append_messages": "spec_example.json",
     "list_conversations": "default.json",
     "insights_worker": "batch.json",
+    "relay_changes": "conversation_completed.json",
 }
 DEMO_TENANT = "demo"
 DEMO_CATALOG = Path("tenants") / "demo" / "catalog.yaml"
