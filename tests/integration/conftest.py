@@ -108,3 +108,15 @@ def stream_relay(moto_resources: LocalResources, load_function: Callable[[str], 
     from tests.integration.streams import StreamRelay
 
     return StreamRelay(moto_resources, load_function, FakeContext())
+
+
+@pytest.fixture
+def catalog_loaded(moto_resources: LocalResources) -> Any:
+    """The demo tenant's question catalog, stored as `parley.admin load-config` stores it."""
+    from parley.nbq.catalog import catalog_document, load_catalog_yaml
+    from parley.nbq.repository import DynamoNbqConfigRepository
+
+    catalog = load_catalog_yaml((ROOT / "tenants/demo/catalog.yaml").read_text())
+    config = DynamoNbqConfigRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"])
+    config.put_catalog("demo", catalog.version, catalog_document(catalog))
+    return config

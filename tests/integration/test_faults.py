@@ -19,7 +19,6 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 
 from parley import aws
 from parley.insights.messages import ConversationCompleted, ConversionRecorded, decode, encode
-from parley.nbq.catalog import catalog_document, load_catalog_yaml
 from parley.nbq.repository import DynamoNbqConfigRepository
 from tests.integration.conftest import FakeContext, load_event
 from tests.integration.test_insights_worker import sqs_event
@@ -231,11 +230,9 @@ class _Raw:
 
 
 def test_a_crash_mid_batch_fails_only_its_record_and_a_full_redelivery_has_effect_once(
-    demo, load_function, lambda_context, moto_resources, stream_relay
+    demo, catalog_loaded, load_function, lambda_context, moto_resources, stream_relay
 ) -> None:
-    config = DynamoNbqConfigRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"])
-    catalog = load_catalog_yaml((ROOT / "tenants/demo/catalog.yaml").read_text())
-    config.put_catalog("demo", catalog.version, catalog_document(catalog))
+    config = catalog_loaded
     load_function("NextQuestionFunction").lambda_handler(
         load_event("next_question/spec_with_context.json"), lambda_context
     )

@@ -140,15 +140,9 @@ def test_a_redelivered_or_repeated_completion_yields_one_set_of_insights(
 
 
 def test_a_recorded_conversion_is_credited_once_even_when_redelivered(
-    stream_relay, load_function, worker, lambda_context, moto_resources
+    stream_relay, catalog_loaded, load_function, worker, lambda_context, moto_resources
 ) -> None:
-    from parley.nbq.catalog import catalog_document, load_catalog_yaml
-    from parley.nbq.repository import DynamoNbqConfigRepository
-    from tests.integration.test_nbq_api import ROOT
-
-    config = DynamoNbqConfigRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"])
-    catalog = load_catalog_yaml((ROOT / "tenants/demo/catalog.yaml").read_text())
-    config.put_catalog("demo", catalog.version, catalog_document(catalog))
+    config = catalog_loaded
     load_function("NextQuestionFunction").lambda_handler(
         load_event("next_question/spec_with_context.json"), lambda_context
     )

@@ -8,7 +8,6 @@ import pytest
 
 from parley import aws
 from parley.insights.messages import ConversionRecorded, decode
-from parley.nbq.catalog import catalog_document, load_catalog_yaml
 from parley.nbq.repository import DynamoNbqConfigRepository, DynamoNbqSessionRepository
 from parley.nbq.service import credit_conversion
 from tests.integration.conftest import load_event
@@ -16,14 +15,6 @@ from tests.unit.test_problems import header
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_TEXT = "What budget range did you have in mind for the table?"
-
-
-@pytest.fixture
-def catalog_loaded(moto_resources) -> DynamoNbqConfigRepository:
-    catalog = load_catalog_yaml((ROOT / "tenants/demo/catalog.yaml").read_text())
-    config = DynamoNbqConfigRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"])
-    config.put_catalog("demo", catalog.version, catalog_document(catalog))
-    return config
 
 
 @pytest.fixture
