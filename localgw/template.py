@@ -52,12 +52,44 @@ class SamTemplate:
         return None
 
 
+def unqualify_function_refs(template: dict[str, Any]) -> None:
+    """Make ``!Ref Fn.Alias`` and ``!Ref Fn.Version`` name the function itself, in place.
+
+    SAM resolves them, at transform time, to what AutoPublishAlias generates (the API's
+    authorizer names the alias the API functions run behind). Locally there are no versions:
+    the function answers for its alias. SAM CLI's API provider cannot parse an authorizer whose
+    FunctionArn is such a reference and would skip it, leaving every route unauthenticated.
+    """
+    functions = {
+        logical_id
+        for logical_id, resource in (template.get("Resources") or {}).items()
+        if isinstance(resource, dict) and resource.get("Type") == SERVERLESS_FUNCTION
+    }
+
+    def rewrite(value: Any) -> Any:
+        if isinstance(value, dict):
+            target = value.get("Ref") if len(value) == 1 else None
+            if isinstance(target, str):
+                logical_id, _, attribute = target.partition(".")
+                if logical_id in functions and attribute in ("Alias", "Version"):
+                    return {"Fn::GetAtt": [logical_id, "Arn"]}
+            for key, item in value.items():
+                value[key] = rewrite(item)
+        elif isinstance(value, list):
+            value[:] = [rewrite(item) for item in value]
+        return value
+
+    rewrite(template.get("Resources") or {})
+    rewrite(template.get("Outputs") or {})
+
+
 def load_template(
     template_path: str | os.PathLike[str], parameter_overrides: dict[str, str] | None = None
 ) -> SamTemplate:
     path = Path(template_path).resolve()
     stacks, _ = SamLocalStackProvider.get_stacks(str(path), parameter_overrides=parameter_overrides or {})
     stack = stacks[0]
+    unqualify_function_refs(stack.template_dict)
     functions = {f.name: f for f in SamFunctionProvider(stacks, use_raw_codeuri=True).get_all()}
     api = ApiProvider(stacks).api
     parameters = SamBaseProvider._get_parameter_values(stack.template_dict, parameter_overrides or {})

@@ -6,7 +6,12 @@ Steps (any finding fails the run with a non-zero exit):
 2. `sam validate --lint`;
 3. the SAM template translated to CloudFormation with samtranslator — what the
    AWS::Serverless transform does at deploy time — then cfn-lint on the result: cfn-lint 1.x
-   no longer expands SAM, so a bad reference inside a function's properties only shows here;
+   no longer expands SAM, so a bad reference inside a function's properties only shows here.
+   The translation runs with the parameters' defaults and again with each of
+   TRANSLATION_VARIANTS (``--variant`` replaces them): SAM resolves a few properties when it
+   transforms (AutoPublishAlias, AutoPublishCodeSha256, ...), so a variant may translate to
+   other resources. One that translates to the same template is reported as such; one that
+   does not is linted and scanned like the default;
 4. checkov on both templates: the translation exposes what SAM generates (IAM roles, the API
    stage, Lambda permissions). Checkov only runs once both templates lint clean, because it
    exits 0 on a template it cannot parse; its JSON report must also show passed checks.
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -43,6 +49,11 @@ PLACEHOLDER_BUCKET = "parley-template-checks"
 # (W3005), resolves parameters it consumes at transform time so they look unused (W2001),
 # and leaves Fn::Sub around strings it has already substituted (W1020).
 TRANSLATED_IGNORES = ("W3005", "W2001", "W1020")
+
+# Parameter values translated besides the defaults, by label. SnapStart=true: the parameter
+# switches SnapStart on the aliased functions through CloudFormation intrinsics, so today it
+# translates to the same template; this keeps it so (or lints the difference) if that changes.
+TRANSLATION_VARIANTS: dict[str, dict[str, str]] = {"SnapStart=true": {"SnapStart": "true"}}
 
 # Local paths that `sam package` would upload; the translator only accepts S3 locations.
 LOCAL_URI_PROPERTIES = {
@@ -73,6 +84,7 @@ class Context:
     out_dir: Path
     checkov: Path
     env: dict[str, str]
+    variants: dict[str, dict[str, str]] = field(default_factory=lambda: dict(TRANSLATION_VARIANTS))
 
 
 def tool(name: str) -> str:
@@ -155,16 +167,19 @@ def with_placeholder_uris(sam_template: Template) -> Template:
     return sam_template
 
 
-def translate(template: Path) -> Template:
+def translate(template: Path, parameter_values: dict[str, str] | None = None) -> Template:
     from samcli.yamlhelper import yaml_parse  # heavy: imported where needed
     from samtranslator.model.exceptions import InvalidDocumentException
     from samtranslator.translator.transform import transform
 
+    # Each translation replaces the translator's metrics singleton; the one it drops logs that
+    # its (never published, purely local) metrics are lost.
+    logging.getLogger("samtranslator.metrics.metrics").setLevel(logging.ERROR)
     sam_template = with_placeholder_uris(yaml_parse(template.read_text(encoding="utf-8")))
     try:
         translated: Template = transform(
             sam_template,
-            {},
+            dict(parameter_values or {}),  # the translator adds the defaults of the others
             _NoManagedPolicies(),  # duck-typed: the translator only calls .load()
             # Carries each SAM resource's Metadata (and so its checkov skips) to what it generates.
             passthrough_metadata=True,
@@ -179,24 +194,43 @@ class TranslationError(Exception):
     pass
 
 
-def translate_and_lint(ctx: Context, translated_path: Path) -> list[StepResult]:
-    def do_translate() -> StepResult:
-        name = "samtranslator (SAM -> CloudFormation)"
-        try:
-            translated = translate(ctx.template)
-        except TranslationError as error:
-            return StepResult(name, ok=False, summary="translation failed", details=str(error))
-        translated_path.parent.mkdir(parents=True, exist_ok=True)
-        translated_path.write_text(json.dumps(translated, indent=1, sort_keys=True), encoding="utf-8")
-        count = len(translated.get("Resources", {}))
-        return StepResult(name, ok=True, summary=f"{count} resources -> {shown(translated_path)}")
+def translate_to(ctx: Context, name: str, parameter_values: dict[str, str], path: Path) -> StepResult:
+    try:
+        translated = translate(ctx.template, parameter_values)
+    except TranslationError as error:
+        return StepResult(name, ok=False, summary="translation failed", details=str(error))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(translated, indent=1, sort_keys=True), encoding="utf-8")
+    count = len(translated.get("Resources", {}))
+    return StepResult(name, ok=True, summary=f"{count} resources -> {shown(path)}")
 
-    translated = timed("samtranslator (SAM -> CloudFormation)", do_translate)
+
+def variant_file_name(label: str) -> str:
+    return "template." + "".join(c if c.isalnum() else "-" for c in label) + ".json"
+
+
+def translate_and_lint(ctx: Context, translated_path: Path) -> tuple[list[StepResult], dict[str, Path]]:
+    """The translations' and their lints' results, and the translated templates to scan by label."""
+    name = "samtranslator (SAM -> CloudFormation)"
+    translated = timed(name, partial(translate_to, ctx, name, {}, translated_path))
     if not translated.ok:
-        return [translated]
-    lint_name = "cfn-lint translated template"
-    lint = timed(lint_name, lambda: cfn_lint(lint_name, translated_path, ctx.env, TRANSLATED_IGNORES))
-    return [translated, lint]
+        return [translated], {}
+    results = [translated]
+    to_scan = {"translated": translated_path}
+    default_text = translated_path.read_text(encoding="utf-8")
+    for label, parameter_values in ctx.variants.items():
+        name = f"samtranslator with {label}"
+        path = translated_path.with_name(variant_file_name(label))
+        variant = timed(name, partial(translate_to, ctx, name, parameter_values, path))
+        if variant.ok and path.read_text(encoding="utf-8") == default_text:
+            variant.summary = "the same CloudFormation as with the defaults"
+        elif variant.ok:
+            to_scan[f"translated with {label}"] = path
+        results.append(variant)
+    for label, path in to_scan.items():
+        lint_name = "cfn-lint translated template" if path == translated_path else f"cfn-lint {label}"
+        results.append(timed(lint_name, partial(cfn_lint, lint_name, path, ctx.env, TRANSLATED_IGNORES)))
+    return results, to_scan
 
 
 def checkov_scan(ctx: Context, label: str, template: Path) -> StepResult:
@@ -266,11 +300,12 @@ def run_all(ctx: Context) -> list[StepResult]:
         lint = pool.submit(timed, lint_name, lambda: cfn_lint(lint_name, ctx.template, ctx.env))
         validate = pool.submit(timed, "sam validate --lint", lambda: sam_validate(ctx))
         translated = pool.submit(translate_and_lint, ctx, translated_path)
-        results = [lint.result(), validate.result(), *translated.result()]
+        translation_results, translated_targets = translated.result()
+        results = [lint.result(), validate.result(), *translation_results]
     if not all(result.ok for result in results):
         results.append(StepResult("checkov", ok=False, summary="not run: fix the findings above first"))
         return results
-    targets = {"template.yaml": ctx.template, "translated": translated_path}
+    targets = {"template.yaml": ctx.template, **translated_targets}
     with ThreadPoolExecutor(max_workers=len(targets)) as pool:
         scans = [
             pool.submit(timed, f"checkov {label}", partial(checkov_scan, ctx, label, path))
@@ -298,19 +333,41 @@ def report(results: list[StepResult]) -> int:
     return 0
 
 
+def parse_variants(values: list[str]) -> dict[str, dict[str, str]]:
+    """``--variant`` values: each ``KEY=VALUE[,KEY=VALUE...]`` is one translation, labelled by itself."""
+    variants = {}
+    for value in values:
+        pairs = [pair.partition("=") for pair in value.split(",") if pair]
+        if not pairs or any(not key or not sep for key, sep, _ in pairs):
+            raise ValueError(f"--variant {value!r}: expected KEY=VALUE[,KEY=VALUE...]")
+        variants[value] = {key: parameter for key, _, parameter in pairs}
+    return variants
+
+
 def main(argv: list[str] | None = None) -> int:
     description = "Lint, translate and scan template.yaml; exit 1 on any finding."
     parser = argparse.ArgumentParser(prog="python -m tools.template_checks", description=description)
     parser.add_argument("--checkov", type=Path, default=REPO_ROOT / ".venv-checkov" / "bin" / "checkov")
     parser.add_argument("--template", type=Path, default=DEFAULT_TEMPLATE)
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR, help="translation output")
+    parser.add_argument(
+        "--variant",
+        action="append",
+        metavar="KEY=VALUE[,KEY=VALUE...]",
+        help="parameter values to translate with besides the defaults (repeatable; replaces "
+        f"the built-in {', '.join(TRANSLATION_VARIANTS)})",
+    )
     args = parser.parse_args(argv)
+    try:
+        variants = dict(TRANSLATION_VARIANTS) if args.variant is None else parse_variants(args.variant)
+    except ValueError as error:
+        parser.error(str(error))
     if not args.checkov.exists():
         parser.error(f"checkov not found at {args.checkov} (make creates it in .venv-checkov)")
     # The translator reads the region from the environment; nothing here may reach AWS.
     os.environ.setdefault("AWS_DEFAULT_REGION", DEFAULT_REGION)
     env = {**os.environ, "SAM_CLI_TELEMETRY": "0", "AWS_EC2_METADATA_DISABLED": "true"}
-    ctx = Context(args.template.resolve(), args.out_dir.resolve(), args.checkov.resolve(), env)
+    ctx = Context(args.template.resolve(), args.out_dir.resolve(), args.checkov.resolve(), env, variants)
     return report(run_all(ctx))
 
 

@@ -594,6 +594,12 @@ def _replace(conversation: Conversation, **changes: Any) -> Conversation:
     return replace(conversation, **changes)
 
 
+# Draws from the OS on every call. The `random` module's generator is seeded at import, so under
+# SnapStart its state is in the snapshot and every environment restored from it would draw the
+# same "jitter" — the lockstep it is there to break.
+_jitter = random.SystemRandom()
+
+
 def _backoff(attempt: int) -> None:
     # Full jitter keeps retrying writers from colliding again in lockstep.
-    time.sleep(random.uniform(0, min(0.2, 0.01 * 2**attempt)))  # noqa: S311 -- jitter, not security
+    time.sleep(_jitter.uniform(0, min(0.2, 0.01 * 2**attempt)))

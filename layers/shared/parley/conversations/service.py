@@ -54,6 +54,9 @@ MAX_APPEND_ATTEMPTS = 64
 TITLE_LENGTH = 80
 NOT_FOUND_DETAIL = "Conversation not found"
 _ID_PATTERN = re.compile(r"^conv_[0-9a-f]{24}$")
+# Retry jitter drawn from the OS on every call: the `random` module's generator, seeded at import,
+# would be part of a SnapStart snapshot and repeat the same sequence in every restored environment.
+_jitter = random.SystemRandom()
 
 
 class ConversationRepository(Protocol):
@@ -180,7 +183,7 @@ def append_messages(
             repository.append(current, after, stored)
         except ConcurrentUpdate as changed:
             current = changed.current or _header_or_404(repository, tenant_id, conversation_id)
-            time.sleep(random.uniform(0, min(0.05, 0.002 * 2**attempt)))  # noqa: S311 -- jitter
+            time.sleep(_jitter.uniform(0, min(0.05, 0.002 * 2**attempt)))
             continue
         if not read_back:
             return StoredConversation(after, [], None)
