@@ -1,19 +1,16 @@
 """GET /v1/health — status, version, and whether each table answers. No authentication."""
 
-from aws_lambda_powertools.event_handler import Response
-
 from parley import aws
 from parley.health.service import HealthChecker, probe_for
+from parley.http.endpoint import Endpoint, Request, Response
 from parley.http.problems import ServiceUnavailableProblem
-from parley.http.request_ids import request_id_for
-from parley.http.resolver import rest_app
 from parley.http.responses import json_response
 from parley.observability import Observability
 from parley.settings import Settings
 
 settings = Settings.from_env()
 observability = Observability(settings)
-app = rest_app(settings, observability.logger, validation=False)
+endpoint = Endpoint(settings, observability.logger)
 checker = HealthChecker(
     aws.dynamodb,
     {
@@ -25,8 +22,7 @@ checker = HealthChecker(
 )
 
 
-@app.get("/v1/health")
-def handle_get_health() -> Response:
+def handle_get_health(http: Request) -> Response:
     report = checker.check()
     if not report.healthy:
         raise ServiceUnavailableProblem(
@@ -35,9 +31,7 @@ def handle_get_health() -> Response:
             extra={"version": settings.version, "tables": report.tables},
         )
     body = {"status": "ok", "version": settings.version, "stage": settings.stage, "tables": report.tables}
-    return json_response(body, request_id_for(app.current_event.raw_event))
+    return json_response(body, http.request_id)
 
 
-@observability.api_handler
-def lambda_handler(event: dict, context: object) -> dict:
-    return app.resolve(event, context)
+lambda_handler = observability.api_handler(endpoint(handle_get_health))

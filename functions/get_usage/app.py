@@ -2,13 +2,9 @@
 
 from datetime import UTC, datetime
 
-from aws_lambda_powertools.event_handler import Response
-
 from parley import aws
-from parley.http.request_ids import request_id_for
-from parley.http.resolver import rest_app
+from parley.http.endpoint import Endpoint, Request, Response
 from parley.http.responses import json_response
-from parley.http.tenancy import caller_of
 from parley.observability import Observability
 from parley.settings import Settings
 from parley.usage.repository import DynamoUsageRepository
@@ -16,18 +12,14 @@ from parley.usage.service import usage_report
 
 settings = Settings.from_env()
 observability = Observability(settings)
-app = rest_app(settings, observability.logger, validation=False)
+endpoint = Endpoint(settings, observability.logger)
 usage = DynamoUsageRepository(aws.dynamodb(), settings.tables.tenants)
 
 
-@app.get("/v1/usage")
-def handle_get_usage() -> Response:
-    event = app.current_event.raw_event
-    caller = caller_of(event)
+def handle_get_usage(http: Request) -> Response:
+    caller = http.caller
     report = usage_report(usage, caller.tenant_id, caller.key_prefix, datetime.now(UTC).date())
-    return json_response(report, request_id_for(event))
+    return json_response(report, http.request_id)
 
 
-@observability.api_handler
-def lambda_handler(event: dict, context: object) -> dict:
-    return app.resolve(event, context)
+lambda_handler = observability.api_handler(endpoint(handle_get_usage))

@@ -9,7 +9,6 @@ the same key with another body is a 422; a duplicate still in progress is a 409 
 import re
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
     IdempotencyConfig,
@@ -22,6 +21,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 
 from parley import aws
+from parley.http.endpoint import Endpoint, Request, Response
 from parley.http.problems import (
     ConflictProblem,
     IdempotencyConflictProblem,
@@ -29,10 +29,7 @@ from parley.http.problems import (
     ServiceUnavailableProblem,
     ValidationProblem,
 )
-from parley.http.request_ids import request_id_for
-from parley.http.resolver import rest_app
 from parley.http.responses import json_response
-from parley.http.tenancy import caller_of
 from parley.nbq.models import ConversionRequest
 from parley.nbq.service import NbqService
 from parley.observability import Observability
@@ -44,26 +41,7 @@ IDEMPOTENCY_HEADER = "idempotency-key"
 
 settings = Settings.from_env()
 observability = Observability(settings)
-app = rest_app(settings, observability.logger)
-
-
-@app.not_found
-def _unroutable_session_id(_exc: Exception) -> Response:
-    # API Gateway routes only this one path here, so a path the resolver cannot match means a
-    # session_id with characters its router refuses (control characters, some symbols): that is
-    # the client's bad parameter, not a missing route.
-    raise ValidationProblem(
-        "session_id contains characters that are not allowed",
-        errors=[
-            {
-                "loc": ["path", "session_id"],
-                "msg": "characters not allowed",
-                "type": "string_pattern_mismatch",
-            }
-        ],
-    )
-
-
+endpoint = Endpoint(settings, observability.logger)
 _dynamodb = aws.dynamodb()
 service = NbqService.for_tables(_dynamodb, settings.tables.tenants, settings.tables.sessions)
 idempotency = IdempotencyConfig(
@@ -81,8 +59,7 @@ def record_conversion(call: dict[str, Any]) -> dict[str, str]:
     return service.record_conversion(call["tenant_id"], call["session_id"], request)
 
 
-def _idempotency_key(headers: dict[str, str] | None) -> str:
-    value = next((v for k, v in (headers or {}).items() if k.lower() == IDEMPOTENCY_HEADER), None)
+def _idempotency_key(value: str | None) -> str:
     if value is None or not UUID_PATTERN.fullmatch(value.strip()):
         message = "Idempotency-Key header is required" if value is None else "Idempotency-Key must be a UUID"
         raise ValidationProblem(
@@ -98,10 +75,9 @@ def _idempotency_key(headers: dict[str, str] | None) -> str:
     return value.strip().lower()
 
 
-@app.post("/v1/sessions/<session_id>/conversion")
-def handle_record_conversion(session_id: str) -> Response:
-    event = app.current_event
-    caller = caller_of(event.raw_event)
+def handle_record_conversion(http: Request) -> Response:
+    caller = http.caller
+    session_id = http.path_parameter("session_id")
     if not 1 <= len(session_id) <= 128:
         raise ValidationProblem(
             "session_id must be 1 to 128 characters",
@@ -113,13 +89,13 @@ def handle_record_conversion(session_id: str) -> Response:
                 }
             ],
         )
-    key = _idempotency_key(event.headers)
-    body = event.decoded_body or ""
+    key = _idempotency_key(http.header(IDEMPOTENCY_HEADER))
+    body = http.body or ""
     # Bytes, not characters: a body of multi-byte characters is larger than its length says.
     if len(body.encode()) > MAX_BODY_BYTES:
         raise PayloadTooLargeProblem(f"The request body exceeds {MAX_BODY_BYTES} bytes.")
     request = ConversionRequest.model_validate_json(body)
-    idempotency.register_lambda_context(app.lambda_context)
+    idempotency.register_lambda_context(http.context)
     call = {
         "tenant_id": caller.tenant_id,
         "session_id": session_id,
@@ -142,9 +118,7 @@ def handle_record_conversion(session_id: str) -> Response:
         # The idempotency table is throttling or unreachable (after the SDK's retries): nothing
         # was recorded, and the same key is safe to retry.
         raise ServiceUnavailableProblem("The conversion could not be recorded now; retry shortly.") from None
-    return json_response(result, request_id_for(event.raw_event), status=202)
+    return json_response(result, http.request_id, status=202)
 
 
-@observability.api_handler
-def lambda_handler(event: dict, context: object) -> dict:
-    return app.resolve(event, context)
+lambda_handler = observability.api_handler(endpoint(handle_record_conversion))

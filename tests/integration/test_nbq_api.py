@@ -349,13 +349,20 @@ def test_a_throttled_idempotency_table_is_a_503_to_retry_and_records_nothing(
     )
 
 
-def test_a_session_id_the_router_cannot_carry_is_a_422_not_a_missing_route(
-    record_conversion, lambda_context
+def test_the_session_id_is_api_gateways_decoded_path_parameter_whatever_its_characters(
+    record_conversion, lambda_context, moto_resources
 ) -> None:
+    # next-questions accepts any 1-128 characters in its body's session_id; the conversion of that
+    # session must be recordable too (API Gateway decodes %2F, %01… into the path parameter).
+    session_id = "ses/\U000ab976\x01 é"
     event = load_event("record_conversion/spec_purchase.json")
-    event["path"] = "/v1/sessions/\U000ab976\x01/conversion"
+    event["path"] = "/v1/sessions/ses%2F%F2%AB%A5%B6%01%20%C3%A9/conversion"
+    event["pathParameters"] = {"session_id": session_id}
 
     response = record_conversion.lambda_handler(event, lambda_context)
 
-    assert response["statusCode"] == 422
-    assert _body(response)["errors"][0]["loc"] == ["path", "session_id"]
+    assert response["statusCode"] == 202
+    sessions = DynamoNbqSessionRepository(
+        aws.dynamodb(), moto_resources.tables["SessionsTable"], moto_resources.tables["TenantsTable"]
+    )
+    assert sessions.latest_outcome("demo", session_id) == "purchase"

@@ -1,21 +1,24 @@
-"""Problem details: the one error format, its legacy member, and the resolver mapping."""
+"""Problem details: the one error format, its legacy member, and the endpoint's mapping."""
 
+import base64
 import json
+from types import SimpleNamespace
+from unittest.mock import MagicMock
 
 import pytest
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from parley.http.endpoint import Endpoint, Request, Response
 from parley.http.problems import (
     PROBLEM_CONTENT_TYPE,
     NotFoundProblem,
     PayloadTooLargeProblem,
     ProblemFormat,
     ServiceUnavailableProblem,
-    register_problem_handlers,
     validation_errors,
 )
 from parley.http.request_ids import request_id_for, request_id_from_gateway_id
+from parley.http.responses import json_response
 
 BASE = "https://api.zelinqa.ai/errors/"
 
@@ -55,28 +58,40 @@ def _event(path: str = "/v1/thing", method: str = "POST", body: str | None = Non
     }
 
 
-def _app(**kwargs) -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver()
-    register_problem_handlers(app, ProblemFormat(BASE, **kwargs.pop("format_kwargs", {})), **kwargs)
+def _thing(request: Request) -> Response:
+    NextQuestion.model_validate_json(request.body or "{}")
+    return json_response({"ok": True}, request.request_id)
 
-    @app.post("/v1/thing")
-    def thing() -> dict:
-        NextQuestion.model_validate_json(app.current_event.body or "{}")
-        return {"ok": True}
 
-    @app.get("/v1/missing")
-    def missing() -> dict:
-        raise NotFoundProblem("Conversation not found")
+def _missing(_request: Request) -> Response:
+    raise NotFoundProblem("Conversation not found")
 
-    @app.get("/v1/crash")
-    def crash() -> dict:
-        raise RuntimeError("secret table name TenantsTable exploded at line 42")
 
-    @app.get("/v1/busy")
-    def busy() -> dict:
-        raise ServiceUnavailableProblem("The data store is busy", retry_after_seconds=2)
+def _crash(_request: Request) -> Response:
+    raise RuntimeError("secret table name TenantsTable exploded at line 42")
 
-    return app
+
+def _busy(_request: Request) -> Response:
+    raise ServiceUnavailableProblem("The data store is busy", retry_after_seconds=2)
+
+
+ROUTES = {"/v1/thing": _thing, "/v1/missing": _missing, "/v1/crash": _crash, "/v1/busy": _busy}
+
+
+class _App:
+    """The routes above, each behind its own Endpoint as a function would have it."""
+
+    def __init__(self, legacy_error_member: bool = False, **kwargs) -> None:
+        settings = SimpleNamespace(problem_type_base=BASE, cors_allowed_origin="")
+        self.logger = MagicMock()
+        self.endpoint = Endpoint(settings, self.logger, legacy_error_member=legacy_error_member, **kwargs)
+
+    def resolve(self, event: dict, context: object) -> dict:
+        return self.endpoint(ROUTES[event["path"]])(event, context)
+
+
+def _app(**kwargs) -> _App:
+    return _App(**kwargs.pop("format_kwargs", {}), **kwargs)
 
 
 def test_given_a_body_failing_a_model_validator_when_resolved_then_422_reads_like_the_spec() -> None:
@@ -152,11 +167,48 @@ def test_given_legacy_member_when_validation_fails_then_details_map_fields_to_me
     assert set(body["error"]["details"]) == {"session_id"}
 
 
-def test_given_an_unknown_route_when_resolved_then_404_problem() -> None:
-    response = _app().resolve(_event("/v1/nowhere", "GET"), None)
+def test_given_an_unexpected_exception_then_it_is_logged_with_its_type_but_not_answered() -> None:
+    app = _app()
 
-    assert response["statusCode"] == 404
-    assert header(response, "Content-Type") == PROBLEM_CONTENT_TYPE
+    app.resolve(_event("/v1/crash", "GET"), None)
+
+    app.logger.exception.assert_called_once_with("unhandled error", extra={"error_type": "RuntimeError"})
+
+
+def test_given_a_base64_body_then_the_route_reads_its_text() -> None:
+    event = _event(body=base64.b64encode(b'{"session_id": "s", "context": "c"}').decode())
+    event["isBase64Encoded"] = True
+
+    response = _app().resolve(event, None)
+
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"])["ok"] is True
+
+
+def test_given_a_base64_body_that_is_not_utf8_then_422_not_500() -> None:
+    event = _event(body=base64.b64encode(b"\xff\xfe").decode())
+    event["isBase64Encoded"] = True
+
+    response = _app().resolve(event, None)
+
+    assert response["statusCode"] == 422
+    assert json.loads(response["body"])["errors"][0]["loc"] == ["body"]
+
+
+def test_headers_are_read_whatever_their_case() -> None:
+    request = Request({"headers": {"Idempotency-KEY": "k"}}, None)
+
+    assert request.header("idempotency-key") == "k"
+    assert request.header("Origin") is None
+
+
+def test_an_event_without_a_gateway_id_gets_one_request_id_in_body_and_header() -> None:
+    event = _event("/v1/busy", "GET")
+    del event["requestContext"]["requestId"]
+
+    response = _app().resolve(event, None)
+
+    assert json.loads(response["body"])["request_id"] == header(response, "X-Request-Id")
 
 
 def test_proxy_response_outside_a_resolver_carries_headers_and_extra_members() -> None:

@@ -1,9 +1,8 @@
 """Problem details (RFC 9457): the one error format of every route.
 
-Raise a ``ProblemError`` subclass anywhere below a handler; ``register_problem_handlers`` turns it
-(and Powertools' validation errors, and anything unexpected) into an ``application/problem+json``
-response with the request id. Bodies are serialised here because Powertools only encodes
-``application/json`` bodies itself.
+Raise a ``ProblemError`` subclass anywhere below a handler; the function's ``Endpoint``
+(parley.http.endpoint) turns it (and pydantic's validation errors, and anything unexpected) into
+an ``application/problem+json`` response with the request id.
 """
 
 from __future__ import annotations
@@ -11,12 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from parley.http.request_ids import REQUEST_ID_HEADER
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -185,60 +181,3 @@ def validation_problem(
     errors = validation_errors(raw_errors, prefix)
     detail = errors[0]["msg"] if errors else "The request failed validation."
     return ValidationProblem(detail, errors=errors, status=status)
-
-
-def register_problem_handlers(
-    app: APIGatewayRestResolver,
-    problem_format: ProblemFormat,
-    *,
-    validation_status: int = 422,
-    validation: bool = True,
-    logger: Any = None,
-) -> None:
-    """Attach the exception → problem+json mapping to a Powertools REST resolver.
-
-    ``validation_status`` lets a route family answer schema errors with its own status (the turn
-    API answers 400). ``validation=False`` keeps pydantic out of a function that has no request
-    model (its import is cold start). Any exception that is not a ``ProblemError`` becomes a 500
-    that says nothing of the internals; it is logged with its stack trace.
-    """
-    from aws_lambda_powertools.event_handler import Response
-
-    from parley.http.request_ids import request_id_for
-
-    def respond(problem: ProblemError) -> Response:
-        request_id = request_id_for(app.current_event.raw_event)
-        return Response(
-            status_code=problem.status,
-            content_type=PROBLEM_CONTENT_TYPE,
-            body=json.dumps(problem_format.body(problem, request_id), separators=(",", ":")),
-            headers={REQUEST_ID_HEADER: request_id, **problem.headers},
-        )
-
-    @app.exception_handler(ProblemError)
-    def _problem(exc: ProblemError) -> Response:
-        return respond(exc)
-
-    if validation:
-        from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-        from pydantic import ValidationError
-
-        @app.exception_handler(ValidationError)
-        def _pydantic(exc: ValidationError) -> Response:
-            raw = exc.errors(include_url=False, include_context=False, include_input=False)
-            return respond(validation_problem(raw, status=validation_status))
-
-        @app.exception_handler(RequestValidationError)
-        def _request_validation(exc: RequestValidationError) -> Response:
-            # Powertools' locs already start with "body" / "query" / "path".
-            return respond(validation_problem(exc.errors(), prefix=None, status=validation_status))
-
-    @app.exception_handler(Exception)
-    def _unexpected(exc: Exception) -> Response:
-        if logger is not None:
-            logger.exception("unhandled error", extra={"error_type": type(exc).__name__})
-        return respond(InternalProblem())
-
-    @app.not_found
-    def _not_found(_exc: Exception) -> Response:
-        return respond(NotFoundProblem("No route matches this method and path."))
