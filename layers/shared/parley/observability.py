@@ -7,11 +7,11 @@ own X-Ray segments (``Tracing: Active``) need no SDK.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.logging import correlation_paths
 
 from parley.settings import Settings
 
@@ -44,11 +44,18 @@ class Observability:
         gateway's request id, which becomes the logs' correlation id)."""
         handler = self.tracer.capture_lambda_handler(handler)
         handler = self.metrics.log_metrics(handler)
+        logger = self.logger
+
+        @functools.wraps(handler)
+        def correlated(event: dict[str, Any], context: Any) -> Any:
+            # The gateway's request id, read directly: Powertools' correlation_id_path would
+            # evaluate a JMESPath expression on every request for the same one field.
+            logger.set_correlation_id((event.get("requestContext") or {}).get("requestId"))
+            return handler(event, context)
+
         # log_event=False, never left to POWERTOOLS_LOGGER_LOG_EVENT: the event holds the API key
         # (Authorization / nlx-api-key headers) and the message bodies, which are never logged.
-        return self.logger.inject_lambda_context(
-            correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False
-        )(handler)
+        return self.logger.inject_lambda_context(log_event=False)(correlated)
 
     def worker_handler(self, handler: Handler) -> Handler:
         """The decorator stack of a function that is not behind API Gateway (queue workers)."""

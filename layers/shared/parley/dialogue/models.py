@@ -20,7 +20,8 @@ SlotValue = str | bool | int | float
 
 
 class _Wire(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+    # Built on first use, not at import (cold start): see parley.conversations.models._ApiModel.
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", defer_build=True)
 
 
 class UnstructuredInput(_Wire):

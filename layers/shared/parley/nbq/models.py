@@ -9,19 +9,24 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 METADATA_MAX_BYTES = 4096
 
 
-class HistoryMessage(BaseModel):
+class _Request(BaseModel):
+    # Built on first use, not at import: a function validates one of these, and imports all.
+    model_config = ConfigDict(defer_build=True)
+
+
+class HistoryMessage(_Request):
     role: Literal["user", "assistant"] = Field(
         description="`user` for the end user, `assistant` for your application"
     )
     content: str = Field(min_length=1, max_length=2000, description="The text of the message")
 
 
-class NextQuestionRequest(BaseModel):
+class NextQuestionRequest(_Request):
     session_id: str = Field(
         min_length=1, max_length=128, description="A stable identifier for the conversation."
     )
@@ -60,7 +65,7 @@ class NextQuestionRequest(BaseModel):
         return self
 
 
-class ConversionRequest(BaseModel):
+class ConversionRequest(_Request):
     outcome: Literal["purchase", "lead", "abandon", "other"] = Field(
         description="The outcome of the conversation."
     )

@@ -1,0 +1,44 @@
+"""The decorator stack of API functions: log lines carry the gateway's request id."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+
+from parley.observability import Observability
+from parley.settings import Settings
+
+
+@dataclass
+class _Context:
+    function_name: str = "fn"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:fn"
+    aws_request_id: str = "lambda-request-id"
+
+
+def _log_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+def test_a_log_line_of_an_api_request_carries_the_gateway_request_id_as_correlation_id(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "parley-observability-test")
+    observability = Observability(Settings.from_env({}))
+
+    @observability.api_handler
+    def handler(event: dict, context: object) -> dict:
+        observability.logger.info("handled")
+        return {"statusCode": 200}
+
+    handler({"requestContext": {"requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"}}, _Context())
+    handler({"requestContext": {}}, _Context())
+
+    first, second = [line for line in _log_lines(capsys.readouterr().out) if line.get("message") == "handled"]
+    assert first["correlation_id"] == "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+    assert first["function_request_id"] == "lambda-request-id"
+    # A request without one does not inherit the previous request's id.
+    assert second.get("correlation_id") is None
