@@ -3,7 +3,9 @@
 A container keeps each tenant's prepared catalog (with its detection index) and statistics in
 memory: statistics are re-read every ``STATS_TTL_SECONDS`` (one GetItem), the catalog every
 ``CATALOG_TTL_SECONDS`` (one BatchGetItem with the statistics; the index is rebuilt only when the
-version changed). In the steady state a call therefore costs one write (the session) and no read.
+version changed). In the steady state a call therefore costs one write (the session) and no read;
+the first call of a session too: it is counted as usage off the request path, by the stream relay
+(``parley.insights.relay``) from the session item's INSERT.
 """
 
 from __future__ import annotations
@@ -13,23 +15,27 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from parley.http.problems import NotFoundProblem
-from parley.insights.messages import ConversionRecorded
 from parley.nbq.catalog import Question, parse_catalog
 from parley.nbq.learning import QuestionStats, outcome_credit
-from parley.nbq.models import ConversionRequest, NextQuestionRequest
-from parley.nbq.repository import DynamoNbqConfigRepository, DynamoNbqSessionRepository
+from parley.nbq.repository import (
+    STARTED_BY_NEXT_QUESTIONS,
+    DynamoNbqConfigRepository,
+    DynamoNbqSessionRepository,
+)
 from parley.nbq.selection import PreparedCatalog, Turn, select_next_question
+
+if TYPE_CHECKING:
+    # Annotations only: the handlers validate with these models; the service (also imported by the
+    # insights worker and the turn function) does not need pydantic or the queue's messages.
+    from parley.insights.messages import ConversionRecorded
+    from parley.nbq.models import ConversionRequest, NextQuestionRequest
 
 STATS_TTL_SECONDS = 10.0
 CATALOG_TTL_SECONDS = 60.0
-
-
-class UsageRecorder(Protocol):
-    def record_session(self, tenant_id: str, day: date, now_epoch: int) -> None: ...
 
 
 @dataclass
@@ -83,24 +89,19 @@ class NbqService:
     @classmethod
     def for_tables(cls, dynamodb: Any, tenants_table: str, sessions_table: str) -> NbqService:
         """The service over the deployment's tables (what both NBQ functions wire up)."""
-        from parley.usage.repository import DynamoUsageRepository
-
         return cls(
             TenantNbqCache(DynamoNbqConfigRepository(dynamodb, tenants_table)),
             DynamoNbqSessionRepository(dynamodb, sessions_table, tenants_table),
-            DynamoUsageRepository(dynamodb, tenants_table),
         )
 
     def __init__(
         self,
         cache: TenantNbqCache,
         sessions: DynamoNbqSessionRepository,
-        usage: UsageRecorder,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._cache = cache
         self._sessions = sessions
-        self._usage = usage
         self._now = now
 
     def next_question(self, tenant_id: str, request: NextQuestionRequest) -> NextQuestionResult:
@@ -114,17 +115,15 @@ class NbqService:
             stats=stats,
             session_id=request.session_id,
         )
-        now = self._now()
-        epoch = int(now.timestamp())
-        first_call = self._sessions.touch(
+        # The only write: the stream relay counts the session's first call (the item's INSERT).
+        self._sessions.touch(
             tenant_id,
             request.session_id,
             question.external_id if question else None,
             prepared.catalog.version,
-            epoch,
+            int(self._now().timestamp()),
+            started_by=STARTED_BY_NEXT_QUESTIONS,
         )
-        if first_call:
-            self._usage.record_session(tenant_id, now.date(), epoch)
         return NextQuestionResult(question, prepared.catalog.version)
 
     def record_conversion(
