@@ -16,8 +16,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-# What a function's cold start imports: the layer, the functions, the floor and the child.
-COPIED = ("layers/shared", "functions", "benchmarks/floor", "benchmarks/child.py")
+# What a function's cold start imports: the layer, the functions, the two floors and the child.
+COPIED = (
+    "layers/shared",
+    "functions",
+    "benchmarks/floor",
+    "benchmarks/floor_powertools_pydantic",
+    "benchmarks/child.py",
+)
 COMPILED = ("layers/shared", "functions", "benchmarks")
 
 

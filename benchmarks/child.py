@@ -57,6 +57,33 @@ def peak_rss_kib() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
+class AwsCallClock:
+    """Time spent inside botocore's ``_make_api_call`` during the first invocation: the AWS calls
+    (client-side work plus moto's answer over local HTTP). Installed after the handler's import
+    (botocore is loaded by then, and nothing is imported for it), so the import is measured as is."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.calls = 0
+
+    def install(self) -> None:
+        client_module = sys.modules.get("botocore.client")
+        if client_module is None:
+            return
+        original = client_module.BaseClient._make_api_call
+        clock = self
+
+        def timed(client, operation_name, api_params):  # unannotated: botocore's private signature
+            started = time.perf_counter()
+            try:
+                return original(client, operation_name, api_params)
+            finally:
+                clock.seconds += time.perf_counter() - started
+                clock.calls += 1
+
+        client_module.BaseClient._make_api_call = timed
+
+
 def main(app_path: str, event_path: str) -> None:
     sys.stderr.write(IMPORT_MARKER + "\n")
     sys.stderr.flush()
@@ -73,6 +100,8 @@ def main(app_path: str, event_path: str) -> None:
     with open(event_path, encoding="utf-8") as handle:
         event = json.load(handle)
     context = LambdaContext()
+    aws_calls = AwsCallClock()
+    aws_calls.install()
     invoke_started = time.perf_counter()
     response = module.lambda_handler(event, context)
     invoked = time.perf_counter()
@@ -81,6 +110,8 @@ def main(app_path: str, event_path: str) -> None:
         "import_ms": (imported - started) * 1000,
         "first_invocation_ms": (invoked - invoke_started) * 1000,
         "total_ms": (imported - started + invoked - invoke_started) * 1000,
+        "first_invocation_aws_ms": aws_calls.seconds * 1000,
+        "first_invocation_aws_calls": aws_calls.calls,
         "peak_rss_kib": peak_rss_kib(),
         "ru_maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "compiled": compiled,
