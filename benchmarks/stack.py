@@ -154,8 +154,8 @@ def create_and_seed(sam: SamTemplate) -> LocalResources:
     usage = DynamoUsageRepository(dynamodb, tenants_table)
     now = datetime.now(UTC)
     for days_ago in range(SEEDED_USAGE_DAYS):
-        for _ in range(1 + days_ago % 3):
-            usage.record_session(DEMO_TENANT, (now - timedelta(days=days_ago)).date(), int(now.timestamp()))
+        day = (now - timedelta(days=days_ago)).date()
+        usage.add_sessions(DEMO_TENANT, day, 1 + days_ago % 3, int(now.timestamp()))
     seed_catalog(dynamodb, tenants_table, sam.root / DEMO_CATALOG)
     seed_deployment(dynamodb, tenants_table, sam.root / DEMO_DEPLOYMENT, sam.root / DEMO_CATALOG)
     seed_conversation(dynamodb, resources.tables["ConversationsTable"], now)

@@ -25,6 +25,9 @@ pytestmark = pytest.mark.e2e
 # DynamoDB operations: on a 2-core machine the last append lands after ~25-30 s.
 REQUEST_TIMEOUT = 90
 SCENARIO_DEADLINE = 120
+# Usage is counted by the stream relay, which the gateway's poller feeds twice a second.
+USAGE_DEADLINE = 30
+USAGE_SETTLED = 2.0
 TURN = "/c/furniture-shop/web-en-US"
 # Distinct words with no digits, money, sizes or intents in them: each turn re-states the intent
 # while the budget question is pending, so no turn fulfils, escalates or counts as incomprehension.
@@ -199,7 +202,7 @@ def test_twenty_concurrent_turns_on_one_conversation_apply_or_conflict(
 def test_two_hundred_next_questions_across_twenty_sessions_count_twenty_sessions(
     busy_gateway: RunningGateway, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = _usage_total(busy_gateway)
+    before = _settled_usage_total(busy_gateway)
     run = uuid.uuid4().hex[:8]
     sessions = [f"nbq-{run}-{n:02d}" for n in range(20)]
 
@@ -213,7 +216,12 @@ def test_two_hundred_next_questions_across_twenty_sessions_count_twenty_sessions
 
     responses = burst(50, [ask(session) for _ in range(10) for session in sessions])
 
-    after = _usage_total(busy_gateway)
+    # Counted by the stream relay from the sessions' INSERTs: wait for the 20, then make sure
+    # nothing more arrives (a session counted twice would).
+    deadline = time.monotonic() + USAGE_DEADLINE
+    while _usage_total(busy_gateway) < before + 20 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    after = _settled_usage_total(busy_gateway)
     calls = {session: _session_calls(busy_gateway, session) for session in sessions}
     summary(
         capsys,
@@ -231,6 +239,19 @@ def _usage_total(gateway: RunningGateway) -> int:
     response = requests.get(f"{gateway.url}/v1/usage", headers=_bearer(gateway), timeout=REQUEST_TIMEOUT)
     assert response.status_code == 200, response.text
     return int(response.json()["total_sessions"])
+
+
+def _settled_usage_total(gateway: RunningGateway) -> int:
+    """The total once it stopped moving for a few stream polls (earlier sessions all counted)."""
+    deadline = time.monotonic() + USAGE_DEADLINE
+    total = _usage_total(gateway)
+    while time.monotonic() < deadline:
+        time.sleep(USAGE_SETTLED)
+        again = _usage_total(gateway)
+        if again == total:
+            return total
+        total = again
+    return total
 
 
 def _session_calls(gateway: RunningGateway, session: str) -> int:

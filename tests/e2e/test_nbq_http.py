@@ -1,6 +1,7 @@
 """The NBQ API over HTTP against the local gateway (demo tenant, demo catalog)."""
 
 import json
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -8,6 +9,8 @@ import pytest
 import requests
 
 pytestmark = pytest.mark.e2e
+# The stream poller reads twice a second; the relay then counts the new sessions.
+USAGE_DEADLINE_SECONDS = 20
 
 SPEC_HISTORY = {
     "session_id": "conv-7f3a1c",
@@ -98,7 +101,13 @@ def test_a_whole_question_flow_until_exhausted(gateway) -> None:
         pytest.fail("the flow never ended")
     assert asked[0] == "q_budget_range"
     assert len(asked) == len(set(asked))
-    usage = requests.get(f"{gateway.url}/v1/usage", headers=_auth(gateway), timeout=30).json()
+    # The session is counted from the sessions table's stream, by the relay the gateway runs.
+    deadline = time.monotonic() + USAGE_DEADLINE_SECONDS
+    while True:
+        usage = requests.get(f"{gateway.url}/v1/usage", headers=_auth(gateway), timeout=30).json()
+        if usage["total_sessions"] >= 1 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert usage["total_sessions"] >= 1
 
 

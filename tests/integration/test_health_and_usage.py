@@ -48,9 +48,10 @@ def test_usage_reports_the_callers_tenant_prefix_and_daily_sessions(
 
     usage = DynamoUsageRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"])
     today = datetime.now(UTC).date()
-    for _ in range(3):
-        usage.record_session("demo", today, now_epoch=int(datetime.now(UTC).timestamp()))
-    usage.record_session("another-tenant", today, now_epoch=int(datetime.now(UTC).timestamp()))
+    now_epoch = int(datetime.now(UTC).timestamp())
+    usage.add_sessions("demo", today, 2, now_epoch=now_epoch)
+    usage.add_sessions("demo", today, 1, now_epoch=now_epoch)
+    usage.add_sessions("another-tenant", today, 1, now_epoch=now_epoch)
 
     response = app.lambda_handler(load_event("get_usage/ok.json"), lambda_context)
 

@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -152,8 +153,16 @@ def test_a_whole_flow_ends_exhausted(next_question, lambda_context) -> None:
     assert "q_budget_range" in answered
 
 
-def test_sessions_are_upserted_and_counted_once_per_session(
-    next_question, lambda_context, moto_resources
+def _usage_items(moto_resources) -> list[dict]:
+    return aws.dynamodb().query(
+        TableName=moto_resources.tables["TenantsTable"],
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :usage)",
+        ExpressionAttributeValues={":pk": {"S": "TENANT#demo"}, ":usage": {"S": "USAGE#"}},
+    )["Items"]
+
+
+def test_sessions_are_upserted_and_counted_once_per_session_by_the_stream_relay(
+    next_question, lambda_context, moto_resources, stream_relay
 ) -> None:
     event = load_event("next_question/spec_with_context.json")
     for session_id in ("conv-a", "conv-a", "conv-a", "conv-b"):
@@ -167,12 +176,33 @@ def test_sessions_are_upserted_and_counted_once_per_session(
     assert sessions["calls"]["N"] == "3"
     assert sessions["served"]["SS"] == ["q_budget_range"]
     assert int(sessions["expires_at"]["N"]) > int(sessions["last_seen"]["N"])
-    usage = aws.dynamodb().query(
-        TableName=moto_resources.tables["TenantsTable"],
-        KeyConditionExpression="pk = :pk AND begins_with(sk, :usage)",
-        ExpressionAttributeValues={":pk": {"S": "TENANT#demo"}, ":usage": {"S": "USAGE#"}},
-    )["Items"]
-    assert [item["sessions"]["N"] for item in usage] == ["2"]
+    assert (sessions["tenant_id"]["S"], sessions["started_by"]["S"]) == ("demo", "next-questions")
+    assert _usage_items(moto_resources) == []  # the requests wrote only the sessions...
+
+    assert stream_relay.pump() == [{"batchItemFailures": []}]  # ...the relay counts their INSERTs
+    [usage] = _usage_items(moto_resources)
+    first_seen = datetime.fromtimestamp(int(sessions["first_seen"]["N"]), UTC)
+    assert usage["sk"]["S"] == f"USAGE#{first_seen.date().isoformat()}"
+    assert usage["sessions"]["N"] == "2"
+    assert int(usage["expires_at"]["N"]) >= int(sessions["first_seen"]["N"]) + 399 * 24 * 3600
+
+    next_question.lambda_handler(
+        _with_body(event, {**json.loads(event["body"]), "session_id": "conv-b"}), lambda_context
+    )
+    stream_relay.pump()
+    assert [item["sessions"]["N"] for item in _usage_items(moto_resources)] == ["2"]  # MODIFY: no count
+
+
+def test_the_first_call_of_a_new_session_costs_one_write(next_question, lambda_context) -> None:
+    event = load_event("next_question/spec_with_history.json")
+    next_question.lambda_handler(event, lambda_context)  # loads the catalog into the container
+    calls: list[str] = []
+    aws.dynamodb().meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
+
+    body = {**json.loads(event["body"]), "session_id": "a-new-session"}
+    assert next_question.lambda_handler(_with_body(event, body), lambda_context)["statusCode"] == 200
+
+    assert calls == ["UpdateItem"]
 
 
 def test_the_steady_state_costs_one_write_and_no_read(next_question, lambda_context) -> None:

@@ -29,8 +29,9 @@ ALLOWED: dict[str, set[Grant]] = {
     "AuthorizerFunction": {("TenantsTable", "dynamodb:GetItem")},
     # 30 days of usage counters: one Query.
     "UsageFunction": {("TenantsTable", "dynamodb:Query")},
-    # Catalog + statistics (BatchGetItem), statistics refresh (GetItem), usage counter
-    # (UpdateItem); the session upsert (UpdateItem).
+    # Catalog + statistics (BatchGetItem), statistics refresh (GetItem); the session upsert
+    # (UpdateItem). TenantsTable UpdateItem was the usage counter's, which StreamRelayFunction now
+    # moves: no code of this function uses it any more (to be removed from template.yaml).
     "NextQuestionFunction": {
         ("TenantsTable", "dynamodb:BatchGetItem"),
         ("TenantsTable", "dynamodb:GetItem"),
@@ -66,10 +67,12 @@ ALLOWED: dict[str, set[Grant]] = {
         ("bedrock:foundation-model", "bedrock:InvokeModel"),
     },
     # Relays stream records to the insights queue; the dead-letter queue is its event sources'
-    # OnFailure destination (the stream read grants are SAM's, per event source).
+    # OnFailure destination (the stream read grants are SAM's, per event source). New
+    # next-questions sessions: one usage-counter ADD per tenant and day (UpdateItem).
     "StreamRelayFunction": {
         ("InsightsQueue", "sqs:SendMessage"),
         ("InsightsDeadLetterQueue", "sqs:SendMessage"),
+        ("TenantsTable", "dynamodb:UpdateItem"),
     },
     # Idempotency-key lookup (GetItem), the create transaction (Put/Update), insights message.
     "CreateConversationFunction": {

@@ -53,6 +53,7 @@ from parley.dialogue.repository import (
     SessionConflict,
 )
 from parley.http.problems import ConflictProblem, NotFoundProblem, ProblemError, ValidationProblem
+from parley.nbq.repository import STARTED_BY_TURN
 
 DEPLOYMENT_TTL_SECONDS = 60.0
 # An unknown deployment key is remembered briefly, so a misconfigured client costs few reads.
@@ -324,7 +325,9 @@ class TurnService:
             return
         try:
             version = self._nbq.get(tenant_id)[0].catalog.version if self._nbq else deployment.key
-            self._nbq_sessions.touch(tenant_id, after.conversation_id, slot.question_id, version, epoch)
+            self._nbq_sessions.touch(
+                tenant_id, after.conversation_id, slot.question_id, version, epoch, started_by=STARTED_BY_TURN
+            )
         except Exception:
             if self._logger is not None:
                 self._logger.warning("served question not recorded", extra={"question_id": slot.question_id})

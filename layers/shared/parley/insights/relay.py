@@ -6,6 +6,12 @@ write committed — no write without its message (the old send-after-write lost 
 failed), no message for a write that did not happen. The messages equal what the request paths
 sent before (same fields, same ``occurred_at``), so webhook event ids are unchanged.
 
+The same stream also carries usage: the INSERT of a session item started by next-questions is one
+new session of its tenant (``session_started``), counted on the UTC day of the item's
+``first_seen`` — the time of the session's first call, not the relay's clock, so a batch delivered
+late (or retried past midnight) still counts the right day. ``sessions_per_day`` folds a batch's
+new sessions into one counter increment per tenant and day.
+
 Records are in Lambda's DynamoDB stream event shape (``eventName``, ``dynamodb.NewImage`` /
 ``OldImage`` as attribute values).
 """
@@ -13,7 +19,9 @@ Records are in Lambda's DynamoDB stream event shape (``eventName``, ``dynamodb.N
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from parley.insights.messages import (
@@ -22,6 +30,7 @@ from parley.insights.messages import (
     ConversionRecorded,
     InsightsMessage,
 )
+from parley.nbq.repository import SESSION_SK, STARTED_BY_NEXT_QUESTIONS
 
 COMPLETED = "completed"
 _HEADER_SK = "HEADER"  # parley.conversations.repository.HEADER_SK (not imported: no pydantic here)
@@ -51,6 +60,64 @@ def messages_for(record: Mapping[str, Any]) -> list[InsightsMessage]:
             )
         ]
     return []
+
+
+@dataclass(frozen=True, slots=True)
+class SessionStart:
+    """A new next-questions session: one session of usage for ``tenant_id`` on ``day`` (UTC)."""
+
+    tenant_id: str
+    day: date
+    first_seen: int  # epoch seconds of the session's first call
+
+
+@dataclass(frozen=True, slots=True)
+class SessionCount:
+    """A batch's new sessions of one tenant on one day: one counter increment."""
+
+    tenant_id: str
+    day: date
+    sessions: int
+    first_seen: int  # the earliest of them (the counter item's TTL is reckoned from it)
+    first_record: str  # the sequence number of the first of their records
+
+
+def session_started(record: Mapping[str, Any]) -> SessionStart | None:
+    """The session one stream record starts, if any: the INSERT of a session item whose creating
+    call was a next-questions call. MODIFY (a later call), REMOVE (TTL), a session started by a turn
+    and any other item start none. An item without ``started_by`` is not counted either: it was
+    written before the relay counted sessions, by code that counted it on the request path."""
+    change = record.get("dynamodb", {})
+    if record.get("eventName") != "INSERT" or _text(change.get("Keys", {}), "sk") != SESSION_SK:
+        return None
+    new = change.get("NewImage") or {}
+    if _text(new, "started_by") != STARTED_BY_NEXT_QUESTIONS:
+        return None
+    first_seen = _number(new, "first_seen")
+    if first_seen is None:
+        raise ValueError("stream image lacks first_seen")
+    day = datetime.fromtimestamp(first_seen, UTC).date()
+    return SessionStart(_required(new, "tenant_id"), day, first_seen)
+
+
+def sessions_per_day(starts: Iterable[tuple[str, SessionStart]]) -> list[SessionCount]:
+    """(sequence number, start) pairs in stream order → one count per (tenant, day), in the order
+    of each one's first record."""
+    counts: dict[tuple[str, date], SessionCount] = {}
+    for sequence_number, start in starts:
+        key = (start.tenant_id, start.day)
+        seen = counts.get(key)
+        if seen is None:
+            counts[key] = SessionCount(start.tenant_id, start.day, 1, start.first_seen, sequence_number)
+        else:
+            counts[key] = SessionCount(
+                seen.tenant_id,
+                seen.day,
+                seen.sessions + 1,
+                min(seen.first_seen, start.first_seen),
+                seen.first_record,
+            )
+    return list(counts.values())
 
 
 def _header_messages(event: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[InsightsMessage]:

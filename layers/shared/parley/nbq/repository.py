@@ -8,7 +8,11 @@ Tenants table (configuration and learning, per tenant):
   incremented atomically with ``ADD``. Both items are read together with one BatchGetItem.
 
 Sessions table:
-- ``TENANT#<id>#NBQ#<session_id>`` / ``SESSION``: first/last seen, calls, questions served, TTL;
+- ``TENANT#<id>#NBQ#<session_id>`` / ``SESSION``: first/last seen, calls, questions served, TTL,
+  ``tenant_id`` and ``started_by`` (the endpoint whose call created the item, never changed after:
+  ``next-questions`` or ``turn``). The stream relay counts the item's INSERT by next-questions as
+  one session of usage on the UTC day of ``first_seen`` (``parley.insights.relay``), so the request
+  itself writes only this item;
 - same pk / ``CONVERSION#<conversion_id>``: a recorded outcome; ``credited`` is set once, in the
   same transaction that adds it to the statistics, so redelivery never counts it twice.
 """
@@ -26,6 +30,10 @@ from parley.store import error_code, translated_errors
 CATALOG_SK = "NBQ#CATALOG"
 STATS_SK = "NBQ#STATS"
 SESSION_SK = "SESSION"
+# ``started_by`` of a session item: which endpoint's call created it. Only next-questions sessions
+# are usage (the spec counts usage by its ``session_id``); a turn records its questions too.
+STARTED_BY_NEXT_QUESTIONS = "next-questions"
+STARTED_BY_TURN = "turn"
 SESSION_TTL_SECONDS = 30 * 24 * 3600
 CONVERSION_TTL_SECONDS = 400 * 24 * 3600
 MAX_CATALOG_BYTES = 350_000
@@ -111,32 +119,42 @@ class DynamoNbqSessionRepository:
         self._tenants_table = tenants_table
 
     def touch(
-        self, tenant_id: str, session_id: str, served_id: str | None, version: str, now_epoch: int
-    ) -> bool:
-        """Record one call on the session; True when this call created it (the first of its session)."""
+        self,
+        tenant_id: str,
+        session_id: str,
+        served_id: str | None,
+        version: str,
+        now_epoch: int,
+        *,
+        started_by: str,
+    ) -> None:
+        """Record one call on the session (creating the item on its first call).
+
+        ``started_by`` is kept only by the call that creates the item: the stream's INSERT of a
+        session started by next-questions is what counts it as usage."""
         update = (
             "SET first_seen = if_not_exists(first_seen, :now), last_seen = :now, expires_at = :expires,"
-            " catalog_version = :version ADD calls :one"
+            " catalog_version = :version, tenant_id = :tenant,"
+            " started_by = if_not_exists(started_by, :started_by) ADD calls :one"
         )
         values: dict[str, Any] = {
             ":now": {"N": str(now_epoch)},
             ":expires": {"N": str(now_epoch + SESSION_TTL_SECONDS)},
             ":version": {"S": version},
+            ":tenant": {"S": tenant_id},
+            ":started_by": {"S": started_by},
             ":one": {"N": "1"},
         }
         if served_id is not None:
             update += ", served :served"
             values[":served"] = {"SS": [served_id]}
         with translated_errors("UpdateItem session"):
-            response = self._client.update_item(
+            self._client.update_item(
                 TableName=self._table,
                 Key={"pk": _session_pk(tenant_id, session_id), "sk": {"S": SESSION_SK}},
                 UpdateExpression=update,
                 ExpressionAttributeValues=values,
-                # ALL_OLD: an item that did not exist comes back empty — the first call of a session.
-                ReturnValues="ALL_OLD",
             )
-        return "first_seen" not in response.get("Attributes", {})
 
     def put_conversion(
         self,

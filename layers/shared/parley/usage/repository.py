@@ -2,6 +2,9 @@
 
 One item per tenant and day, incremented atomically (``ADD``); a month of usage is one Query.
 Counters expire after about 13 months (TTL) so the table does not grow without bound.
+
+The counters are moved by the stream relay (``functions/relay_changes``), which adds a batch's new
+next-questions sessions with one UpdateItem per tenant and day — never by a request.
 """
 
 from __future__ import annotations
@@ -19,14 +22,17 @@ class DynamoUsageRepository:
         self._client = client
         self._table = table_name
 
-    def record_session(self, tenant_id: str, day: date, now_epoch: int) -> None:
+    def add_sessions(self, tenant_id: str, day: date, count: int, now_epoch: int) -> None:
+        """Count ``count`` more sessions of ``tenant_id`` on ``day`` (UTC); one UpdateItem.
+
+        The TTL is set when the day's item is created, ``now_epoch`` + about 13 months."""
         with translated_errors("UpdateItem usage"):
             self._client.update_item(
                 TableName=self._table,
                 Key={"pk": {"S": f"TENANT#{tenant_id}"}, "sk": {"S": f"USAGE#{day.isoformat()}"}},
-                UpdateExpression="ADD sessions :one SET expires_at = if_not_exists(expires_at, :expires)",
+                UpdateExpression="ADD sessions :count SET expires_at = if_not_exists(expires_at, :expires)",
                 ExpressionAttributeValues={
-                    ":one": {"N": "1"},
+                    ":count": {"N": str(count)},
                     ":expires": {"N": str(now_epoch + _RETENTION_SECONDS)},
                 },
             )
