@@ -3,10 +3,16 @@ canned responses (a ``before-send`` hook), so what is timed is the handler's own
 
 For each function: under ``moto.mock_aws`` (seeded like the other sections) import ``app.py``,
 serve the event once (the cold request fills the container's caches) and once more as the
-request to be repeated, recording the raw HTTP response of every AWS call it makes. Then leave
-moto and replay: a ``before-send`` hook on every client answers each call with the recorded
-response of the same operation (in the order the recorded request made them), without HTTP. An
-operation the recorded request did not make fails the benchmark.
+request to be repeated, recording the raw HTTP response of every AWS call it makes, filed under
+the call's identity (``call_identity``). Then leave moto, keeping its data, and replay: a
+``before-send`` hook on every client answers each call with a response recorded for the same
+identity (in the order the recorded request made such calls), without HTTP.
+
+A call no recorded call matches (a cache refresh: the turn's statistics after 10 s, its
+deployment after 60 s) is answered by moto itself, from the data the recording left, and that
+answer is kept for the next such call; the section lists these calls. More than
+``MAX_UNRECORDED_CALLS`` of them (requests that keep differing from the recording) fail the
+benchmark, naming them: a call is never answered with the response to another.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import gc
 import json
 import os
 import statistics
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -38,6 +45,8 @@ from benchmarks.stack import (
 
 DEFAULT_ITERATIONS = 2000
 WARMUP_ITERATIONS = 100
+# Calls per function answered by moto because no recorded call matched: cache refreshes are a few.
+MAX_UNRECORDED_CALLS = 10
 TARGET_P50_MS = 0.2
 # next-questions, conversion, get and append carry the issue's target.
 TARGETED = frozenset(
@@ -50,6 +59,75 @@ def iterations_from_env() -> int:
     if value < 10:
         raise BenchmarkError(f"BENCH_WARM_ITERATIONS must be at least 10, got {value}")
     return value
+
+
+# Operations that write a new unit of work on every request: their values (new ids, timestamps,
+# idempotency keys, message bodies) differ from the recorded request's by design, so a replayed
+# one is matched by its shape. Every other call (the reads) must match a recorded call exactly.
+WRITES = {
+    "dynamodb": frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}),
+    "sqs": frozenset({"SendMessage", "SendMessageBatch", "DeleteMessage", "DeleteMessageBatch"}),
+}
+# What a write's shape keeps verbatim: where it writes and how (tables, queues, expressions and
+# the attribute names they use); every other value is reduced to its type, and the attributes of
+# an item, a key or expression values to their names and DynamoDB types (a small shape is quick
+# to compute; its time is left out of the measurement anyway, see Replayer.harness_seconds).
+SHAPE_KEEPS = frozenset(
+    {
+        "TableName",
+        "IndexName",
+        "QueueUrl",
+        "ConditionExpression",
+        "UpdateExpression",
+        "ExpressionAttributeNames",
+        "ProjectionExpression",
+        "ReturnValues",
+        "ReturnValuesOnConditionCheckFailure",
+    }
+)
+
+ATTRIBUTE_MAPS = frozenset({"Item", "Key", "ExpressionAttributeValues"})
+Identity = tuple[str, str, str]
+
+
+def _shape(value: Any, name: str = "") -> Any:
+    if name in SHAPE_KEEPS:
+        return value
+    if name in ATTRIBUTE_MAPS and isinstance(value, dict):
+        return {
+            attribute: "".join(typed) if isinstance(typed, dict) else "?"
+            for attribute, typed in value.items()
+        }
+    if isinstance(value, dict):
+        return {key: _shape(item, key) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shape(item) for item in value]
+    return type(value).__name__
+
+
+def call_identity(service: str, operation: str, params: dict[str, Any]) -> Identity:
+    """The call a recorded response answers: its parameters, or for a write its shape (the
+    parameters and their structure with the values written reduced to their types)."""
+    if operation in WRITES.get(service, ()):
+        return service, operation, json.dumps(_shape(params), sort_keys=True)
+    return service, operation, repr(params)  # the same code builds the same dict, in the same order
+
+
+def describe_call(service: str, operation: str, params: dict[str, Any]) -> str:
+    """``service.Operation`` with where it points (table or queue, and key) for messages."""
+    parts = [f"{service}.{operation}"]
+    target = params.get("TableName") or params.get("QueueUrl")
+    if isinstance(target, str):
+        parts.append(target.rsplit("/", 1)[-1])
+    key = params.get("Key")
+    if isinstance(key, dict):
+        values = {
+            name: next(iter(value.values()), None) for name, value in key.items() if isinstance(value, dict)
+        }
+        parts.append(json.dumps(values, sort_keys=True, default=str))
+    elif "RequestItems" in params:
+        parts.append(json.dumps(params["RequestItems"], sort_keys=True, default=str)[:160])
+    return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -70,40 +148,93 @@ class _Raw:
 
 
 @dataclass
+class _Call:
+    """The API call in progress on a thread (``_make_api_call`` → ``before-send`` → ``before-parse``)."""
+
+    identity: Identity
+    service: str
+    operation: str
+    params: dict[str, Any]
+    from_moto: bool = False
+    moto_asked_at: float = 0.0
+
+
+@dataclass
 class Replayer:
-    """Records responses per operation while ``recording``; answers from them while ``replaying``."""
+    """Records responses by call identity while ``recording``; answers from them while ``replaying``.
+
+    ``moto`` is the stopped mock whose data the recording left: started around a call no recorded
+    call matches, so that moto answers it (and the answer is recorded for the next such call).
+    ``harness_seconds`` sums what the replay adds to a call besides answering it (identifying the
+    call, and moto's work for an unrecorded one): the measurement leaves it out, so a handler is
+    timed as if every answer were canned.
+    """
 
     recording: bool = False
     replaying: bool = False
-    responses: dict[str, list[Recorded]] = field(default_factory=dict)
-    cursor: dict[str, int] = field(default_factory=dict)
+    moto: Any = None
+    responses: dict[Identity, list[Recorded]] = field(default_factory=dict)
+    cursor: dict[Identity, int] = field(default_factory=dict)
+    unrecorded: list[str] = field(default_factory=list)
+    error: BenchmarkError | None = None
     sdk_seconds: float = 0.0
+    harness_seconds: float = 0.0
     calls: int = 0
+    _local: threading.local = field(default_factory=threading.local)
+
+    def begin_call(self, service: str, operation: str, params: dict[str, Any]) -> None:
+        if self.recording or self.replaying:
+            started = time.perf_counter()
+            self._local.call = _Call(call_identity(service, operation, params), service, operation, params)
+            self.harness_seconds += time.perf_counter() - started
+        else:
+            self._local.call = None
+
+    def end_call(self) -> None:
+        call: _Call | None = getattr(self._local, "call", None)
+        self._local.call = None
+        if call is not None and call.from_moto:
+            started = time.perf_counter()
+            self.moto.stop(remove_data=False)
+            self.harness_seconds += time.perf_counter() - started
 
     def before_parse(self, operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
-        if self.recording:
-            key = f"{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}"
+        call: _Call | None = getattr(self._local, "call", None)
+        if call is not None and call.from_moto:
+            self.harness_seconds += time.perf_counter() - call.moto_asked_at
+        if call is not None and (self.recording or call.from_moto):
             body = response_dict.get("body") or b""
             recorded = Recorded(
                 int(response_dict["status_code"]), dict(response_dict["headers"]), bytes(body)
             )
-            self.responses.setdefault(key, []).append(recorded)
+            self.responses.setdefault(call.identity, []).append(recorded)
 
-    def before_send(self, request: Any, **kwargs: Any) -> Any:
+    def before_send(self, request: Any, **_: Any) -> Any:
         if not self.replaying:
             return None
         from botocore.awsrequest import AWSResponse
 
-        event_name = kwargs.get("event_name", "")
-        _, service, operation = event_name.split(".", 2)
-        key = f"{service}.{operation}"
-        answers = self.responses.get(key)
+        call: _Call = self._local.call
+        answers = self.responses.get(call.identity)
         if not answers:
-            raise BenchmarkError(f"{key}: not made by the recorded request, no canned response for it")
-        position = self.cursor.get(key, 0)
-        self.cursor[key] = position + 1
+            return self._ask_moto(call)
+        position = self.cursor.get(call.identity, 0)
+        self.cursor[call.identity] = position + 1
         answer = answers[position % len(answers)]
         return AWSResponse(request.url, answer.status_code, answer.headers, _Raw(answer.body))
+
+    def _ask_moto(self, call: _Call) -> None:
+        """Let moto's own ``before-send`` handler, after this one, answer the call."""
+        call.moto_asked_at = time.perf_counter()
+        self.unrecorded.append(describe_call(call.service, call.operation, call.params))
+        if len(self.unrecorded) > MAX_UNRECORDED_CALLS:
+            self.error = BenchmarkError(
+                f"{len(self.unrecorded)} calls matched no recorded call (the replayed requests keep "
+                f"differing from the recorded one): {'; '.join(self.unrecorded)}"
+            )
+            raise self.error
+        call.from_moto = True
+        self.moto.start(reset=False)
 
     def next_request(self) -> None:
         self.cursor.clear()
@@ -126,9 +257,11 @@ def hooked(replayer: Replayer) -> Iterator[None]:
 
     def make_api_call(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
         started = time.perf_counter()
+        replayer.begin_call(self.meta.service_model.service_id.hyphenize(), operation_name, api_params)
         try:
             return original_call(self, operation_name, api_params)
         finally:
+            replayer.end_call()
             replayer.sdk_seconds += time.perf_counter() - started
             replayer.calls += 1
 
@@ -147,8 +280,10 @@ class Timings:
     sdk_ms: list[float] = field(default_factory=list)
     own_ms: list[float] = field(default_factory=list)
     calls_per_request: float = 0.0
+    # Calls that matched no recorded call, answered by moto (cache refreshes), in order.
+    answered_by_moto: list[str] = field(default_factory=list)
 
-    def summary(self) -> dict[str, float]:
+    def summary(self) -> dict[str, Any]:
         return {
             "n": len(self.total_ms),
             "total_p50": statistics.median(self.total_ms),
@@ -158,6 +293,7 @@ class Timings:
             "sdk_p50": statistics.median(self.sdk_ms),
             "sdk_p99": percentile(self.sdk_ms, 0.99),
             "aws_calls_per_request": self.calls_per_request,
+            "answered_by_moto": self.answered_by_moto,
         }
 
 
@@ -181,7 +317,8 @@ def measure(context: BenchContext, spec: FunctionSpec, iterations: int) -> Timin
 
     from parley import aws
 
-    replayer = Replayer()
+    moto = mock_aws()
+    replayer = Replayer(moto=moto)
     with (
         environment(FAKE_AWS_ENV, remove=("AWS_ENDPOINT_URL", "AWS_PROFILE")),
         hooked(replayer),
@@ -191,17 +328,21 @@ def measure(context: BenchContext, spec: FunctionSpec, iterations: int) -> Timin
         warnings.filterwarnings("ignore", "No application metrics to publish")
         aws.client.cache_clear()
         try:
-            with mock_aws():
+            moto.start()
+            try:
                 resources = create_and_seed(context.template)
                 variables = resolved_environment(spec, context.template, resources)
                 with environment(variables), contextlib.redirect_stdout(sink):
                     module = _import(spec)
                     handler: Callable[[dict[str, Any], Any], Any] = module.lambda_handler
-                    _check(spec, handler(spec.event(), _Context()), "cold")
+                    _check(spec, handler(spec.event(), _Context()), "cold", replayer)
                     replayer.recording = True
-                    _check(spec, handler(_events(spec, 1, 0)[0], _Context()), "recorded")
+                    _check(spec, handler(_events(spec, 1, 0)[0], _Context()), "recorded", replayer)
                     replayer.recording = False
-            # moto is off: every call is answered by the hook (moto's own stub is disabled).
+            finally:
+                moto.stop(remove_data=False)  # its data answers the calls nothing recorded
+            # moto is off: every call is answered by the hook (moto's own stub is disabled), but
+            # for one that matches no recorded call, which moto answers (see Replayer).
             replayer.replaying = True
             lambda_context = _Context()
             timings = Timings()
@@ -210,28 +351,36 @@ def measure(context: BenchContext, spec: FunctionSpec, iterations: int) -> Timin
                 gc.collect()
                 for n, event in enumerate(events):
                     replayer.next_request()
-                    replayer.sdk_seconds = 0.0
+                    replayer.sdk_seconds = replayer.harness_seconds = 0.0
                     started = time.perf_counter()
                     response = handler(event, lambda_context)
-                    elapsed = time.perf_counter() - started
-                    if not succeeded(response):
-                        _check(spec, response, f"replay {n}")
+                    elapsed = time.perf_counter() - started - replayer.harness_seconds
+                    if not succeeded(response) or replayer.error is not None:
+                        _check(spec, response, f"replay {n}", replayer)
                     if n >= WARMUP_ITERATIONS:
                         timings.total_ms.append(elapsed * 1000)
-                        timings.sdk_ms.append(replayer.sdk_seconds * 1000)
-                        timings.own_ms.append((elapsed - replayer.sdk_seconds) * 1000)
+                        sdk = replayer.sdk_seconds - replayer.harness_seconds
+                        timings.sdk_ms.append(sdk * 1000)
+                        timings.own_ms.append((elapsed - sdk) * 1000)
                 replayer.calls = 0
                 replayer.next_request()
-                handler(_events(spec, 1, len(events) + 1)[0], lambda_context)
+                _check(spec, handler(_events(spec, 1, len(events) + 1)[0], lambda_context), "last", replayer)
                 timings.calls_per_request = replayer.calls
+                timings.answered_by_moto = list(replayer.unrecorded)
         finally:
             aws.client.cache_clear()
+            moto.reset()
     return timings
 
 
-def _check(spec: FunctionSpec, response: object, phase: str) -> None:
+def _check(spec: FunctionSpec, response: object, phase: str, replayer: Replayer) -> None:
+    """The handler's answer must be a success, and no hook may have failed (a handler turns an
+    exception raised in a hook into a 500; the hook's own error names the call)."""
+    if replayer.error is not None:
+        raise BenchmarkError(f"{spec.logical_id} ({phase}): {replayer.error}") from replayer.error
     if not succeeded(response):
-        raise BenchmarkError(f"{spec.logical_id} ({phase}): the event failed: {response}")
+        moto_answered = f"; calls moto answered so far: {replayer.unrecorded}" if replayer.unrecorded else ""
+        raise BenchmarkError(f"{spec.logical_id} ({phase}): the event failed: {response}{moto_answered}")
 
 
 def _verdict(name: str, own_p50: float) -> str:
@@ -268,7 +417,11 @@ class WarmSection:
                 "new Idempotency-Key each time, so every call does the real work, not a replay). "
                 "Every AWS call is answered by a `before-send` hook (registered first on each "
                 "client) with the raw HTTP response moto gave the same call while recording one "
-                "request: botocore still serialises, signs and parses, but no socket is opened. "
+                "request — the same parameters, or for a write (new ids and timestamps every "
+                "time) the same tables, expressions and structure: botocore still serialises, "
+                "signs and parses, but no socket is opened. A call the recorded request did not "
+                "make (a cache refreshed after its TTL) is answered by moto the first time and by "
+                "that answer afterwards; they are listed under the table. "
                 "Powertools' log lines and metrics go to /dev/null (their formatting is counted).",
                 "",
                 table(
@@ -292,6 +445,19 @@ class WarmSection:
                 "service logic, JSON, logging and metrics. The target applies to **own**; "
                 "the botocore share is reported, not hidden (on Lambda the network round trips "
                 "come on top of both).",
+                "",
+                _answered_by_moto(results),
             ]
         )
         return SectionResult(self.title, markdown, {"iterations": iterations, "functions": results})
+
+
+def _answered_by_moto(results: dict[str, dict[str, Any]]) -> str:
+    listed = [
+        f"{name}: {', '.join(f'`{call}`' for call in summary['answered_by_moto'])}"
+        for name, summary in results.items()
+        if summary["answered_by_moto"]
+    ]
+    if not listed:
+        return "Calls answered by moto (no recorded call matched): none."
+    return "Calls answered by moto (no recorded call matched, once each): " + "; ".join(listed) + "."
