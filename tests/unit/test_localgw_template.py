@@ -8,6 +8,7 @@ localgw makes it name the function, which is what answers locally.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from localgw.template import load_template, unqualify_function_refs
 from tests.unit.test_template_house_rules import PUBLIC_PATHS
@@ -16,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_given_alias_and_version_refs_when_unqualified_then_functions_are_named_and_the_rest_kept() -> None:
-    template = {
+    template: dict[str, Any] = {
         "Resources": {
             "Fn": {"Type": "AWS::Serverless::Function", "Properties": {}},
             "Table": {"Type": "AWS::DynamoDB::Table", "Properties": {}},

@@ -149,7 +149,8 @@ def deployed(template: Template, translated: dict[str, Template], snapstart: str
     """The translated template as CloudFormation evaluates it with SnapStart=`snapstart`."""
     parameters = {**defaults(template), "SnapStart": snapstart}
     cfn = translated[snapstart]
-    return evaluate(cfn["Resources"], parameters, cfn.get("Conditions", {}))  # type: ignore[no-any-return]
+    resources: Template = evaluate(cfn["Resources"], parameters, cfn.get("Conditions", {}))
+    return resources
 
 
 def of_type(resources: Template, resource_type: str) -> dict[str, Template]:
