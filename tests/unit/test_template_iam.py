@@ -30,12 +30,10 @@ ALLOWED: dict[str, set[Grant]] = {
     # 30 days of usage counters: one Query.
     "UsageFunction": {("TenantsTable", "dynamodb:Query")},
     # Catalog + statistics (BatchGetItem), statistics refresh (GetItem); the session upsert
-    # (UpdateItem). TenantsTable UpdateItem was the usage counter's, which StreamRelayFunction now
-    # moves: no code of this function uses it any more (to be removed from template.yaml).
+    # (UpdateItem). The daily usage counter is StreamRelayFunction's write, not this function's.
     "NextQuestionFunction": {
         ("TenantsTable", "dynamodb:BatchGetItem"),
         ("TenantsTable", "dynamodb:GetItem"),
-        ("TenantsTable", "dynamodb:UpdateItem"),
         ("SessionsTable", "dynamodb:UpdateItem"),
     },
     # Powertools Idempotency's record (get, put, update, delete on failure) and the conversion
