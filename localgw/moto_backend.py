@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -57,7 +59,49 @@ def serialize_dynamodb() -> None:
 
         setattr(DynamoDBBackend, name, locked)
     _share_streams_in_transactions(DynamoDBBackend)
+    _honour_client_request_tokens()
     _serialized = True
+
+
+# DynamoDB keeps a TransactWriteItems' ClientRequestToken for 10 minutes.
+TOKEN_WINDOW_SECONDS = 600
+
+
+def _honour_client_request_tokens() -> None:
+    """DynamoDB treats a TransactWriteItems with a ClientRequestToken it saw in the last 10
+    minutes as the same transaction: the same request succeeds again without being applied again,
+    other parameters are an IdempotentParameterMismatchException. botocore fills the token once per
+    call, so its own retries (a read timeout on a loaded machine) are safe. moto ignores the token
+    and applied a retried append twice (one of 50 concurrent appends landed twice under load)."""
+    from moto.dynamodb.exceptions import DynamodbException
+    from moto.dynamodb.responses import DynamoHandler
+
+    seen: dict[str, tuple[float, str, Any]] = {}
+    transact = DynamoHandler.transact_write_items
+
+    @functools.wraps(transact)
+    def transact_write_items(self: Any) -> Any:
+        token = self.body.get("ClientRequestToken")
+        if not token:
+            return transact(self)
+        fingerprint = json.dumps(self.body.get("TransactItems"), sort_keys=True)
+        with _dynamodb_lock:
+            now = time.monotonic()
+            for old in [key for key, (at, _, _) in seen.items() if now - at > TOKEN_WINDOW_SECONDS]:
+                del seen[old]
+            if token in seen:
+                _, previous, result = seen[token]
+                if previous != fingerprint:
+                    raise DynamodbException(
+                        "com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException",
+                        "The request uses the same client token as a previous, but non-identical request.",
+                    )
+                return result
+            result = transact(self)
+            seen[token] = (now, fingerprint, result)
+            return result
+
+    DynamoHandler.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
 def _share_streams_in_transactions(backend: Any) -> None:
