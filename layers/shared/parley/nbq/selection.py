@@ -13,9 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from parley.nbq.catalog import Catalog, Question
-from parley.nbq.detection import DetectionIndex, build_index, known_categories, mentioned_terms, tokens_of
+from parley.nbq.detection import (
+    DetectionIndex,
+    MentionLookup,
+    TextFacts,
+    build_index,
+    expand,
+    mentioned_terms,
+    text_facts,
+    tokens_of,
+)
 from parley.nbq.learning import Stats, sampled_value
 
 
@@ -24,6 +34,8 @@ class Turn:
     role: str
     content: str
 
+
+_Facts = TypeVar("_Facts")
 
 # Messages remembered per catalog version; only message-sized texts (a history message is at most
 # 2,000 characters), so the memo stays within ~20 MB of a container's memory.
@@ -45,7 +57,7 @@ class PreparedCatalog:
     index: DetectionIndex
     # Highest priority first: the search can stop at the first tier below the best found.
     by_priority: tuple[Question, ...]
-    _categories: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _categories: dict[str, TextFacts] = field(default_factory=dict, repr=False, compare=False)
     _mentions: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -54,28 +66,33 @@ class PreparedCatalog:
         return cls(catalog, build_index(catalog), ordered)
 
     def categories_in(self, texts: Iterable[str]) -> set[str]:
-        return self._union(texts, self._categories, known_categories)
+        categories: set[str] = set()
+        groups: set[frozenset[str]] = set()
+        for text in texts:
+            facts = self._remembered(text, self._categories, text_facts)
+            categories |= facts.categories
+            groups |= facts.groups
+        return expand(categories, groups)
 
     def mentions_in(self, texts: Iterable[str]) -> set[str]:
-        return self._union(texts, self._mentions, mentioned_terms)
-
-    def _union(
-        self,
-        texts: Iterable[str],
-        memo: dict[str, frozenset[str]],
-        detect: Callable[[DetectionIndex, Iterable[list[str]]], set[str]],
-    ) -> set[str]:
         found: set[str] = set()
         for text in texts:
-            result = memo.get(text)
-            if result is None:
-                result = frozenset(detect(self.index, [tokens_of(text)]))
-                if len(text) <= MEMO_MAX_CHARS:
-                    if len(memo) >= MEMO_ENTRIES:
-                        memo.clear()
-                    memo[text] = result
-            found |= result
+            found |= self._remembered(
+                text, self._mentions, lambda index, text: frozenset(mentioned_terms(index, [tokens_of(text)]))
+            )
         return found
+
+    def _remembered(
+        self, text: str, memo: dict[str, _Facts], detect: Callable[[DetectionIndex, str], _Facts]
+    ) -> _Facts:
+        result = memo.get(text)
+        if result is None:
+            result = detect(self.index, text)
+            if len(text) <= MEMO_MAX_CHARS:
+                if len(memo) >= MEMO_ENTRIES:
+                    memo.clear()
+                memo[text] = result
+        return result
 
 
 def select_next_question(
@@ -95,7 +112,8 @@ def select_next_question(
         user_texts.append(context)
     known = prepared.categories_in(user_texts)
     known.update(catalog.by_id[qid].category for qid in answered if qid in catalog.by_id)
-    mentions: set[str] | None = None
+    # Looked up term by term, only for the questions the search reaches (see ``MentionLookup``).
+    mentions: MentionLookup | None = None
 
     best: Question | None = None
     best_key: tuple[int, float, int] | None = None
@@ -104,12 +122,12 @@ def select_next_question(
             break  # every remaining question is in a lower tier, which can never win
         if question.external_id in answered or question.category in known:
             continue
-        if any(required not in known for required in question.requires_categories):
+        if not known.issuperset(question.requires_categories):
             continue
         if question.requires_mentions:
             if mentions is None:
-                mentions = prepared.mentions_in(
-                    [turn.content for turn in history] + ([context] if context else [])
+                mentions = MentionLookup(
+                    prepared.index, [turn.content for turn in history] + ([context] if context else [])
                 )
             if not any(term in mentions for term in question.requires_mentions):
                 continue
