@@ -475,3 +475,57 @@ def test_only_two_characters_outside_ascii_lower_to_a_token_character() -> None:
         chr(c) for c in range(0x80, sys.maxunicode + 1) if chr(c) not in "€£" and TOKEN.search(chr(c).lower())
     )
     assert found == detection.LOWER_CASE_TO_ASCII
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGS))
+def test_remembered_texts_give_the_reference_union(name: str) -> None:
+    catalog = CATALOGS[name]
+    prepared = PreparedCatalog.of(catalog)
+    texts = texts_for(catalog, 6, count=30)
+    rng = random.Random(6)
+    for _ in range(10):
+        chosen = rng.sample(texts, rng.randint(1, 8))
+        expected = set().union(*(reference_known(catalog, t) for t in chosen))
+        assert prepared.categories_in(chosen) == expected  # the first time analysed ...
+        assert prepared.categories_in(chosen) == expected  # ... then remembered
+
+
+OVERLAPS = parse_catalog(
+    {
+        "version": "overlaps",
+        "categories": {
+            "short": {"detectors": [{"keywords": ["as soon"]}]},
+            "long": {"detectors": [{"keywords": ["as soon as possible"]}]},
+            "prefix_only": {"detectors": [{"keywords": ["in time for dinner"]}]},
+            "people": {"detectors": [{"count": ["people"]}]},
+            "chairs": {"detectors": [{"count": ["chairs"]}]},
+            "budget": {"detectors": ["money"]},
+            "size": {"detectors": ["size"]},
+        },
+        "questions": [{"external_id": "q", "text": "?", "category": "short"}],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Deliver it as soon as possible, thanks", {"long"}),  # the longest phrase wins
+        ("as soon please", {"short"}),
+        ("as soon as we can, and as soon as possible", {"short", "long"}),
+        ("just in time for dinner", {"prefix_only"}),
+        ("in time for lunch", set()),
+        ("not as soon as possible", set()),
+        ("we are 4 people and want 6 chairs", {"people", "chairs"}),
+        ("6 chairs for 4 people", {"people", "chairs"}),
+        ("about 500 euros for a 200 x 100 table", {"budget", "size"}),
+        ("200x100 cm, 1200€", {"budget", "size"}),
+    ],
+)
+def test_overlapping_phrases_and_several_number_kinds(text: str, expected: set[str]) -> None:
+    index = build_index(OVERLAPS)
+    padded = text + " " + "and so on " * 6  # long enough for the fast tokeniser too
+    for candidate in (text, padded):
+        assert reference_known(OVERLAPS, candidate) == expected
+        assert categories_in_text(index, candidate) == expected
+        assert known_categories(index, [tokens_of(candidate)]) == expected

@@ -227,6 +227,8 @@ class DetectionIndex:
     value_categories: dict[str, frozenset[str]] = field(default_factory=dict)
     # every distinct set of categories a count term makes known
     count_groups: frozenset[frozenset[str]] = frozenset()
+    # those and the value kinds' sets: the groups ``TextFacts`` may hold
+    groups: frozenset[frozenset[str]] = frozenset()
     # The words whose positions detection visits: one-word keywords, negations, and the words a
     # number is recognised by (currencies, units, "x", "/", date words, count nouns) for the
     # detectors this catalog has.
@@ -260,6 +262,7 @@ def _add_multi(table: dict, phrase: tuple[str, ...], value: object) -> None:
 
 def build_index(catalog: Catalog) -> DetectionIndex:
     index = DetectionIndex()
+    multi: dict[str, list[tuple[int, dict[tuple[str, ...], list[_Target]]]]] = {}
     for category in catalog.categories.values():
         for detector in category.detectors:
             target = _Target(category.name, detector.polar)
@@ -269,7 +272,7 @@ def build_index(catalog: Catalog) -> DetectionIndex:
                         if len(phrase) == 1:
                             index.single.setdefault(phrase[0], []).append(target)
                         else:
-                            _add_multi(index.multi, phrase, target)
+                            _add_multi(multi, phrase, target)
             elif detector.kind == "count":
                 for term in detector.terms:
                     for phrase in _variants(tuple(tokens_of(term))):
@@ -283,7 +286,7 @@ def build_index(catalog: Catalog) -> DetectionIndex:
                     index.mention_single[phrase[0]] = term
                 else:
                     _add_multi(index.mention_multi, phrase, term)
-    _index_phrases(index)
+    _index_phrases(index, multi)
     _index_numbers(index)
     spotted = set(index.single_keys) | NEGATIONS | set(index.count_nouns)
     if "money" in index.value_targets:
@@ -298,13 +301,15 @@ def build_index(catalog: Catalog) -> DetectionIndex:
     return index
 
 
-def _index_phrases(index: DetectionIndex) -> None:
+def _index_phrases(
+    index: DetectionIndex, multi: dict[str, list[tuple[int, dict[tuple[str, ...], list[_Target]]]]]
+) -> None:
     index.multi = {
         first: [
             (length, {rest: _Targets.of(targets) for rest, targets in phrases.items()})
             for length, phrases in entries
         ]
-        for first, entries in index.multi.items()
+        for first, entries in multi.items()
     }
     index.single_keys = frozenset(index.single)
     index.multi_keys = frozenset(index.multi)
@@ -339,6 +344,7 @@ def _index_numbers(index: DetectionIndex) -> None:
     index.value_categories = {
         kind: frozenset(t.category for t in targets) for kind, targets in index.value_targets.items()
     }
+    index.groups = index.count_groups | frozenset(index.value_categories.values())
 
 
 def _words_of_terms(index: DetectionIndex) -> Iterable[str]:
@@ -407,21 +413,20 @@ def _negated_occurrences(tokens: list[str]) -> Counter[str]:
     return Counter(map(tokens.__getitem__, zone))
 
 
-class TextFacts(NamedTuple):
-    """What one text reveals: categories, and groups of categories that numbers make known
-    together (every category with a money detector, every category counting "people", …). The
-    groups are the index's own sets, so a union over many texts keeps them apart until the end
-    (``expand``) instead of copying the same dozens of categories per text."""
-
-    categories: frozenset[str]
-    groups: frozenset[frozenset[str]]
+# What one text reveals: category names, and groups of categories that numbers make known
+# together (every category with a money detector, every category counting "people", …) as
+# elements of their own — the index's frozensets — so that a union over many texts does not copy
+# the same dozens of categories per text, and a remembered text costs one object.
+TextFacts = frozenset[str | frozenset[str]]
 
 
-def expand(categories: set[str], groups: Iterable[frozenset[str]]) -> set[str]:
-    """``categories`` with every group's categories added (in place)."""
+def expand(index: DetectionIndex, facts: set[str | frozenset[str]]) -> set[str]:
+    """The categories of ``facts`` (a union of ``TextFacts``), its groups opened, in place."""
+    groups = index.groups & facts
+    facts -= groups
     for group in groups:
-        categories |= group
-    return categories
+        facts |= group
+    return facts  # type: ignore[return-value]  # only names are left
 
 
 class _Detection:
@@ -437,8 +442,7 @@ class _Detection:
 
     def run(self) -> set[str]:
         """Every category the tokens make known."""
-        facts = self.facts()
-        return expand(set(facts.categories), facts.groups)
+        return expand(self.index, set(self.facts()))
 
     def facts(self) -> TextFacts:
         tokens, index, known = self.tokens, self.index, self.known
@@ -477,8 +481,7 @@ class _Detection:
                         self._phrase(i)
         if spots and (index.value_targets or index.count_nouns):
             self._numbers(spots)
-        groups = self.counts.union(map(index.value_categories.__getitem__, self.values))
-        return TextFacts(frozenset(known), frozenset(groups))
+        return frozenset(known).union(self.counts, map(index.value_categories.__getitem__, self.values))
 
     def _numbers(self, spots: list[int]) -> None:
         """Money, sizes, dates and counts, read from the words that give a number its meaning:
@@ -589,8 +592,7 @@ def text_facts(index: DetectionIndex, text: str) -> TextFacts:
 
 def categories_in_text(index: DetectionIndex, text: str) -> set[str]:
     """``known_categories(index, [tokens_of(text)])``."""
-    facts = text_facts(index, text)
-    return expand(set(facts.categories), facts.groups)
+    return expand(index, set(text_facts(index, text)))
 
 
 def mentioned_terms(index: DetectionIndex, texts_tokens: Iterable[list[str]]) -> set[str]:

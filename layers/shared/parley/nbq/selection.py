@@ -49,8 +49,9 @@ class PreparedCatalog:
 
     What one message reveals (its categories, its mentions) depends only on that message and the
     catalog — negation never reaches across messages — and clients re-send the whole history
-    on every call, so it is remembered per message text: a session's next call analyses only
-    its new messages.
+    on every call, so the categories are remembered per message text: a session's next call
+    analyses only its new messages. Selection looks mentions up term by term instead
+    (``MentionLookup``, cheaper than analysing every turn); ``mentions_in`` gives the whole set.
     """
 
     catalog: Catalog
@@ -66,20 +67,19 @@ class PreparedCatalog:
         return cls(catalog, build_index(catalog), ordered)
 
     def categories_in(self, texts: Iterable[str]) -> set[str]:
-        categories: set[str] = set()
-        groups: set[frozenset[str]] = set()
+        facts: set[str | frozenset[str]] = set()
         for text in texts:
-            facts = self._remembered(text, self._categories, text_facts)
-            categories |= facts.categories
-            groups |= facts.groups
-        return expand(categories, groups)
+            of_text: TextFacts = self._remembered(text, self._categories, text_facts)
+            facts |= of_text
+        return expand(self.index, facts)
 
     def mentions_in(self, texts: Iterable[str]) -> set[str]:
         found: set[str] = set()
         for text in texts:
-            found |= self._remembered(
+            of_text: frozenset[str] = self._remembered(
                 text, self._mentions, lambda index, text: frozenset(mentioned_terms(index, [tokens_of(text)]))
             )
+            found |= of_text
         return found
 
     def _remembered(
