@@ -256,6 +256,21 @@ def _catalog(**overrides) -> dict:
         (_catalog(categories={"a": {"detectors": [{"regex": ".*"}]}}), "unknown detector 'regex'"),
         (_catalog(categories={"a": {"detectors": [{"keywords": []}]}}), "needs at least one term"),
         (_catalog(categories={"a": {"detectors": [{"money": ["x"]}]}}), "takes no terms"),
+        (
+            _catalog(
+                categories={"a": {"detectors": [{"keywords": ["sofa", "—"]}]}, "b": {"detectors": ["money"]}}
+            ),
+            r"categories\.a.*'—' has nothing to match",
+        ),
+        (_catalog(categories={"a": {"detectors": [{"count": ["日本"]}]}}), "'日本' has nothing to match"),
+        (
+            _catalog(
+                questions=[
+                    {"external_id": "q", "text": "?", "category": "a", "requires": {"mentions": ["…"]}}
+                ]
+            ),
+            r"requires\.mentions: '…' has nothing to match",
+        ),
         (_catalog(version=None), "version"),
         (
             _catalog(questions=[{"external_id": "q", "text": "?", "category": "a", "priority": "high"}]),

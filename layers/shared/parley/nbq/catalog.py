@@ -81,6 +81,21 @@ def string_list(value: Any, where: str, error: type[ValueError] = CatalogError) 
     return tuple(v.strip() for v in value)
 
 
+def _check_matchable(terms: tuple[str, ...], where: str) -> tuple[str, ...]:
+    """Refuse a term the detection cannot match: one with no token at all (no ASCII letter or
+    digit, none of € $ £ / . ; : ! ? ,), such as "—" or "日本", would never be found, and used to
+    break the detection index — every next-questions call of the tenant failed."""
+    from parley.nbq.detection import tokens_of  # detection imports this module
+
+    for term in terms:
+        if not tokens_of(term):
+            raise CatalogError(
+                f"{where}: {term!r} has nothing to match (terms are matched on ASCII letters, digits "
+                "and the symbols € $ £ / . ; : ! ? ,)"
+            )
+    return terms
+
+
 def _detector(raw: Any, where: str) -> Detector:
     if isinstance(raw, str):
         raw = {raw: {}}
@@ -103,6 +118,7 @@ def _detector(raw: Any, where: str) -> Detector:
         terms = string_list(options, f"{where}.{kind}")
     if kind in ("keywords", "count") and not terms:
         raise CatalogError(f"{where}: a {kind} detector needs at least one term")
+    _check_matchable(terms, f"{where}.{kind}")
     if kind in ("money", "size", "date") and terms:
         raise CatalogError(f"{where}: a {kind} detector takes no terms")
     return Detector(kind=kind, terms=terms, polar=polar)
@@ -167,7 +183,10 @@ def parse_catalog(document: Mapping[str, Any]) -> Catalog:
             priority=priority,
             position=position,
             requires_categories=requires_categories,
-            requires_mentions=string_list(requires.get("mentions"), f"{where}.requires.mentions"),
+            requires_mentions=_check_matchable(
+                string_list(requires.get("mentions"), f"{where}.requires.mentions"),
+                f"{where}.requires.mentions",
+            ),
             choices=string_list(raw.get("choices"), f"{where}.choices"),
         )
         questions.append(question)
