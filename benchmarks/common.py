@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from localgw.template import SamTemplate
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_RUNS = 7
+DEFAULT_RUNS = 5
 
 
 class BenchmarkError(RuntimeError):
