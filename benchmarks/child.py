@@ -2,9 +2,9 @@
 
 Run as a script by ``benchmarks.cold_start`` (never imported): ``python child.py APP EVENT``.
 Before the handler's import it loads only ``importlib.util`` and ``resource`` (no ``typing``,
-no ``json``), so the measured import is the handler's own. Prints one ``BENCH-RESULT {json}``
-line on stdout; writes ``BENCH-IMPORT`` on stderr just before the import so ``-X importtime``
-output can be split there.
+no ``json``, no ``argparse`` unless asked for ``--help``), so the measured import is the
+handler's own. Prints one ``BENCH-RESULT {json}`` line on stdout; writes ``BENCH-IMPORT`` on
+stderr just before the import so ``-X importtime`` output can be split there.
 """
 
 import importlib._bootstrap_external as bootstrap_external
@@ -13,6 +13,21 @@ import resource
 import sys
 import time
 
+# typing.TYPE_CHECKING without importing typing (mypy honours any constant of that name): the
+# annotations below are strings, so the names imported for them are never loaded at run time.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import ast
+    from collections.abc import Callable
+    from types import CodeType
+    from typing import Any
+
+    from _typeshed import ReadableBuffer, StrPath
+    from botocore.client import BaseClient
+
+    # botocore's private BaseClient._make_api_call(self, operation_name, api_params) -> parsed.
+    MakeApiCall = Callable[[BaseClient, str, dict[str, Any]], dict[str, Any]]
+
 RESULT_PREFIX = "BENCH-RESULT "
 IMPORT_MARKER = "BENCH-IMPORT"
 
@@ -20,13 +35,20 @@ compiled: list[str] = []
 _source_to_code = bootstrap_external.SourceLoader.source_to_code
 
 
-# Unannotated on purpose: SourceLoader.source_to_code's signature is private and varies by version.
-def _recording_source_to_code(self, data, path, *args, **kwargs):
+# The rest of SourceLoader.source_to_code's signature is private and varies by version: passed on.
+def _recording_source_to_code(
+    self: "bootstrap_external.SourceLoader",
+    data: "ReadableBuffer | str | ast.Module | ast.Expression | ast.Interactive",
+    path: "bytes | StrPath",
+    *args: "Any",
+    **kwargs: "Any",
+) -> "CodeType":
     """Called only when no usable .pyc exists: a compile the Lambda build should have done."""
     compiled.append(str(path))
     return _source_to_code(self, data, path, *args, **kwargs)
 
 
+# A deliberate patch of the standard library's loader, for this process only.
 bootstrap_external.SourceLoader.source_to_code = _recording_source_to_code  # type: ignore[method-assign]
 
 
@@ -70,10 +92,12 @@ class AwsCallClock:
         client_module = sys.modules.get("botocore.client")
         if client_module is None:
             return
-        original = client_module.BaseClient._make_api_call
+        original: MakeApiCall = client_module.BaseClient._make_api_call
         clock = self
 
-        def timed(client, operation_name, api_params):  # unannotated: botocore's private signature
+        def timed(
+            client: "BaseClient", operation_name: str, api_params: "dict[str, Any]"
+        ) -> "dict[str, Any]":
             started = time.perf_counter()
             try:
                 return original(client, operation_name, api_params)
@@ -82,6 +106,22 @@ class AwsCallClock:
                 clock.calls += 1
 
         client_module.BaseClient._make_api_call = timed
+
+
+def parse_args(argv: list[str]) -> tuple[str, str]:
+    """APP and EVENT. argparse only for anything but two paths (``--help``, a mistake): importing
+    it before the handler would put it, and the modules it loads, in the handler's import."""
+    if len(argv) == 2 and not any(argument.startswith("-") for argument in argv):
+        return argv[0], argv[1]
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.child", description=__doc__.split("\n\n", 1)[0]
+    )
+    parser.add_argument("app", metavar="APP", help="the handler's app.py")
+    parser.add_argument("event", metavar="EVENT", help="the event JSON file to serve once")
+    args = parser.parse_args(argv)
+    return str(args.app), str(args.event)
 
 
 def main(app_path: str, event_path: str) -> None:
@@ -123,4 +163,4 @@ def main(app_path: str, event_path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*parse_args(sys.argv[1:]))

@@ -117,8 +117,10 @@ def load(logical_id: str, template: Any, resolver: Any) -> ModuleType:
     return module
 
 
-def event(relative: str, conversation_id: str | None = None, body: Any = None, query: Any = None) -> dict:
-    data = json.loads((ROOT / "events" / relative).read_text())
+def event(
+    relative: str, conversation_id: str | None = None, body: Any = None, query: Any = None
+) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((ROOT / "events" / relative).read_text())
     if conversation_id:
         data["path"] = data["path"].replace("conv_0123456789abcdef01234567", conversation_id)
         data["pathParameters"] = {"id": conversation_id}
@@ -142,8 +144,8 @@ class Context:
 
 def seed(repository: Any, client: Any, table: str, count: int) -> None:
     """``count`` conversations of tenant demo, written directly (headers and counters only)."""
-    from parley.conversations.models import Conversation
-    from parley.conversations.repository import LIST_INDEXES
+    from parley.conversations.entities import Conversation
+    from parley.conversations.items import LIST_INDEXES, header_item
 
     start = datetime(2025, 1, 1, tzinfo=UTC)
     totals: dict[str, int] = defaultdict(int)
@@ -161,9 +163,7 @@ def seed(repository: Any, client: Any, table: str, count: int) -> None:
             message_count=2,
             content_bytes=40,
         )
-        item = repository._header_item(
-            conversation, f"{int(created.timestamp() * 1e6):017d}#{conversation.id}"
-        )
+        item = header_item(conversation, f"{int(created.timestamp() * 1e6):017d}#{conversation.id}")
         batch.append({"PutRequest": {"Item": item}})
         for index in LIST_INDEXES:
             totals[item[index.pk_attribute]["S"]] += 1
@@ -180,7 +180,9 @@ def seed(repository: Any, client: Any, table: str, count: int) -> None:
 
 
 def main() -> None:  # noqa: PLR0915 -- one linear script
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.conversations_calls", description=__doc__.split("\n", 1)[0]
+    )
     parser.add_argument("--conversations", type=int, default=10_000)
     args = parser.parse_args()
 
@@ -206,7 +208,7 @@ def main() -> None:  # noqa: PLR0915 -- one linear script
         table = resources.tables["ConversationsTable"]
         repository = DynamoConversationRepository(client, table)
 
-        def measure(label: str, route: str, request: dict) -> dict:
+        def measure(label: str, route: str, request: dict[str, Any]) -> dict[str, Any]:
             recorder.calls.clear()
             response = apps[route].lambda_handler(request, context)
             assert response["statusCode"] == 200, response["body"]
@@ -215,10 +217,12 @@ def main() -> None:  # noqa: PLR0915 -- one linear script
                 f"{label:<42} {len(calls):>2} calls  moto {sum(c[1] for c in calls):>5.1f} CU  "
                 f"est. {sum(c[2] for c in calls):>6.1f} CU  " + ", ".join(f"{c[0]} {c[2]:g}" for c in calls)
             )
-            return json.loads(response["body"])
+            body: dict[str, Any] = json.loads(response["body"])
+            return body
 
-        def invoke(request: dict) -> dict:
-            return json.loads(apps["list"].lambda_handler(request, context)["body"])
+        def invoke(request: dict[str, Any]) -> dict[str, Any]:
+            body: dict[str, Any] = json.loads(apps["list"].lambda_handler(request, context)["body"])
+            return body
 
         print("== DynamoDB calls and consumed capacity (moto) per request ==")
         created = measure(
@@ -254,9 +258,15 @@ def main() -> None:  # noqa: PLR0915 -- one linear script
         )
         measure("get (small)", "get", event("get_conversation/ok.json", created["id"]))
         measure("get (500 messages / ~500 KB)", "get", event("get_conversation/ok.json", large["id"]))
-        repository.put_insights(
-            "demo", created["id"], Insights(sentiment="positive", created_at="2025-01-20T14:35:00Z")
+        # Every field given: mypy does not read pydantic's positional Field(None) as a default.
+        insights = Insights(
+            sentiment="positive",
+            sentiment_score=None,
+            task_completed=None,
+            summary="",
+            created_at="2025-01-20T14:35:00Z",
         )
+        repository.put_insights("demo", created["id"], insights)
         measure("insights", "insights", event("get_conversation_insights/ok.json", created["id"]))
         measure("list (default, 20)", "list", event("list_conversations/default.json"))
 

@@ -11,11 +11,16 @@ figure as the worker's CPU-bound rate on this machine.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
 
 ROOT = Path(__file__).resolve().parents[1]
 TURNS = [
@@ -32,6 +37,26 @@ TURNS = [
 ]
 
 
+class LambdaContext:
+    """The context attributes the handlers and Powertools read (the integration tests' values)."""
+
+    function_name = "test-function"
+    function_version = "$LATEST"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:test-function"
+    memory_limit_in_mb = 512
+    aws_request_id = "52fdfc07-2182-454f-963f-5f0f9a621d72"
+    log_group_name = "/aws/lambda/test-function"
+    log_stream_name = "2026/11/23/[$LATEST]abcdef"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+def load_event(relative: str) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((ROOT / "events" / relative).read_text())
+    return event
+
+
 def main(count: int) -> dict[str, float]:
     from localgw.moto_backend import FAKE_CREDENTIALS
 
@@ -44,7 +69,6 @@ def main(count: int) -> dict[str, float]:
     from localgw.stream_poller import StreamCursor, stream_event
     from localgw.template import load_template
     from parley import aws
-    from tests.integration.conftest import FakeContext, load_event
 
     serialize_dynamodb()
     sam = load_template(ROOT / "template.yaml")
@@ -53,7 +77,7 @@ def main(count: int) -> dict[str, float]:
         resources = create_resources(sam)
         resolver = resources.resolver(sam)
 
-        def load(logical_id: str):
+        def load(logical_id: str) -> ModuleType:
             import importlib.util
 
             properties = sam.resources[logical_id]["Properties"]
@@ -63,8 +87,9 @@ def main(count: int) -> dict[str, float]:
             spec = importlib.util.spec_from_file_location(
                 f"bench_{logical_id}", ROOT / properties["CodeUri"] / "app.py"
             )
-            module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-            spec.loader.exec_module(module)  # type: ignore[union-attr]
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
             return module
 
         create, worker = load("CreateConversationFunction"), load("InsightsWorkerFunction")
@@ -78,18 +103,18 @@ def main(count: int) -> dict[str, float]:
                     "status": "completed",
                 }
             )
-            assert create.lambda_handler(event, FakeContext())["statusCode"] == 200
+            assert create.lambda_handler(event, LambdaContext())["statusCode"] == 200
         # Completions reach the queue through the table's stream and the relay, as deployed.
         relay = load("StreamRelayFunction")
         cursor = StreamCursor(aws.client("dynamodbstreams"), resources.stream_arns["ConversationsTable"])
         while found := cursor.read(100):
             shard_id, records = found
             answer = relay.lambda_handler(
-                stream_event(records, cursor.stream_arn, resources.region), FakeContext()
+                stream_event(records, cursor.stream_arn, resources.region), LambdaContext()
             )
             assert answer == {"batchItemFailures": []}
             cursor.checkpoint(shard_id, records, None)
-        sqs = aws.client("sqs")
+        sqs = cast("SQSClient", aws.client("sqs"))
         bodies: list[str] = []
         while batch := sqs.receive_message(
             QueueUrl=resources.queues["InsightsQueue"], MaxNumberOfMessages=10
@@ -102,10 +127,20 @@ def main(count: int) -> dict[str, float]:
             records = [
                 {**template, "messageId": f"m{n}", "body": b} for n, b in enumerate(bodies[first : first + 5])
             ]
-            assert worker.lambda_handler({"Records": records}, FakeContext()) == {"batchItemFailures": []}
+            assert worker.lambda_handler({"Records": records}, LambdaContext()) == {"batchItemFailures": []}
         elapsed = time.perf_counter() - started
     return {"conversations": count, "seconds": round(elapsed, 2), "per_second": round(count / elapsed, 1)}
 
 
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.insights_throughput", description=__doc__.split("\n", 1)[0]
+    )
+    parser.add_argument(
+        "count", nargs="?", type=int, default=100, metavar="N", help="conversations (default: 100)"
+    )
+    return parser
+
+
 if __name__ == "__main__":
-    print(json.dumps(main(int(sys.argv[1]) if len(sys.argv) > 1 else 100)))
+    print(json.dumps(main(build_parser().parse_args().count)))

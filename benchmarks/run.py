@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -47,7 +49,17 @@ def render(started: datetime, seconds: float, context: BenchContext, results: li
     return "\n".join(lines) + "\n"
 
 
-def main() -> int:
+def build_parser() -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description=__doc__,
+        epilog="Knobs (environment): BENCH_RUNS, BENCH_WARM_ITERATIONS, BENCH_NBQ_ITERATIONS, "
+        "BENCH_GATEWAY_REQUESTS.",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    build_parser().parse_args(argv)
     started = datetime.now(UTC)
     clock = time.perf_counter()
     context = BenchContext(runs=runs_from_env())

@@ -100,7 +100,8 @@ def succeeded(response: object) -> bool:
     if not isinstance(response, dict):
         return False
     if "batchItemFailures" in response:
-        return response["batchItemFailures"] == []
+        failures: object = response["batchItemFailures"]
+        return failures == []
     if "policyDocument" in response:
         statements = response["policyDocument"].get("Statement", [])
         return bool(statements) and all(s.get("Effect") == "Allow" for s in statements)
@@ -186,7 +187,8 @@ def seed_deployment(dynamodb: Any, tenants_table: str, path: Path, catalog_path:
 def seed_conversation(dynamodb: Any, table: str, now: datetime) -> None:
     """An active conversation with two messages and insights, under the id the events use."""
     from parley.conversations.content import rendered_size
-    from parley.conversations.models import Conversation, Insights
+    from parley.conversations.entities import Conversation
+    from parley.conversations.models import Insights
     from parley.conversations.repository import DynamoConversationRepository
 
     repository = DynamoConversationRepository(dynamodb, table)
@@ -207,9 +209,11 @@ def seed_conversation(dynamodb: Any, table: str, now: datetime) -> None:
     )
     list_sk = f"{int(now.timestamp() * 1_000_000):017d}#{EVENT_CONVERSATION_ID}"
     repository.create(conversation, messages, list_sk, None, int(now.timestamp()))
-    repository.put_insights(
-        DEMO_TENANT, EVENT_CONVERSATION_ID, Insights(sentiment="positive", created_at=stamp)
+    # Every field given: mypy does not read pydantic's positional Field(None) as a default.
+    insights = Insights(
+        sentiment="positive", sentiment_score=None, task_completed=None, summary="", created_at=stamp
     )
+    repository.put_insights(DEMO_TENANT, EVENT_CONVERSATION_ID, insights)
 
 
 @contextmanager

@@ -46,7 +46,9 @@ SCRIPT: list[tuple[str, dict[str, Any]]] = [
 
 
 def main() -> None:  # noqa: PLR0915 -- one linear script
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.turn_latency", description=__doc__.split("\n", 1)[0]
+    )
     parser.add_argument("--conversations", type=int, default=200)
     args = parser.parse_args()
 

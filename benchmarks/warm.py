@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from benchmarks.aws_calls import _Context, _import
 from benchmarks.common import BenchContext, BenchmarkError, SectionResult, percentile, table
@@ -45,6 +45,13 @@ from benchmarks.stack import (
     steady_event,
     succeeded,
 )
+
+if TYPE_CHECKING:
+    from botocore.client import BaseClient
+    from botocore.session import Session
+
+    # botocore's private BaseClient._make_api_call(self, operation_name, api_params) -> parsed.
+    MakeApiCall = Callable[[BaseClient, str, dict[str, Any]], dict[str, Any]]
 
 DEFAULT_ITERATIONS = 2000
 WARMUP_ITERATIONS = 100
@@ -224,7 +231,8 @@ class Replayer:
         position = self.cursor.get(call.identity, 0)
         self.cursor[call.identity] = position + 1
         answer = answers[position % len(answers)]
-        return AWSResponse(request.url, answer.status_code, answer.headers, _Raw(answer.body))
+        # botocore-stubs ask for HTTPHeaders; AWSResponse wraps any mapping in a HeadersDict.
+        return AWSResponse(request.url, answer.status_code, answer.headers, _Raw(answer.body))  # type: ignore[arg-type]
 
     def _ask_moto(self, call: _Call) -> None:
         """Let moto's own ``before-send`` handler, after this one, answer the call."""
@@ -250,15 +258,16 @@ def hooked(replayer: Replayer) -> Iterator[None]:
     import botocore.session
 
     original_create = botocore.session.Session.create_client
-    original_call = botocore.client.BaseClient._make_api_call
+    # botocore-stubs leave out the private _make_api_call (hence attr-defined below).
+    original_call: MakeApiCall = botocore.client.BaseClient._make_api_call  # type: ignore[attr-defined]
 
-    def create_client(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def create_client(self: Session, *args: Any, **kwargs: Any) -> BaseClient:
         client = original_create(self, *args, **kwargs)
         client.meta.events.register("before-parse.*.*", replayer.before_parse)
         client.meta.events.register_first("before-send.*.*", replayer.before_send)
         return client
 
-    def make_api_call(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
+    def make_api_call(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         replayer.begin_call(self.meta.service_model.service_id.hyphenize(), operation_name, api_params)
         try:
@@ -268,13 +277,14 @@ def hooked(replayer: Replayer) -> Iterator[None]:
             replayer.sdk_seconds += time.perf_counter() - started
             replayer.calls += 1
 
+    # Patched for the block only, and restored: mypy flags any assignment to a method.
     botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
-    botocore.client.BaseClient._make_api_call = make_api_call  # type: ignore[method-assign]
+    botocore.client.BaseClient._make_api_call = make_api_call  # type: ignore[attr-defined]
     try:
         yield
     finally:
         botocore.session.Session.create_client = original_create  # type: ignore[method-assign]
-        botocore.client.BaseClient._make_api_call = original_call  # type: ignore[method-assign]
+        botocore.client.BaseClient._make_api_call = original_call  # type: ignore[attr-defined]
 
 
 @dataclass

@@ -61,13 +61,17 @@ class LambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
+# The event is whatever JSON the trigger sends; the result, whatever JSON the function returns.
+type LambdaHandler = Callable[[Any, LambdaContext], Any]
+
+
 class InProcessRunner:
     """A `lambda_runner` for LocalApigwService: `is_debugging()` and `invoke(...)` like LocalLambdaRunner."""
 
     def __init__(self, functions: dict[str, FunctionSpec], region: str, layer_dirs: list[Path]) -> None:
         self.functions = functions
         self.region = region
-        self._handlers: dict[str, Callable[[Any, Any], Any]] = {}
+        self._handlers: dict[str, LambdaHandler] = {}
         self._import_lock = threading.Lock()
         # The layer folder mirrors /opt/python, which Lambda puts on sys.path.
         for layer_dir in layer_dirs:
@@ -112,7 +116,7 @@ class InProcessRunner:
             return InvokeResult(payload=None, error=error)
         return InvokeResult(payload=payload)
 
-    def handler(self, name: str) -> Callable[[Any, Any], Any]:
+    def handler(self, name: str) -> LambdaHandler:
         loaded = self._handlers.get(name)
         if loaded is not None:
             return loaded
@@ -129,7 +133,7 @@ class InProcessRunner:
             raise FunctionNotFound(f"Unable to find a Function with name '{function_identifier}'")
         return spec
 
-    def _load(self, spec: FunctionSpec) -> Callable[[Any, Any], Any]:
+    def _load(self, spec: FunctionSpec) -> LambdaHandler:
         module_path, _, attribute = spec.handler.rpartition(".")
         source = spec.code_dir / (module_path.replace(".", "/") + ".py")
         # Every function has an app.py: a unique module name keeps them apart in sys.modules.
@@ -140,7 +144,8 @@ class InProcessRunner:
             module = _import_file(module_name, source)
         finally:
             sys.path.remove(str(spec.code_dir))
-        return getattr(module, attribute)
+        handler: LambdaHandler = getattr(module, attribute)
+        return handler
 
 
 def _import_file(module_name: str, source: Path) -> ModuleType:

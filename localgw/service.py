@@ -14,9 +14,9 @@ import uuid
 from collections.abc import Callable
 from contextlib import suppress
 from io import StringIO
-from typing import Any
+from typing import Any, Protocol
 
-from flask import Response, g, request
+from flask import Flask, Response, g, request
 from samcli.lib.providers.provider import Api
 from samcli.lib.utils.stream_writer import StreamWriter
 from samcli.local.apigw.authorizers.lambda_authorizer import LambdaAuthorizer
@@ -36,6 +36,23 @@ ApiKeyRequired = Callable[[Route, str], bool]
 UsageCheck = Callable[[str], str | None]
 
 
+class LambdaRunner(Protocol):
+    """What LocalApigwService asks of its `lambda_runner`: SAM's LocalLambdaRunner, or ours."""
+
+    def is_debugging(self) -> bool: ...
+
+    def invoke(
+        self,
+        function_identifier: str,
+        event: str,
+        tenant_id: str | None = None,
+        stdout: Any = None,
+        stderr: Any = None,
+        override_runtime: str | None = None,
+        **kwargs: Any,
+    ) -> None: ...
+
+
 class _QuietAuthorizerErrors(logging.Filter):
     """SAM logs every rejected request as an authorizer failure; they are answers here."""
 
@@ -46,11 +63,14 @@ class _QuietAuthorizerErrors(logging.Filter):
 logging.getLogger("samcli.local.apigw.local_apigw_service").addFilter(_QuietAuthorizerErrors())
 
 
-class GatewayService(LocalApigwService):
+# samcli ships no type information (no py.typed), so its classes are Any to mypy.
+class GatewayService(LocalApigwService):  # type: ignore[misc]
+    lambda_runner: LambdaRunner
+
     def __init__(
         self,
         api: Api,
-        lambda_runner: Any,
+        lambda_runner: LambdaRunner,
         gateway_responses: GatewayResponses,
         *,
         usage_check: UsageCheck | None = None,
@@ -66,16 +86,18 @@ class GatewayService(LocalApigwService):
         self.api_key_required = api_key_required or (lambda route, method: False)
 
     @property
-    def app(self) -> Any:
+    def app(self) -> Flask:
         if self._app is None:
             self.create()
-        return self._app
+        app: Flask = self._app
+        return app
 
     def create(self) -> None:
         super().create()
-        app = self._app
+        app: Flask = self._app
         app.before_request(self._begin)
         app.after_request(self._finish)
+        # Flask's documented way to add WSGI middleware; its stubs declare wsgi_app a method.
         app.wsgi_app = RequestBodyMiddleware(  # type: ignore[method-assign]
             app.wsgi_app, self._reject_too_large, list(self.api.binary_media_types or [])
         )
@@ -123,13 +145,16 @@ class GatewayService(LocalApigwService):
         except GatewayError as error:
             return self._gateway_response(error)
 
-    def service_response(self, body: Any, headers: Any, status_code: int) -> Response:  # type: ignore[override]
+    def service_response(self, body: Any, headers: Any, status_code: int) -> Response:
         # Only the function's own proxy response reaches here: never re-map it to a gateway one.
         g.integration_answered = True
-        return LocalApigwService.service_response(body, headers, status_code)
+        response: Response = LocalApigwService.service_response(body, headers, status_code)
+        return response
 
-    def _generate_lambda_event(self, flask_request: Any, route: Route, method: str, endpoint: str) -> dict:
-        event = super()._generate_lambda_event(flask_request, route, method, endpoint)
+    def _generate_lambda_event(
+        self, flask_request: Any, route: Route, method: str, endpoint: str
+    ) -> dict[str, Any]:
+        event: dict[str, Any] = super()._generate_lambda_event(flask_request, route, method, endpoint)
         context = event.setdefault("requestContext", {})
         context["requestId"] = g.request_id
         context["extendedRequestId"] = g.request_id
@@ -140,8 +165,8 @@ class GatewayService(LocalApigwService):
     def _invoke_parse_lambda_authorizer(
         self,
         lambda_authorizer: LambdaAuthorizer,
-        auth_lambda_event: dict,
-        route_lambda_event: dict,
+        auth_lambda_event: dict[str, Any],
+        route_lambda_event: dict[str, Any],
         route: Route,
     ) -> None:
         output = self._invoke_authorizer(lambda_authorizer.lambda_name, auth_lambda_event)
@@ -169,7 +194,7 @@ class GatewayService(LocalApigwService):
             if verdict is not None:
                 raise GatewayError(verdict)
 
-    def _invoke_authorizer(self, function_name: str, event: dict) -> str:
+    def _invoke_authorizer(self, function_name: str, event: dict[str, Any]) -> str:
         """The authorizer's output; its raise("Unauthorized") is API Gateway's 401, any other error a 500."""
         with StringIO() as stdout:
             try:

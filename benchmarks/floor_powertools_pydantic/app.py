@@ -4,6 +4,7 @@ model. What a function costs beyond this row is Parley's own code (and its AWS c
 
 import json
 import os
+from typing import Any
 
 import boto3
 from aws_lambda_powertools import Logger, Metrics
@@ -21,7 +22,7 @@ class Lookup(BaseModel):
 
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics
-def lambda_handler(event: dict, context: object) -> dict:
+def lambda_handler(event: dict[str, Any], context: object) -> dict[str, int | str]:
     lookup = Lookup.model_validate_json(event.get("body") or "{}")
     response = client.get_item(
         TableName=TABLE, Key={"pk": {"S": f"TENANT#{lookup.tenant_id}"}, "sk": {"S": "PROFILE"}}

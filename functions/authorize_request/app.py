@@ -44,14 +44,16 @@ def _policy(effect: str, principal: str, method_arn: str) -> dict[str, Any]:
 
 
 @observability.api_handler
-def lambda_handler(event: dict, context: object) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     record = authenticator.authenticate(presented_key(event.get("headers")))
     path = event.get("path") or ""
     if record is None:
+        observability.count("KeysRejected")
         logger.info("request refused: no valid API key", extra={"path": path})
         if path.startswith(FORBIDDEN_FAMILY_PREFIX):
             return _policy("Deny", "anonymous", event["methodArn"])
         raise Exception("Unauthorized")
+    observability.count("KeysAccepted")
     response = _policy("Allow", record.tenant_id, event["methodArn"])
     response["context"] = {"tenant_id": record.tenant_id, "key_prefix": record.prefix}
     if record.usage_key_value:

@@ -8,17 +8,18 @@ from parley.http.responses import json_response
 from parley.observability import Observability
 from parley.settings import Settings
 from parley.usage.repository import DynamoUsageRepository
-from parley.usage.service import usage_report
+from parley.usage.service import UsageService
 
 settings = Settings.from_env()
 observability = Observability(settings)
-endpoint = Endpoint(settings, observability.logger)
-usage = DynamoUsageRepository(aws.dynamodb(), settings.tables.tenants)
+endpoint = Endpoint(settings, observability)
+usage = UsageService(DynamoUsageRepository(aws.dynamodb(), settings.tables.tenants))
 
 
 def handle_get_usage(http: Request) -> Response:
     caller = http.caller
-    report = usage_report(usage, caller.tenant_id, caller.key_prefix, datetime.now(UTC).date())
+    report = usage.report(caller.tenant_id, caller.key_prefix, datetime.now(UTC).date())
+    observability.count("UsageReportsRead")
     return json_response(report, http.request_id)
 
 

@@ -50,14 +50,17 @@ worker = InsightsWorker(
 def handle_record(record: SQSRecord) -> str:
     message = decode(record.body)
     outcome = worker.handle(message)
+    observability.count_each("InsightsMessagesProcessed", kind=message.kind, result=outcome.result)
     logger.info(
-        "message processed", extra={"kind": message.kind, "outcome": outcome, "message_id": record.message_id}
+        "message processed",
+        extra={"kind": message.kind, "outcome": outcome.detail, "message_id": record.message_id},
     )
-    return outcome
+    return outcome.detail
 
 
 @observability.worker_handler
-def lambda_handler(event: dict, context: Any) -> dict:
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    observability.count("InsightsBatches")
     return process_partial_response(
         event=event, record_handler=handle_record, processor=processor, context=context
     )

@@ -1,44 +1,31 @@
 """POST /v1/next-questions — the next best question to ask in a conversation."""
 
 from parley import aws
+from parley.http.bodies import parse_body
 from parley.http.endpoint import Endpoint, Request, Response
-from parley.http.problems import PayloadTooLargeProblem
 from parley.http.responses import json_response
-from parley.nbq.models import NextQuestionRequest
-from parley.nbq.service import NbqService
+from parley.nbq.limits import NEXT_QUESTION_MAX_BODY_BYTES
+from parley.nbq.models import NextQuestionRequest, NextQuestionResponse
+from parley.nbq.repository import DynamoNbqConfigRepository, DynamoNbqSessionRepository
+from parley.nbq.service import NbqService, TenantNbqCache
 from parley.observability import Observability
 from parley.settings import Settings
 
-# 50 messages x 2,000 characters, 8,000 of context and 200 ids fit well below this, even with
-# every character JSON-escaped; anything larger is refused before it is parsed.
-MAX_BODY_BYTES = 1_048_576
-
 settings = Settings.from_env()
 observability = Observability(settings)
-endpoint = Endpoint(settings, observability.logger)
+endpoint = Endpoint(settings, observability)
 _dynamodb = aws.dynamodb()
-service = NbqService.for_tables(_dynamodb, settings.tables.tenants, settings.tables.sessions)
+service = NbqService(
+    TenantNbqCache(DynamoNbqConfigRepository(_dynamodb, settings.tables.tenants)),
+    DynamoNbqSessionRepository(_dynamodb, settings.tables.sessions, settings.tables.tenants),
+)
 
 
 def handle_next_question(http: Request) -> Response:
-    tenant_id = http.caller.tenant_id
-    body = http.body or ""
-    # Bytes, not characters: a body of multi-byte characters is larger than its length says.
-    if len(body.encode()) > MAX_BODY_BYTES:
-        raise PayloadTooLargeProblem(f"The request body exceeds {MAX_BODY_BYTES} bytes.")
-    request = NextQuestionRequest.model_validate_json(body)
-    result = service.next_question(tenant_id, request)
-    question = result.question
-    return json_response(
-        {
-            "next_question": {"external_id": question.external_id, "text": question.text}
-            if question
-            else None,
-            "exhausted": question is None,
-            "nbq_version": result.nbq_version,
-        },
-        http.request_id,
-    )
+    request = parse_body(http.body, NextQuestionRequest, max_bytes=NEXT_QUESTION_MAX_BODY_BYTES)
+    result = service.next_question(http.caller.tenant_id, request)
+    observability.count("QuestionsServed" if result.question else "QuestionsExhausted")
+    return json_response(NextQuestionResponse.of(result), http.request_id)
 
 
 lambda_handler = observability.api_handler(endpoint(handle_next_question))

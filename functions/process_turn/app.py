@@ -2,12 +2,16 @@
 
 from parley import aws
 from parley.conversations.repository import DynamoConversationRepository
-from parley.dialogue.models import MAX_BODY_BYTES, ConversationRequest
+from parley.conversations.service import ConversationService
+from parley.dialogue.deployments import DeploymentCache
+from parley.dialogue.limits import MAX_BODY_BYTES
+from parley.dialogue.models import TurnRequest, TurnResponse
+from parley.dialogue.ordering import NbqSlotOrder
 from parley.dialogue.repository import DynamoDeploymentRepository, DynamoTurnSessionRepository
-from parley.dialogue.service import DeploymentCache, TurnService
+from parley.dialogue.service import TurnService
 from parley.http.bodies import parse_body
 from parley.http.endpoint import Endpoint, Request, Response
-from parley.http.problems import ValidationProblem
+from parley.http.problems import TURN_STYLE
 from parley.http.responses import json_response
 from parley.nbq.repository import DynamoNbqConfigRepository, DynamoNbqSessionRepository
 from parley.nbq.service import TenantNbqCache
@@ -16,30 +20,28 @@ from parley.settings import Settings
 
 settings = Settings.from_env()
 observability = Observability(settings)
-# The turn API's spec answers schema errors with 400.
-endpoint = Endpoint(settings, observability.logger, validation_status=400)
+endpoint = Endpoint(settings, observability, TURN_STYLE)
 _dynamodb = aws.dynamodb()
 service = TurnService(
     DeploymentCache(DynamoDeploymentRepository(_dynamodb, settings.tables.tenants)),
     DynamoTurnSessionRepository(_dynamodb, settings.tables.sessions),
-    DynamoConversationRepository(_dynamodb, settings.tables.conversations),
-    TenantNbqCache(DynamoNbqConfigRepository(_dynamodb, settings.tables.tenants)),
-    nbq_sessions=DynamoNbqSessionRepository(_dynamodb, settings.tables.sessions, settings.tables.tenants),
+    ConversationService(DynamoConversationRepository(_dynamodb, settings.tables.conversations)),
+    NbqSlotOrder(
+        TenantNbqCache(DynamoNbqConfigRepository(_dynamodb, settings.tables.tenants)),
+        DynamoNbqSessionRepository(_dynamodb, settings.tables.sessions, settings.tables.tenants),
+        observability.logger,
+    ),
     logger=observability.logger,
 )
 
 
 def handle_process_turn(http: Request) -> Response:
-    caller = http.caller
     deployment_key = http.path_parameter("deploymentKey")
     channel_key = http.path_parameter("channelKey")
-    try:
-        request = parse_body(http.body, ConversationRequest, max_bytes=MAX_BODY_BYTES)
-    except ValidationProblem as problem:
-        problem.status = 400  # the turn API's spec: schema errors are 400
-        raise
-    body = service.process_turn(caller.tenant_id, deployment_key, channel_key, request)
-    return json_response(body, http.request_id)
+    request = parse_body(http.body, TurnRequest, max_bytes=MAX_BODY_BYTES)
+    outcome = service.process_turn(http.caller.tenant_id, deployment_key, channel_key, request)
+    observability.count("TurnsProcessed", result=outcome.result.understanding)
+    return json_response(TurnResponse.of(outcome), http.request_id)
 
 
 lambda_handler = observability.api_handler(endpoint(handle_process_turn))

@@ -19,7 +19,7 @@ import pytest
 from parley import aws
 from parley.conversations.models import CreateConversationRequest, Insights
 from parley.conversations.repository import DynamoConversationRepository
-from parley.conversations.service import create_conversation
+from parley.conversations.service import ConversationService
 from tests.integration.conftest import load_event
 from tests.integration.streams import StreamRelay
 from tests.unit.test_problems import header
@@ -296,9 +296,11 @@ def test_given_a_key_older_than_24_hours_when_reused_then_a_new_conversation_is_
     request = CreateConversationRequest(prompt_id="p", content="User: hi", idempotency_key="k-1")
     then = datetime.now(UTC) - timedelta(hours=24, seconds=1)
 
-    old, _ = create_conversation(repository, "demo", request, then)
-    same, created_again = create_conversation(repository, "demo", request, then + timedelta(hours=1))
-    new, created_now = create_conversation(repository, "demo", request, datetime.now(UTC))
+    old, _ = ConversationService(repository).create("demo", request, now=then)
+    same, created_again = ConversationService(repository).create(
+        "demo", request, now=then + timedelta(hours=1)
+    )
+    new, created_now = ConversationService(repository).create("demo", request, now=datetime.now(UTC))
 
     assert (same.id, created_again) == (old.id, False)
     assert created_now is True
@@ -529,7 +531,9 @@ def test_given_a_few_hundred_conversations_when_listed_then_filters_totals_and_p
     for n in range(240):
         prompt, status = f"prompt_{n % 3}", statuses[n % 4]
         request = CreateConversationRequest(prompt_id=prompt, content=f"User: {n}", status=status)
-        conversation, _ = create_conversation(repository, "demo", request, start + timedelta(minutes=n))
+        conversation, _ = ConversationService(repository).create(
+            "demo", request, now=start + timedelta(minutes=n)
+        )
         with_insights = status == "completed" and n % 8 == 0
         if with_insights:
             insights = Insights(sentiment="positive", summary="ok", created_at="2025-01-21T00:00:00Z")
@@ -537,7 +541,7 @@ def test_given_a_few_hundred_conversations_when_listed_then_filters_totals_and_p
         expected.append((conversation.id, prompt, status, with_insights))
     for n in range(30):  # another tenant's conversations never show up, nor count
         request = CreateConversationRequest(prompt_id="prompt_0", content="User: x", status="completed")
-        create_conversation(repository, "acme", request, start + timedelta(minutes=n))
+        ConversationService(repository).create("acme", request, now=start + timedelta(minutes=n))
     newest_first = list(reversed(expected))
 
     def listed(**query: str) -> dict:

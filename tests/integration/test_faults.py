@@ -312,17 +312,20 @@ class ShortContext(FakeContext):
 def test_a_call_that_timed_out_is_409_within_its_window_and_succeeds_once_after_it(
     load_function, moto_resources, stream_relay, monkeypatch
 ) -> None:
+    from parley.nbq.repository import DynamoNbqSessionRepository
+
     function = load_function("RecordConversionFunction")
     event = load_event("record_conversion/spec_purchase.json")
-    real = function.service.record_conversion
+    real = DynamoNbqSessionRepository.put_conversion
 
     def dies(*_: object, **__: object) -> None:
         raise LambdaTimedOut
 
-    monkeypatch.setattr(function.service, "record_conversion", dies)
+    # The write itself dies (inside the idempotent call), as the runtime stops a timed-out function.
+    monkeypatch.setattr(DynamoNbqSessionRepository, "put_conversion", dies)
     with pytest.raises(LambdaTimedOut):
         function.lambda_handler(event, ShortContext(remaining_ms=800))
-    monkeypatch.setattr(function.service, "record_conversion", real)
+    monkeypatch.setattr(DynamoNbqSessionRepository, "put_conversion", real)
 
     # Lambda's retry (or the client's) within the window: the first call may still be running.
     within = function.lambda_handler(event, ShortContext(remaining_ms=10_000))

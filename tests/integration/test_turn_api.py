@@ -17,7 +17,7 @@ import pytest
 
 from parley import admin, aws
 from parley.conversations.repository import DynamoConversationRepository
-from parley.conversations.service import get_conversation
+from parley.conversations.service import ConversationService
 from parley.dialogue.repository import DynamoTurnSessionRepository
 from tests.integration.conftest import load_event
 from tests.unit.test_problems import header
@@ -81,7 +81,7 @@ def _texts(body: dict) -> list[str]:
 
 def _transcript(moto_resources, conversation_id: str):
     repository = DynamoConversationRepository(aws.dynamodb(), moto_resources.tables["ConversationsTable"])
-    return get_conversation(repository, "demo", conversation_id)
+    return ConversationService(repository).get("demo", conversation_id)
 
 
 # --- whole dialogues ---------------------------------------------------------------------------

@@ -3,13 +3,14 @@
 import pytest
 from pydantic import ValidationError
 
+from parley.conversations.items import chunk_messages
+from parley.conversations.limits import CHUNK_TARGET_BYTES
 from parley.conversations.models import (
     AppendMessagesRequest,
     CreateConversationRequest,
     ListConversationsQuery,
     Message,
 )
-from parley.conversations.repository import CHUNK_TARGET_BYTES, chunk_messages
 
 
 def test_given_every_optional_field_when_stored_then_each_is_kept_as_sent() -> None:

@@ -186,7 +186,7 @@ REQUEST_MODELS: list[tuple[str, type[BaseModel]]] = [
     ("CreateConversationRequest", conversations.CreateConversationRequest),
     ("AppendMessagesRequest", conversations.AppendMessagesRequest),
     ("Message", conversations.Message),
-    ("TurnRequest", dialogue.ConversationRequest),
+    ("TurnRequest", dialogue.TurnRequest),
     ("UnstructuredInput", dialogue.UnstructuredInput),
     ("StructuredInput", dialogue.StructuredInput),
     ("Slot", dialogue.SlotInput),
@@ -235,8 +235,8 @@ RESPONSE_MODELS: list[tuple[str, type[BaseModel]]] = [
     ("ListConversationsResponse", conversations.ListConversationsResponse),
     ("InsightsResponse", conversations.InsightsResponse),
     ("Insights", conversations.Insights),
-    ("TurnResponse", dialogue.ConversationResponse),
-    ("TurnMessage", dialogue.Message),
+    ("TurnResponse", dialogue.TurnResponse),
+    ("TurnMessage", dialogue.TurnMessage),
     ("ResponseMetadata", dialogue.ResponseMetadata),
 ]
 
@@ -253,9 +253,10 @@ def test_response_schema_has_its_models_fields(name: str, model: type[BaseModel]
 
 
 def test_problem_members_are_the_layers() -> None:
-    from parley.http.problems import _LEGACY_CODES, NotFoundProblem, ProblemFormat
+    from parley.errors import FieldError, Invalid
+    from parley.http.problems import _LEGACY_CODES, CONVERSATIONS_STYLE, ProblemFormat, problem_for
 
-    problem = NotFoundProblem("x", errors=[{"loc": ["body"], "msg": "m", "type": "t"}])
+    problem = problem_for(Invalid("x", [FieldError(("body",), "m", "t")]), CONVERSATIONS_STYLE)
     body = ProblemFormat("https://api.zelinqa.ai/errors/", legacy_error_member=True).body(problem, "req_0")
     schema = merged({"$ref": "#/components/schemas/ConversationsErrorResponse"})
 

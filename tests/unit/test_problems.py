@@ -8,13 +8,15 @@ from unittest.mock import MagicMock
 import pytest
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from parley.errors import LimitExceeded, NotFound, Unavailable
 from parley.http.endpoint import Endpoint, Request, Response
 from parley.http.problems import (
+    CONVERSATIONS_STYLE,
+    NBQ_STYLE,
     PROBLEM_CONTENT_TYPE,
-    NotFoundProblem,
-    PayloadTooLargeProblem,
+    TURN_STYLE,
     ProblemFormat,
-    ServiceUnavailableProblem,
+    problem_for,
     validation_errors,
 )
 from parley.http.request_ids import request_id_for, request_id_from_gateway_id
@@ -58,13 +60,18 @@ def _event(path: str = "/v1/thing", method: str = "POST", body: str | None = Non
     }
 
 
+class _Ok:
+    def body(self) -> dict:
+        return {"ok": True}
+
+
 def _thing(request: Request) -> Response:
     NextQuestion.model_validate_json(request.body or "{}")
-    return json_response({"ok": True}, request.request_id)
+    return json_response(_Ok(), request.request_id)
 
 
 def _missing(_request: Request) -> Response:
-    raise NotFoundProblem("Conversation not found")
+    raise NotFound("Conversation not found")
 
 
 def _crash(_request: Request) -> Response:
@@ -72,7 +79,7 @@ def _crash(_request: Request) -> Response:
 
 
 def _busy(_request: Request) -> Response:
-    raise ServiceUnavailableProblem("The data store is busy", retry_after_seconds=2)
+    raise Unavailable("The data store is busy", retry_after=2)
 
 
 ROUTES = {"/v1/thing": _thing, "/v1/missing": _missing, "/v1/crash": _crash, "/v1/busy": _busy}
@@ -81,17 +88,18 @@ ROUTES = {"/v1/thing": _thing, "/v1/missing": _missing, "/v1/crash": _crash, "/v
 class _App:
     """The routes above, each behind its own Endpoint as a function would have it."""
 
-    def __init__(self, legacy_error_member: bool = False, **kwargs) -> None:
+    def __init__(self, style=NBQ_STYLE) -> None:
         settings = SimpleNamespace(problem_type_base=BASE, cors_allowed_origin="")
-        self.logger = MagicMock()
-        self.endpoint = Endpoint(settings, self.logger, legacy_error_member=legacy_error_member, **kwargs)
+        self.observability = MagicMock()
+        self.logger = self.observability.logger
+        self.endpoint = Endpoint(settings, self.observability, style)
 
     def resolve(self, event: dict, context: object) -> dict:
         return self.endpoint(ROUTES[event["path"]])(event, context)
 
 
-def _app(**kwargs) -> _App:
-    return _App(**kwargs.pop("format_kwargs", {}), **kwargs)
+def _app(style=NBQ_STYLE) -> _App:
+    return _App(style)
 
 
 def test_given_a_body_failing_a_model_validator_when_resolved_then_422_reads_like_the_spec() -> None:
@@ -123,7 +131,7 @@ def test_given_a_field_error_when_resolved_then_loc_names_the_field() -> None:
 
 
 def test_given_the_turn_api_when_validation_fails_then_status_is_the_route_familys_400() -> None:
-    response = _app(validation_status=400).resolve(_event(body="{}"), None)
+    response = _app(TURN_STYLE).resolve(_event(body="{}"), None)
 
     assert response["statusCode"] == 400
     assert json.loads(response["body"])["status"] == 400
@@ -149,7 +157,7 @@ def test_given_a_busy_store_when_resolved_then_503_with_retry_after() -> None:
 
 
 def test_given_conversations_clients_when_not_found_then_the_legacy_error_member_is_there_too() -> None:
-    app = _app(format_kwargs={"legacy_error_member": True})
+    app = _app(CONVERSATIONS_STYLE)
 
     body = json.loads(app.resolve(_event("/v1/missing", "GET"), None)["body"])
 
@@ -159,7 +167,7 @@ def test_given_conversations_clients_when_not_found_then_the_legacy_error_member
 
 
 def test_given_legacy_member_when_validation_fails_then_details_map_fields_to_messages() -> None:
-    app = _app(format_kwargs={"legacy_error_member": True})
+    app = _app(CONVERSATIONS_STYLE)
 
     body = json.loads(app.resolve(_event(body='{"session_id": ""}'), None)["body"])
 
@@ -211,8 +219,8 @@ def test_an_event_without_a_gateway_id_gets_one_request_id_in_body_and_header() 
     assert json.loads(response["body"])["request_id"] == header(response, "X-Request-Id")
 
 
-def test_proxy_response_outside_a_resolver_carries_headers_and_extra_members() -> None:
-    problem = PayloadTooLargeProblem("content exceeds 512 KB", extra={"limit_bytes": 524288})
+def test_proxy_response_outside_an_endpoint_carries_headers_and_extra_members() -> None:
+    problem = problem_for(LimitExceeded("content exceeds 512 KB", details={"limit_bytes": 524288}), NBQ_STYLE)
 
     response = ProblemFormat(BASE).proxy_response(problem, "req_0123456789abcdef")
 
@@ -259,3 +267,31 @@ def test_request_id_of_a_non_uuid_or_missing_id_is_still_req_plus_16_hex() -> No
     for value in ("not-a-uuid", None, ""):
         assert re.fullmatch(r"req_[0-9a-f]{16}", request_id_from_gateway_id(value))
     assert request_id_for({}) != request_id_for({})
+
+
+def test_every_failure_is_counted_by_its_problem_type() -> None:
+    app = _app()
+
+    app.resolve(_event("/v1/missing", "GET"), None)
+    app.resolve(_event("/v1/crash", "GET"), None)
+
+    counted = [call.kwargs for call in app.observability.count.call_args_list]
+    assert counted == [{"code": "not_found"}, {"code": "internal_error"}]
+
+
+@pytest.mark.parametrize(
+    ("style", "status", "detail", "msg"),
+    [
+        (NBQ_STYLE, 422, "Field required", "Field required"),
+        (CONVERSATIONS_STYLE, 422, "Invalid request body", "Required field"),
+        (TURN_STYLE, 400, "Invalid request body", "Required field"),
+    ],
+)
+def test_each_api_renders_a_schema_error_in_its_own_style(style, status, detail, msg) -> None:
+    """The APIs' differences are data: one ``ApiStyle`` each, one mapping for all."""
+    response = _app(style).resolve(_event(body='{"context": "c"}'), None)
+
+    body = json.loads(response["body"])
+    assert (response["statusCode"], body["status"], body["detail"]) == (status, status, detail)
+    assert body["errors"] == [{"loc": ["body", "session_id"], "msg": msg, "type": "missing"}]
+    assert ("error" in body) is style.legacy_error_member

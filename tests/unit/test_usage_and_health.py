@@ -5,7 +5,7 @@ from datetime import date
 from botocore.exceptions import ClientError
 
 from parley.health.service import HealthChecker, probe_for
-from parley.usage.service import usage_report
+from parley.usage.service import UsageService
 
 
 class FakeUsage:
@@ -21,7 +21,7 @@ class FakeUsage:
 def test_usage_report_lists_thirty_days_oldest_first_with_zeros_for_quiet_days() -> None:
     repository = FakeUsage({date(2026, 11, 23): 4, date(2026, 11, 1): 2, date(2026, 10, 24): 9})
 
-    report = usage_report(repository, "demo", "pk_test_demoDEMO", today=date(2026, 11, 23))
+    report = UsageService(repository).report("demo", "pk_test_demoDEMO", today=date(2026, 11, 23)).body()
 
     assert repository.asked == (date(2026, 10, 25), date(2026, 11, 23))
     assert report["tenant_id"] == "demo"

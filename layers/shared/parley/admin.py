@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from parley.errors import DomainError
 from parley.nbq.catalog import CatalogError, catalog_document, load_catalog_yaml
 from parley.nbq.repository import DynamoNbqConfigRepository
 from parley.tenants.keys import hash_key
@@ -284,7 +285,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print(_load_config(service, repository, target, args.folder))
         elif args.command in WEBHOOK_COMMANDS:
             _print(_webhook_command(args, target))
-    except (TenantExists, TenantNotFound, KeyNotFound, WebhookNotFound, CatalogError, ValueError) as exc:
+    except (
+        TenantExists,
+        TenantNotFound,
+        KeyNotFound,
+        WebhookNotFound,
+        CatalogError,
+        DomainError,
+        ValueError,
+    ) as exc:
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -40,3 +40,14 @@ def client(service: str) -> BaseClient:
 
 def dynamodb() -> BaseClient:
     return client("dynamodb")
+
+
+class LazyClient:
+    """Stands for the container's client of ``service`` and creates it on first use: for a path that
+    only some invocations take, so the others' cold start does not pay for the client."""
+
+    def __init__(self, service: str) -> None:
+        self._service = service
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(client(self._service), name)

@@ -1,9 +1,9 @@
 """What every DynamoDB repository shares: attribute-value conversion and storage-error translation.
 
 Repositories are the only code that talks to boto3. They turn what the store says into what the
-domain understands: throttling or an unreachable table after the SDK's own retries becomes a 503
-problem with ``Retry-After``; conditional-check failures are left to each repository, which knows
-what they mean.
+domain understands: throttling or an unreachable table after the SDK's own retries becomes
+``Unavailable`` (a 503 with ``Retry-After`` on the wire); conditional-check failures are left to each
+repository, which knows what they mean.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from parley.http.problems import ServiceUnavailableProblem
+from parley.errors import Unavailable
 
 _UNAVAILABLE_CODES = frozenset(
     {
@@ -60,14 +60,14 @@ def error_code(exc: BaseException) -> str | None:
 
 @contextmanager
 def translated_errors(operation: str) -> Iterator[None]:
-    """Raise ``ServiceUnavailableProblem`` when the store is throttling or cannot be reached."""
+    """Raise ``Unavailable`` when the store is throttling or cannot be reached."""
     from botocore.exceptions import ClientError, ConnectionError, HTTPClientError
 
     try:
         yield
     except ClientError as exc:
         if error_code(exc) in _UNAVAILABLE_CODES:
-            raise ServiceUnavailableProblem(f"The data store is busy ({operation}); retry shortly.") from exc
+            raise Unavailable(f"The data store is busy ({operation}); retry shortly.") from exc
         raise
     except (ConnectionError, HTTPClientError) as exc:
-        raise ServiceUnavailableProblem(f"The data store cannot be reached ({operation}).") from exc
+        raise Unavailable(f"The data store cannot be reached ({operation}).") from exc

@@ -1,35 +1,22 @@
 """The Conversations API contract (``*Request`` / ``*Response``, camelCase on the wire) and the
-domain entities the service and repository share. No DynamoDB shape ever leaves the repository.
+insights the worker computes. The domain's entities are in ``entities``, its limits in ``limits``;
+no DynamoDB shape ever leaves the repository.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-# The spec's limits ("KB" = 1024 bytes, counted in UTF-8).
-MAX_CONTENT_BYTES = 512 * 1024
-MAX_MESSAGES = 500
-MAX_MESSAGE_BYTES = 100 * 1024
-# What one message may carry besides its content (toolCalls, usage, metadata…), serialised; and
-# the conversation's merged metadata. Both bound a DynamoDB item (400 KB) with room to spare.
-MAX_MESSAGE_EXTRAS_BYTES = 100 * 1024
-MAX_METADATA_BYTES = 100 * 1024
-# Raw request bodies above this are refused before any parsing. It leaves headroom over the
-# 512 KB content limit for JSON escaping (a structured transcript inside a JSON string escapes
-# every quote, and newlines double), so every body whose fields are within limits fits.
-MAX_BODY_BYTES = 1024 * 1024
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
+from parley.conversations.entities import Conversation, ConversationPage, StoredConversation
+from parley.conversations.limits import DEFAULT_PAGE_SIZE, MAX_LABEL_CHARS, MAX_PAGE_SIZE
 
 ConversationStatus = Literal["completed", "abandoned", "in_progress", "active"]
 AppendStatus = Literal["active", "completed"]
 Role = Literal["user", "assistant", "system", "tool"]
-COMPLETED = "completed"
 
 
 class _ApiModel(BaseModel):
@@ -38,6 +25,10 @@ class _ApiModel(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="ignore", defer_build=True
     )
+
+    def body(self) -> dict[str, Any]:
+        """The JSON object a client receives (camelCase)."""
+        return self.model_dump(mode="json", by_alias=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -62,7 +53,7 @@ class Message(_ApiModel):
     role: Role = Field(description="user, assistant, system or tool.")
     content: str = Field("", description="The text; may be empty only for tool messages.")
     timestamp: str | None = Field(None, description="ISO 8601 time of the turn.")
-    model: str | None = Field(None, max_length=256, description="Model that produced this turn.")
+    model: str | None = Field(None, max_length=MAX_LABEL_CHARS, description="Model that produced this turn.")
     tokens: int | None = Field(None, ge=0, description="Token count of this turn.")
     tool_calls: list[dict[str, Any]] | None = Field(None, description="Tool/function calls of this turn.")
     usage: TokenUsage | None = Field(None, description="Token usage of this turn.")
@@ -91,15 +82,18 @@ class Message(_ApiModel):
 
 
 class CreateConversationRequest(_ApiModel):
-    prompt_id: str = Field(min_length=1, max_length=256, description="Associated prompt ID.")
+    prompt_id: str = Field(min_length=1, max_length=MAX_LABEL_CHARS, description="Associated prompt ID.")
     content: str = Field(description="Transcript: JSON with `messages`, or text with role labels.")
     status: ConversationStatus = Field(
-        COMPLETED, description="completed (default), abandoned, in_progress or active."
+        "completed", description="completed (default), abandoned, in_progress or active."
     )
-    llm_model: str | None = Field(None, max_length=256, description="Model used.")
-    company_name: str | None = Field(None, max_length=256, description="Customer company name.")
+    llm_model: str | None = Field(None, max_length=MAX_LABEL_CHARS, description="Model used.")
+    company_name: str | None = Field(None, max_length=MAX_LABEL_CHARS, description="Customer company name.")
     idempotency_key: str | None = Field(
-        None, min_length=1, max_length=256, description="Same key within 24 h returns the same conversation."
+        None,
+        min_length=1,
+        max_length=MAX_LABEL_CHARS,
+        description="Same key within 24 h returns the same conversation.",
     )
 
 
@@ -114,7 +108,9 @@ class AppendMessagesRequest(_ApiModel):
 
 
 class ListConversationsQuery(_ApiModel):
-    prompt_id: str | None = Field(None, min_length=1, max_length=256, description="Filter by prompt.")
+    prompt_id: str | None = Field(
+        None, min_length=1, max_length=MAX_LABEL_CHARS, description="Filter by prompt."
+    )
     status: ConversationStatus | None = Field(None, description="Filter by status.")
     has_insights: bool | None = Field(None, description="Filter by whether insights exist.")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Max results (1-100).")
@@ -123,54 +119,6 @@ class ListConversationsQuery(_ApiModel):
 
 class GetConversationQuery(_ApiModel):
     include_insights: bool = Field(True, description="Include insights (default true).")
-
-
-# --------------------------------------------------------------------------------------------
-# Domain entities
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Conversation:
-    """A conversation's header: everything but its messages and insights."""
-
-    tenant_id: str
-    id: str
-    prompt_id: str
-    status: str
-    created_at: str
-    updated_at: str
-    message_count: int
-    content_bytes: int
-    llm_model: str | None = None
-    company_name: str | None = None
-    title: str | None = None
-    user_id: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
-    has_insights: bool = False
-    completed_at: str | None = None
-
-
-class ConcurrentUpdate(Exception):
-    """The conversation changed since it was read; ``current`` is its new header (None: read again)."""
-
-    def __init__(self, current: Conversation | None) -> None:
-        super().__init__("conversation changed concurrently")
-        self.current = current
-
-
-@dataclass(frozen=True, slots=True)
-class ConversationSummary:
-    id: str
-    prompt_id: str
-    status: str
-    has_insights: bool
-    created_at: str
-
-
-@dataclass(frozen=True, slots=True)
-class ListFilters:
-    prompt_id: str | None = None
-    status: str | None = None
-    has_insights: bool | None = None
 
 
 class Insights(_ApiModel):
@@ -183,13 +131,6 @@ class Insights(_ApiModel):
     summary: str = Field("", description="A short summary.")
     issues: list[Any] = Field(default_factory=list, description="Problems found in the conversation.")
     created_at: str = Field(description="When the analysis was made (ISO 8601).")
-
-
-@dataclass(frozen=True, slots=True)
-class StoredConversation:
-    conversation: Conversation
-    messages: list[dict[str, Any]]
-    insights: Insights | None
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,9 +196,11 @@ class ConversationResponse(_ApiModel):
     created_at: str
     updated_at: str
     completed_at: str | None = None
+    # Whether ``insights`` is part of the answer (``includeInsights``); never serialised itself.
+    include_insights: bool = Field(True, exclude=True)
 
     @classmethod
-    def of(cls, stored: StoredConversation) -> ConversationResponse:
+    def of(cls, stored: StoredConversation, *, include_insights: bool = True) -> ConversationResponse:
         from parley.conversations.content import render_content
 
         conversation = stored.conversation
@@ -278,10 +221,11 @@ class ConversationResponse(_ApiModel):
             created_at=conversation.created_at,
             updated_at=conversation.updated_at,
             completed_at=conversation.completed_at,
+            include_insights=include_insights,
         )
 
-    def body(self, *, include_insights: bool) -> dict[str, Any]:
-        exclude = None if include_insights else {"insights"}
+    def body(self) -> dict[str, Any]:
+        exclude = None if self.include_insights else {"insights"}
         return self.model_dump(mode="json", by_alias=True, exclude=exclude)
 
 
@@ -302,6 +246,15 @@ class Pagination(_ApiModel):
 class ListConversationsResponse(_ApiModel):
     data: list[ConversationListItem]
     pagination: Pagination
+
+    @classmethod
+    def of(cls, page: ConversationPage, query: ListConversationsQuery) -> ListConversationsResponse:
+        return cls(
+            data=[
+                ConversationListItem.model_validate(summary, from_attributes=True) for summary in page.items
+            ],
+            pagination=Pagination(total=page.total, limit=query.limit, offset=query.offset),
+        )
 
 
 class InsightsResponse(Insights):

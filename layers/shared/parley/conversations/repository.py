@@ -39,102 +39,42 @@ import json
 import random
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from parley.conversations.models import (
+from parley.conversations.entities import (
     ConcurrentUpdate,
     Conversation,
-    ConversationSummary,
-    Insights,
+    ConversationPage,
     ListFilters,
     StoredConversation,
 )
+from parley.conversations.items import (
+    CHUNK_PREFIX,
+    COUNTER_SK,
+    HEADER_SK,
+    IDEMPOTENCY_SK,
+    INSIGHTS_SK,
+    LIST_INDEXES,
+    chunk_messages,
+    chunk_sk,
+    conversation_from_item,
+    conversation_pk,
+    dims_of,
+    header_item,
+    idempotency_pk,
+    index_for,
+    key,
+    summary_from_item,
+    to_json,
+)
 from parley.store import error_code, translated_errors
 
-HEADER_SK = "HEADER"
-INSIGHTS_SK = "INSIGHTS"
-CHUNK_PREFIX = "MSG#"
-COUNTER_SK = "COUNT"
-IDEMPOTENCY_SK = "IDEM"
-LIST_SK = "list_sk"
+if TYPE_CHECKING:
+    from parley.conversations.models import Insights
+
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
-# A chunk item holds messages up to this many bytes of JSON: under the 400 KB item limit with room
-# for one message that alone reaches the per-message limits (100 KB content + 100 KB extras).
-CHUNK_TARGET_BYTES = 300_000
 # Busy-item retries of a create (counter items are shared by a tenant's concurrent creates).
 _CREATE_ATTEMPTS = 8
-
-
-@dataclass(frozen=True, slots=True)
-class ListIndex:
-    """One GSI: the filters it serves (``p`` prompt, ``s`` status, ``h`` has insights)."""
-
-    dims: str
-
-    @property
-    def name(self) -> str:
-        return f"list_t{self.dims}"
-
-    @property
-    def pk_attribute(self) -> str:
-        return f"t{self.dims}_pk"
-
-    def partition(
-        self, tenant_id: str, prompt_id: str | None, status: str | None, insights: bool | None
-    ) -> str:
-        parts = [f"T#{_escape(tenant_id)}"]
-        if "p" in self.dims:
-            parts.append(f"P#{_escape(prompt_id or '')}")
-        if "s" in self.dims:
-            parts.append(f"S#{status}")
-        if "h" in self.dims:
-            parts.append(f"H#{1 if insights else 0}")
-        return "#".join(parts)
-
-
-LIST_INDEXES = tuple(ListIndex(dims) for dims in ("", "p", "s", "h", "ps", "ph", "sh", "psh"))
-
-
-def index_for(filters: ListFilters) -> ListIndex:
-    dims = (
-        ("p" if filters.prompt_id is not None else "")
-        + ("s" if filters.status is not None else "")
-        + ("h" if filters.has_insights is not None else "")
-    )
-    return ListIndex(dims)
-
-
-def _escape(value: str) -> str:
-    """Keep ``#`` in ids from forging another key's shape."""
-    return value.replace("%", "%25").replace("#", "%23")
-
-
-def conversation_pk(tenant_id: str, conversation_id: str) -> str:
-    return f"T#{_escape(tenant_id)}#C#{conversation_id}"
-
-
-def chunk_sk(position: int) -> str:
-    return f"{CHUNK_PREFIX}{position:05d}"
-
-
-def chunk_messages(messages: Sequence[dict[str, Any]], first_position: int) -> list[tuple[int, str]]:
-    """Consecutive messages packed into JSON arrays of at most ~``CHUNK_TARGET_BYTES``."""
-    chunks: list[tuple[int, str]] = []
-    current: list[str] = []
-    size, start = 2, first_position
-    for message in messages:
-        encoded = json.dumps(message, separators=(",", ":"), ensure_ascii=False)
-        length = len(encoded.encode()) + 1
-        if current and size + length > CHUNK_TARGET_BYTES:
-            chunks.append((start, "[" + ",".join(current) + "]"))
-            start += len(current)
-            current, size = [], 2
-        current.append(encoded)
-        size += length
-    if current:
-        chunks.append((start, "[" + ",".join(current) + "]"))
-    return chunks
 
 
 class DynamoConversationRepository:
@@ -161,7 +101,7 @@ class DynamoConversationRepository:
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": self._header_item(conversation, list_sk),
+                    "Item": header_item(conversation, list_sk),
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             }
@@ -175,7 +115,7 @@ class DynamoConversationRepository:
                     "Put": {
                         "TableName": self._table,
                         "Item": {
-                            "pk": {"S": self._idempotency_pk(conversation.tenant_id, idempotency_key)},
+                            "pk": {"S": idempotency_pk(conversation.tenant_id, idempotency_key)},
                             "sk": {"S": IDEMPOTENCY_SK},
                             "conversation_id": {"S": conversation.id},
                             "expires_at": {"N": str(now_epoch + IDEMPOTENCY_TTL_SECONDS)},
@@ -187,7 +127,7 @@ class DynamoConversationRepository:
                     }
                 }
             )
-        items += [self._count(index.partition(*self._dims_of(conversation)), 1) for index in LIST_INDEXES]
+        items += [self._count(index.partition(*dims_of(conversation)), 1) for index in LIST_INDEXES]
 
         for attempt in range(_CREATE_ATTEMPTS):
             try:
@@ -218,7 +158,7 @@ class DynamoConversationRepository:
             ":updated": {"S": after.updated_at},
             ":count": {"N": str(after.message_count)},
             ":bytes": {"N": str(after.content_bytes)},
-            ":metadata": {"S": _json(after.metadata)},
+            ":metadata": {"S": to_json(after.metadata)},
         }
         sets = [
             "#status = :status",
@@ -240,12 +180,12 @@ class DynamoConversationRepository:
             for index in LIST_INDEXES:
                 if "s" in index.dims:
                     sets.append(f"{index.pk_attribute} = :{index.pk_attribute}")
-                    values[f":{index.pk_attribute}"] = {"S": index.partition(*self._dims_of(after))}
+                    values[f":{index.pk_attribute}"] = {"S": index.partition(*dims_of(after))}
         items: list[dict[str, Any]] = [
             {
                 "Update": {
                     "TableName": self._table,
-                    "Key": self._key(conversation_pk(before.tenant_id, before.id), HEADER_SK),
+                    "Key": key(conversation_pk(before.tenant_id, before.id), HEADER_SK),
                     "UpdateExpression": "SET " + ", ".join(sets),
                     "ConditionExpression": (
                         "message_count = :expected AND #status = :before_status "
@@ -265,7 +205,7 @@ class DynamoConversationRepository:
         except _Cancelled as cancelled:
             if cancelled.code_at(0) == "ConditionalCheckFailed":
                 old = cancelled.item_at(0)
-                raise ConcurrentUpdate(self._conversation(old) if old else None) from None
+                raise ConcurrentUpdate(conversation_from_item(old) if old else None) from None
             if cancelled.only_conflicts or "ConditionalCheckFailed" in cancelled.codes:
                 raise ConcurrentUpdate(None) from None
             raise cancelled.error from None
@@ -281,7 +221,7 @@ class DynamoConversationRepository:
             current = self.get_header(tenant_id, conversation_id)
             if current is None:
                 return False
-            put = {"Put": {"TableName": self._table, "Item": {**self._key(pk, INSIGHTS_SK), "body": body}}}
+            put = {"Put": {"TableName": self._table, "Item": {**key(pk, INSIGHTS_SK), "body": body}}}
             if current.has_insights:
                 with translated_errors("PutItem insights"):
                     self._client.put_item(**put["Put"])
@@ -296,13 +236,13 @@ class DynamoConversationRepository:
             for index in LIST_INDEXES:
                 if "h" in index.dims:
                     sets.append(f"{index.pk_attribute} = :{index.pk_attribute}")
-                    values[f":{index.pk_attribute}"] = {"S": index.partition(*self._dims_of(after))}
+                    values[f":{index.pk_attribute}"] = {"S": index.partition(*dims_of(after))}
             items = [
                 put,
                 {
                     "Update": {
                         "TableName": self._table,
-                        "Key": self._key(pk, HEADER_SK),
+                        "Key": key(pk, HEADER_SK),
                         "UpdateExpression": "SET " + ", ".join(sets),
                         "ConditionExpression": "has_insights = :false AND #status = :status",
                         "ExpressionAttributeNames": {"#status": "status"},
@@ -327,11 +267,11 @@ class DynamoConversationRepository:
         with translated_errors("GetItem conversation"):
             response = self._client.get_item(
                 TableName=self._table,
-                Key=self._key(conversation_pk(tenant_id, conversation_id), HEADER_SK),
+                Key=key(conversation_pk(tenant_id, conversation_id), HEADER_SK),
                 ConsistentRead=True,
             )
         item = response.get("Item")
-        return self._conversation(item) if item else None
+        return conversation_from_item(item) if item else None
 
     def get(
         self, tenant_id: str, conversation_id: str, *, messages: bool = True
@@ -350,8 +290,10 @@ class DynamoConversationRepository:
         ):
             sk = item["sk"]["S"]
             if sk == HEADER_SK:
-                header = self._conversation(item)
+                header = conversation_from_item(item)
             elif sk == INSIGHTS_SK:
+                from parley.conversations.models import Insights
+
                 insights = Insights.model_validate_json(item["body"]["S"])
             elif sk.startswith(CHUNK_PREFIX):
                 chunks.append(item["messages"]["S"])
@@ -376,19 +318,17 @@ class DynamoConversationRepository:
         )
         return [message for item in chunks for message in json.loads(item["messages"]["S"])]
 
-    def list(
-        self, tenant_id: str, filters: ListFilters, limit: int, offset: int
-    ) -> tuple[list[ConversationSummary], int]:
+    def page(self, tenant_id: str, filters: ListFilters, limit: int, offset: int) -> ConversationPage:
         """One page, newest first, and the exact number of matches."""
         index = index_for(filters)
         partition = index.partition(tenant_id, filters.prompt_id, filters.status, filters.has_insights)
         with translated_errors("GetItem conversation count"):
             counted = self._client.get_item(
-                TableName=self._table, Key=self._key(f"COUNT#{partition}", COUNTER_SK), ConsistentRead=True
+                TableName=self._table, Key=key(f"COUNT#{partition}", COUNTER_SK), ConsistentRead=True
             ).get("Item")
         total = int(counted["total"]["N"]) if counted else 0
         if offset >= total:
-            return [], total
+            return ConversationPage([], total)
         newest_first = offset + limit <= total - offset
         wanted = offset + limit if newest_first else total - offset
         items: list[dict[str, Any]] = []
@@ -404,78 +344,7 @@ class DynamoConversationRepository:
         ):
             items.append(item)
         page = items[offset:] if newest_first else list(reversed(items[-limit:]))
-        return [self._summary(item) for item in page[:limit]], total
-
-    # ---------------------------------------------------------------------------------------
-    # Items
-    # ---------------------------------------------------------------------------------------
-    @staticmethod
-    def _key(pk: str, sk: str) -> dict[str, Any]:
-        return {"pk": {"S": pk}, "sk": {"S": sk}}
-
-    @staticmethod
-    def _idempotency_pk(tenant_id: str, key: str) -> str:
-        return f"T#{_escape(tenant_id)}#IDEM#{key}"
-
-    @staticmethod
-    def _dims_of(conversation: Conversation) -> tuple[str, str, str, bool]:
-        return conversation.tenant_id, conversation.prompt_id, conversation.status, conversation.has_insights
-
-    def _header_item(self, conversation: Conversation, list_sk: str) -> dict[str, Any]:
-        item: dict[str, Any] = {
-            **self._key(conversation_pk(conversation.tenant_id, conversation.id), HEADER_SK),
-            "conversation_id": {"S": conversation.id},
-            "tenant_id": {"S": conversation.tenant_id},
-            "prompt_id": {"S": conversation.prompt_id},
-            "status": {"S": conversation.status},
-            "created_at": {"S": conversation.created_at},
-            "updated_at": {"S": conversation.updated_at},
-            "message_count": {"N": str(conversation.message_count)},
-            "content_bytes": {"N": str(conversation.content_bytes)},
-            "metadata": {"S": _json(conversation.metadata)},
-            "has_insights": {"BOOL": conversation.has_insights},
-            LIST_SK: {"S": list_sk},
-        }
-        for attribute in ("llm_model", "company_name", "title", "user_id", "completed_at"):
-            value = getattr(conversation, attribute)
-            if value is not None:
-                item[attribute] = {"S": value}
-        for index in LIST_INDEXES:
-            item[index.pk_attribute] = {"S": index.partition(*self._dims_of(conversation))}
-        return item
-
-    @staticmethod
-    def _conversation(item: dict[str, Any]) -> Conversation:
-        def text(name: str) -> str | None:
-            return item[name]["S"] if name in item else None
-
-        return Conversation(
-            tenant_id=item["tenant_id"]["S"],
-            id=item["conversation_id"]["S"],
-            prompt_id=item["prompt_id"]["S"],
-            status=item["status"]["S"],
-            created_at=item["created_at"]["S"],
-            updated_at=item["updated_at"]["S"],
-            message_count=int(item["message_count"]["N"]),
-            content_bytes=int(item["content_bytes"]["N"]),
-            llm_model=text("llm_model"),
-            company_name=text("company_name"),
-            title=text("title"),
-            user_id=text("user_id"),
-            metadata=json.loads(item["metadata"]["S"]) if "metadata" in item else {},
-            has_insights=bool(item.get("has_insights", {}).get("BOOL", False)),
-            completed_at=text("completed_at"),
-        )
-
-    @staticmethod
-    def _summary(item: dict[str, Any]) -> ConversationSummary:
-        return ConversationSummary(
-            id=item["conversation_id"]["S"],
-            prompt_id=item["prompt_id"]["S"],
-            status=item["status"]["S"],
-            has_insights=bool(item.get("has_insights", {}).get("BOOL", False)),
-            created_at=item["created_at"]["S"],
-        )
+        return ConversationPage([summary_from_item(item) for item in page[:limit]], total)
 
     def _chunk_puts(
         self, conversation: Conversation, messages: Sequence[dict[str, Any]], first_position: int
@@ -485,7 +354,7 @@ class DynamoConversationRepository:
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": {**self._key(pk, chunk_sk(start)), "messages": {"S": body}},
+                    "Item": {**key(pk, chunk_sk(start)), "messages": {"S": body}},
                     # The header's condition already orders appends; this one makes an
                     # overwritten chunk impossible even if a caller skipped it.
                     "ConditionExpression": "attribute_not_exists(pk)",
@@ -498,7 +367,7 @@ class DynamoConversationRepository:
         return {
             "Update": {
                 "TableName": self._table,
-                "Key": self._key(f"COUNT#{partition}", COUNTER_SK),
+                "Key": key(f"COUNT#{partition}", COUNTER_SK),
                 "UpdateExpression": "ADD #total :delta",
                 "ExpressionAttributeNames": {"#total": "total"},
                 "ExpressionAttributeValues": {":delta": {"N": str(delta)}},
@@ -509,8 +378,8 @@ class DynamoConversationRepository:
         moves = []
         for index in LIST_INDEXES:
             if dim in index.dims:
-                moves.append(self._count(index.partition(*self._dims_of(before)), -1))
-                moves.append(self._count(index.partition(*self._dims_of(after)), 1))
+                moves.append(self._count(index.partition(*dims_of(before)), -1))
+                moves.append(self._count(index.partition(*dims_of(after)), 1))
         return moves
 
     def _existing_for_key(
@@ -520,7 +389,7 @@ class DynamoConversationRepository:
             with translated_errors("GetItem idempotency key"):
                 item = self._client.get_item(
                     TableName=self._table,
-                    Key=self._key(self._idempotency_pk(conversation.tenant_id, key), IDEMPOTENCY_SK),
+                    Key=key(idempotency_pk(conversation.tenant_id, key), IDEMPOTENCY_SK),
                     ConsistentRead=True,
                 ).get("Item")
         if not item:
@@ -582,10 +451,6 @@ class _Cancelled(Exception):
     @property
     def only_conflicts(self) -> bool:
         return self.codes == {"TransactionConflict"}
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _replace(conversation: Conversation, **changes: Any) -> Conversation:

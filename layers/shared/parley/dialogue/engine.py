@@ -134,6 +134,13 @@ class TurnResult:
     # What the user said, as the transcript shows it (text, utterance, or the choice's text).
     user_text: str | None
 
+    @property
+    def understanding(self) -> str:
+        """How the turn went, for the metrics: escalated, not_understood or understood."""
+        if self.escalation:
+            return "escalated"
+        return "not_understood" if self.incomprehension else "understood"
+
 
 def _menu(deployment: Deployment, text: str) -> BotMessage:
     return BotMessage(text, tuple((i.id, i.title) for i in deployment.intents.values() if not i.escalate))

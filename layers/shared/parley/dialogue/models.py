@@ -1,22 +1,29 @@
-"""The turn API contract (``../shared/specs/turn.md``): camelCase on the wire, exactly the spec's names.
+"""The turn API contract (``specs/turn.md``): camelCase on the wire, exactly the spec's names.
 
-Requests are validated (a schema error is a 400 on this route family); responses are built from
-the engine's result. Limits beyond the spec are named here.
+Requests are validated (a schema error is a 400 on this route family); the response is built from
+the turn's outcome. Limits are in ``parley.dialogue.limits``.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# Beyond the spec: an utterance of 4,000 characters is a long paragraph; bodies above 64 KiB are
-# refused before parsing (413).
-MAX_TEXT_CHARS = 4000
-MAX_BODY_BYTES = 64 * 1024
-MAX_CONTEXT_CHARS = 2000
-MAX_SLOTS = 50
+from parley.dialogue.limits import (
+    MAX_ID_CHARS,
+    MAX_SLOTS,
+    MAX_TEXT_CHARS,
+    MAX_TOP_VALUES,
+    MAX_UPLOAD_IDS,
+    MAX_USER_ID_CHARS,
+)
+
+if TYPE_CHECKING:
+    from parley.dialogue.service import TurnOutcome
+
 SlotValue = str | bool | int | float
+MODALITIES = ("text",)
 
 
 class _Wire(BaseModel):
@@ -29,18 +36,22 @@ class UnstructuredInput(_Wire):
 
 
 class SlotInput(_Wire):
-    slot_id: str = Field(alias="slotId", min_length=1, max_length=64, description="The slot's id.")
+    slot_id: str = Field(alias="slotId", min_length=1, max_length=MAX_ID_CHARS, description="The slot's id.")
     # bool before the numbers: pydantic's smart union keeps the JSON type either way.
     value: SlotValue | None = Field(None, description="The captured value of the slot.")
-    top_values: list[SlotValue] | None = Field(None, alias="topValues", max_length=20)
+    top_values: list[SlotValue] | None = Field(None, alias="topValues", max_length=MAX_TOP_VALUES)
     choice_payload: str | None = Field(None, alias="choicePayload", max_length=MAX_TEXT_CHARS)
 
 
 class StructuredInput(_Wire):
-    intent_id: str | None = Field(None, alias="intentId", max_length=64, description="Intent to start.")
+    intent_id: str | None = Field(
+        None, alias="intentId", max_length=MAX_ID_CHARS, description="Intent to start."
+    )
     slots: list[SlotInput] | None = Field(None, max_length=MAX_SLOTS, description="Slots to fill.")
-    choice_id: str | None = Field(None, alias="choiceId", max_length=64, description="The chosen option.")
-    upload_ids: list[str] | None = Field(None, alias="uploadIds", max_length=20)
+    choice_id: str | None = Field(
+        None, alias="choiceId", max_length=MAX_ID_CHARS, description="The chosen option."
+    )
+    upload_ids: list[str] | None = Field(None, alias="uploadIds", max_length=MAX_UPLOAD_IDS)
     utterance: str | None = Field(None, max_length=MAX_TEXT_CHARS, description="Text of the input.")
 
 
@@ -49,12 +60,12 @@ class RequestInput(_Wire):
     structured: StructuredInput | None = None
 
 
-class ConversationRequest(_Wire):
+class TurnRequest(_Wire):
     request: RequestInput = Field(description="The payload containing the user's input data.")
     conversation_id: str | None = Field(
-        None, alias="conversationId", max_length=64, description="Auto-generated if omitted."
+        None, alias="conversationId", max_length=MAX_ID_CHARS, description="Auto-generated if omitted."
     )
-    user_id: str | None = Field(None, alias="userId", min_length=1, max_length=256)
+    user_id: str | None = Field(None, alias="userId", min_length=1, max_length=MAX_USER_ID_CHARS)
     context: dict[str, Any] | None = Field(None, description="Session attributes (≤ 2000 chars serialised).")
     environment: Literal["development", "production"] | None = None
 
@@ -68,7 +79,7 @@ class ChoicesMetadata(_Wire):
     source: Literal["Local", "Variable"] = "Local"
 
 
-class Message(_Wire):
+class TurnMessage(_Wire):
     message_id: str = Field(alias="messageId", description="SHA-256 hex of the message's identity.")
     text: str
     type: Literal["text", "multichoice"] = "text"
@@ -88,14 +99,49 @@ class ResponseMetadata(_Wire):
     escalation_channel: dict[str, Any] | None = Field(None, alias="escalationChannel")
 
 
-class ConversationResponse(_Wire):
-    messages: list[Message]
+class TurnResponse(_Wire):
+    messages: list[TurnMessage]
     conversation_id: str = Field(alias="conversationId")
     expiration_timestamp: str = Field(alias="expirationTimestamp")
     modalities: list[str]
     payload: dict[str, Any]
     metadata: ResponseMetadata
     context: dict[str, Any]
+
+    @classmethod
+    def of(cls, outcome: TurnOutcome) -> TurnResponse:
+        result, deployment = outcome.result, outcome.deployment
+        metadata = ResponseMetadata(
+            multimodal_enabled=deployment.multimodal_enabled,
+            external_processing_enabled=deployment.external_processing_enabled,
+            has_pending_data_request=result.pending,
+            intent_id=result.intent_id,
+            escalation=result.escalation,
+            frustration=result.frustration,
+            incomprehension=result.incomprehension,
+            escalation_channel=dict(deployment.escalation_channel) if result.escalation else None,
+        )
+        messages = [
+            TurnMessage(
+                message_id=message.message_id,
+                text=message.text,
+                type="multichoice" if message.choices else "text",
+                choices=[MessageChoice(choice_id=cid, choice_text=text) for cid, text in message.choices]
+                if message.choices
+                else None,
+                choices_metadata=ChoicesMetadata() if message.choices else None,
+            )
+            for message in outcome.messages
+        ]
+        return cls(
+            messages=messages,
+            conversation_id=outcome.conversation_id,
+            expiration_timestamp=outcome.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            modalities=list(MODALITIES),
+            payload=result.payload,
+            metadata=metadata,
+            context=outcome.context,
+        )
 
     def body(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)

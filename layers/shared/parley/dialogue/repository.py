@@ -18,33 +18,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any
 
+from parley.dialogue.limits import MAX_DEPLOYMENT_BYTES
+from parley.dialogue.ports import SessionConflict, StoredDeployment, StoredSession
+from parley.errors import Limit, LimitExceeded
 from parley.store import error_code, translated_errors
 
 DEPLOYMENT_PREFIX = "DEPLOYMENT#"
 STATE_SK = "STATE"
 # Kept past the idle timeout so a late turn learns its conversation expired (and says so).
 RETENTION_AFTER_IDLE_SECONDS = 24 * 3600
-MAX_DEPLOYMENT_BYTES = 350_000
-
-
-class SessionConflict(Exception):
-    """Another turn on this conversation was applied since its state was read."""
-
-
-@dataclass(frozen=True, slots=True)
-class StoredDeployment:
-    digest: str
-    document: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class StoredSession:
-    state: dict[str, Any]
-    version: int
-    idle_expires_at: int
 
 
 class DynamoDeploymentRepository:
@@ -60,7 +44,10 @@ class DynamoDeploymentRepository:
         body = json.dumps(document, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
         size = len(body.encode())
         if size > MAX_DEPLOYMENT_BYTES:
-            raise ValueError(f"deployment is {size} bytes; the maximum is {MAX_DEPLOYMENT_BYTES}")
+            raise LimitExceeded(
+                f"deployment is {size} bytes; the maximum is {MAX_DEPLOYMENT_BYTES}",
+                Limit("deployment", max_bytes=MAX_DEPLOYMENT_BYTES),
+            )
         with translated_errors("PutItem deployment"):
             self._client.put_item(
                 TableName=self._table,

@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from parley.errors import Unavailable
+
 _PROBE = "HEALTH#probe"
 CACHE_SECONDS = 5.0
 
@@ -27,6 +29,11 @@ def probe_for(table_name: str, key_attributes: tuple[str, ...]) -> TableProbe:
 class HealthReport:
     healthy: bool
     tables: dict[str, str]
+    version: str = ""
+    stage: str = ""
+
+    def body(self) -> dict[str, Any]:
+        return {"status": "ok", "version": self.version, "stage": self.stage, "tables": self.tables}
 
 
 class HealthChecker:
@@ -35,12 +42,28 @@ class HealthChecker:
         client_factory: Callable[[], Any],
         probes: Mapping[str, TableProbe],
         clock: Callable[[], float] = time.monotonic,
+        *,
+        version: str = "",
+        stage: str = "",
     ) -> None:
+        self._version = version
+        self._stage = stage
         self._client_factory = client_factory
         self._probes = dict(probes)
         self._clock = clock
         self._cached: tuple[float, HealthReport] | None = None
         self._lock = threading.Lock()
+
+    def healthy_report(self) -> HealthReport:
+        """The report; ``Unavailable`` (listing each table's state) when a table does not answer."""
+        report = self.check()
+        if not report.healthy:
+            raise Unavailable(
+                "One or more tables do not answer.",
+                retry_after=5,
+                details={"version": self._version, "tables": report.tables},
+            )
+        return report
 
     def check(self) -> HealthReport:
         now = self._clock()
@@ -49,7 +72,8 @@ class HealthChecker:
                 return self._cached[1]
         client = self._client_factory()
         tables = {name: self._answers(client, probe) for name, probe in self._probes.items()}
-        report = HealthReport(healthy=all(state == "ok" for state in tables.values()), tables=tables)
+        healthy = all(state == "ok" for state in tables.values())
+        report = HealthReport(healthy, tables, self._version, self._stage)
         with self._lock:
             self._cached = (now + CACHE_SECONDS, report)
         return report

@@ -1,8 +1,10 @@
 """Request bodies and query strings parsed into pydantic models, with the size checked first.
 
 A body's size is checked on the raw text before any JSON parsing, so an oversized request costs
-a length check, not a parse. Failures are the layer's problems: 413 ``payload_too_large``, and
-422 ``validation_failed`` with ``errors[]`` (whose ``loc`` starts with ``body`` or ``query``).
+a length check, not a parse. Failures are domain errors or schema violations, rendered by the
+endpoint in its API's style: ``LimitExceeded`` (413 ``payload_too_large``) and ``SchemaViolation``
+/ ``Invalid`` (``validation_failed`` with ``errors[]`` whose ``loc`` starts with ``body`` or
+``query``).
 """
 
 from __future__ import annotations
@@ -10,32 +12,36 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from parley.http.problems import PayloadTooLargeProblem, ValidationProblem, validation_errors
+from parley.errors import FieldError, Invalid, Limit, LimitExceeded
+from parley.http.problems import SchemaViolation
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel, ValidationError
+    from pydantic import BaseModel
 
 BODY_DETAIL = "Invalid request body"
-QUERY_DETAIL = "Invalid query parameters"
+
+
+def check_body_size(raw: str | None, max_bytes: int) -> None:
+    """``LimitExceeded`` when the body has more than ``max_bytes`` bytes of UTF-8."""
+    # Bytes, not characters: a body of multi-byte characters is larger than its length says.
+    size = len(raw.encode()) if raw else 0
+    if size > max_bytes:
+        raise LimitExceeded(
+            f"The request body has {size} bytes; the limit is {max_bytes} bytes.",
+            Limit("body", max_bytes=max_bytes),
+        )
 
 
 def parse_body[ModelT: BaseModel](raw: str | None, model: type[ModelT], *, max_bytes: int) -> ModelT:
     from pydantic import ValidationError
 
     if raw is None or not raw.strip():
-        raise ValidationProblem(
-            BODY_DETAIL, errors=[{"loc": ["body"], "msg": "A JSON body is required", "type": "missing"}]
-        )
-    size = len(raw.encode())
-    if size > max_bytes:
-        raise PayloadTooLargeProblem(
-            f"The request body has {size} bytes; the limit is {max_bytes} bytes.",
-            extra={"limit": {"name": "body", "maxBytes": max_bytes}},
-        )
+        raise Invalid(BODY_DETAIL, [FieldError(("body",), "A JSON body is required", "missing")])
+    check_body_size(raw, max_bytes)
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
-        raise _problem(exc, "body", BODY_DETAIL) from None
+        raise SchemaViolation(_raw(exc), "body") from None
 
 
 def parse_query[ModelT: BaseModel](parameters: Mapping[str, Any] | None, model: type[ModelT]) -> ModelT:
@@ -44,14 +50,8 @@ def parse_query[ModelT: BaseModel](parameters: Mapping[str, Any] | None, model: 
     try:
         return model.model_validate(dict(parameters or {}))
     except ValidationError as exc:
-        raise _problem(exc, "query", QUERY_DETAIL) from None
+        raise SchemaViolation(_raw(exc), "query") from None
 
 
-def _problem(exc: ValidationError, prefix: str, detail: str) -> ValidationProblem:
-    raw = exc.errors(include_url=False, include_context=False, include_input=False)
-    errors = validation_errors(raw, prefix)
-    for error in errors:
-        # The wording the Conversations spec shows for a missing field.
-        if error["type"] == "missing":
-            error["msg"] = "Required field"
-    return ValidationProblem(detail, errors=errors)
+def _raw(exc: Any) -> list[dict[str, Any]]:
+    return list(exc.errors(include_url=False, include_context=False, include_input=False))

@@ -5,9 +5,9 @@ API Gateway routes each method and path to its own function, so a function needs
 Powertools' REST resolver did this job before; importing it loads the whole event_handler
 package (AppSync, Bedrock and VPC Lattice resolvers, the OpenAPI machinery, asyncio) — about
 60 ms of every cold start on this kind of machine, for routing API Gateway has already done.
-What remains is small and lives here: header, path, query and body access; the problem mapping
-(``ProblemError`` → its status; pydantic's ``ValidationError`` → 422, or the endpoint's own
-validation status; anything else → a logged 500 that says nothing of the internals); and CORS
+What remains is small and lives here: header, path, query and body access; turning every failure
+into problem+json (a domain error or a schema violation through ``parley.http.problems``, in the
+endpoint's ``ApiStyle``; anything else → a logged 500 that says nothing of the internals); and CORS
 headers when the deployment names a browser origin (``CorsAllowedOrigin``), on answers and
 problems alike, as the resolver's ``CORSConfig`` wrote them.
 """
@@ -20,19 +20,25 @@ import json
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from parley.errors import DomainError, FieldError, Invalid
 from parley.http.problems import (
+    NBQ_STYLE,
     PROBLEM_CONTENT_TYPE,
+    ApiStyle,
     InternalProblem,
     ProblemError,
     ProblemFormat,
-    ValidationProblem,
-    validation_problem,
+    SchemaViolation,
+    problem_for,
 )
 from parley.http.request_ids import REQUEST_ID_HEADER, request_id_for
 from parley.http.tenancy import Caller, caller_of
 from parley.settings import Settings
+
+if TYPE_CHECKING:
+    from parley.observability import Observability
 
 # What a browser may send (the resolver always allowed the first five) and read.
 CORS_ALLOWED_HEADERS = ",".join(
@@ -80,15 +86,19 @@ class Request:
             self._headers = {key.lower(): value for key, value in (self.event.get("headers") or {}).items()}
         return self._headers.get(name.lower())
 
-    def path_parameter(self, name: str) -> str:
+    def path_parameter(self, name: str, *, max_chars: int | None = None) -> str:
+        """A path parameter as API Gateway decoded it; ``Invalid`` when it is longer than
+        ``max_chars``."""
         value = (self.event.get("pathParameters") or {}).get(name)
         if value is None:
             # API Gateway only invokes the function for paths that carry the parameter.
-            raise ValidationProblem(
-                f"{name} is required",
-                errors=[{"loc": ["path", name], "msg": "Required path parameter", "type": "missing"}],
+            raise Invalid.field(f"{name} is required", ("path", name), "missing")
+        text = str(value)
+        if max_chars is not None and not 1 <= len(text) <= max_chars:
+            raise Invalid.field(
+                f"{name} must be 1 to {max_chars} characters", ("path", name), "string_too_long"
             )
-        return str(value)
+        return text
 
     @property
     def query_parameters(self) -> Mapping[str, Any]:
@@ -103,9 +113,9 @@ class Request:
         try:
             return base64.b64decode(raw, validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
-            raise ValidationProblem(
+            raise Invalid(
                 "The request body is not UTF-8 text.",
-                errors=[{"loc": ["body"], "msg": "The body must be UTF-8 JSON", "type": "json_invalid"}],
+                [FieldError(("body",), "The body must be UTF-8 JSON", "json_invalid")],
             ) from None
 
     @property
@@ -123,17 +133,13 @@ ProxyHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 class Endpoint:
     """Turns a route — ``Request`` in, ``Response`` out — into a Lambda handler."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        logger: Any,
-        *,
-        legacy_error_member: bool = False,
-        validation_status: int = 422,
-    ) -> None:
-        self._format = ProblemFormat(settings.problem_type_base, legacy_error_member=legacy_error_member)
-        self._logger = logger
-        self._validation_status = validation_status
+    def __init__(self, settings: Settings, observability: Observability, style: ApiStyle = NBQ_STYLE) -> None:
+        self._style = style
+        self._format = ProblemFormat(
+            settings.problem_type_base, legacy_error_member=style.legacy_error_member
+        )
+        self._observability = observability
+        self._logger = observability.logger
         self._cors_origin = settings.cors_allowed_origin or None
 
     def __call__(self, route: Route) -> ProxyHandler:
@@ -154,16 +160,19 @@ class Endpoint:
     def _problem_for(self, exc: Exception) -> ProblemError:
         if isinstance(exc, ProblemError):
             return exc
+        if isinstance(exc, DomainError | SchemaViolation):
+            return problem_for(exc, self._style)
         # pydantic is imported only by functions that validate with it: no module, no such error.
         pydantic_core = sys.modules.get("pydantic_core")
         if pydantic_core is not None and isinstance(exc, pydantic_core.ValidationError):
             raw = exc.errors(include_url=False, include_context=False, include_input=False)
-            return validation_problem(raw, status=self._validation_status)
-        if self._logger is not None:
-            self._logger.exception("unhandled error", extra={"error_type": type(exc).__name__})
+            return problem_for(SchemaViolation(raw, "body"), self._style)
+        self._logger.exception("unhandled error", extra={"error_type": type(exc).__name__})
         return InternalProblem()
 
     def _problem_response(self, request: Request, problem: ProblemError) -> dict[str, Any]:
+        # Every failure is a metric too: operators chart answers by problem type.
+        self._observability.count("ErrorResponses", code=problem.code)
         body = json.dumps(self._format.body(problem, request.request_id), separators=(",", ":"))
         headers = {"Content-Type": PROBLEM_CONTENT_TYPE, REQUEST_ID_HEADER: request.request_id}
         headers.update(problem.headers)

@@ -1,24 +1,38 @@
-"""Problem details (RFC 9457): the one error format of every route.
+"""Problem details (RFC 9457): the one error format of every route, and the one place where a
+domain error (``parley.errors``) becomes an HTTP status.
 
-Raise a ``ProblemError`` subclass anywhere below a handler; the function's ``Endpoint``
-(parley.http.endpoint) turns it (and pydantic's validation errors, and anything unexpected) into
-an ``application/problem+json`` response with the request id.
+The domain raises ``DomainError`` subclasses; a request that breaks a schema raises pydantic's
+``ValidationError`` (or ``SchemaViolation`` from ``parley.http.bodies``); code in this package may
+raise a ``ProblemError`` directly for what only HTTP knows (a missing tenant context). The
+function's ``Endpoint`` turns each into an ``application/problem+json`` answer through
+``problem_for``, with the differences between the APIs Parley serves written as data in an
+``ApiStyle``: the status of a schema error (the turn API's spec says 400), how its ``detail``
+reads, whether the Conversations API's ``error`` member is added, and per-API status overrides.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
+from parley.errors import (
+    Conflict,
+    DomainError,
+    IdempotencyKeyReused,
+    Invalid,
+    LimitExceeded,
+    NotFound,
+    Unavailable,
+)
 from parley.http.request_ids import REQUEST_ID_HEADER
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
 class ProblemError(Exception):
-    """An error a client can act on; ``code`` is the stable last segment of the ``type`` URI."""
+    """An error as the client reads it; ``code`` is the stable last segment of the ``type`` URI."""
 
     status: int = 500
     code: str = "internal_error"
@@ -30,6 +44,7 @@ class ProblemError(Exception):
         *,
         title: str | None = None,
         status: int | None = None,
+        code: str | None = None,
         errors: Sequence[Mapping[str, Any]] | None = None,
         headers: Mapping[str, str] | None = None,
         extra: Mapping[str, Any] | None = None,
@@ -40,6 +55,8 @@ class ProblemError(Exception):
             self.title = title
         if status is not None:
             self.status = status
+        if code is not None:
+            self.code = code
         self.errors = list(errors) if errors else None
         self.headers = dict(headers or {})
         self.extra = dict(extra or {})
@@ -57,50 +74,99 @@ class MissingTenantProblem(ProblemError):
     title = "Missing or invalid API key"
 
 
-class NotFoundProblem(ProblemError):
-    status = 404
-    code = "not_found"
-    title = "Resource not found"
-
-
-class ConflictProblem(ProblemError):
-    status = 409
-    code = "conflict"
-    title = "The request conflicts with the current state of the resource."
-
-
-class IdempotencyConflictProblem(ProblemError):
-    status = 422
-    code = "idempotency_conflict"
-    title = "Idempotency-Key reused with a different request."
-
-
-class PayloadTooLargeProblem(ProblemError):
-    status = 413
-    code = "payload_too_large"
-    title = "Payload too large"
-
-
-class RateLimitedProblem(ProblemError):
-    status = 429
-    code = "rate_limited"
-    title = "Too many requests"
-
-
-class ServiceUnavailableProblem(ProblemError):
-    """A dependency is throttling or down after the SDK's retries; the client may retry."""
-
-    status = 503
-    code = "service_unavailable"
-    title = "The service is temporarily unavailable."
-
-    def __init__(self, detail: str | None = None, *, retry_after_seconds: int = 1, **kwargs: Any) -> None:
-        super().__init__(detail, **kwargs)
-        self.headers.setdefault("Retry-After", str(retry_after_seconds))
-
-
 class InternalProblem(ProblemError):
     pass
+
+
+class SchemaViolation(Exception):
+    """A request part (``body``, ``query``) failed its model; rendered per ``ApiStyle``."""
+
+    def __init__(self, raw_errors: Sequence[Mapping[str, Any]], part: str = "body") -> None:
+        super().__init__(f"invalid {part}")
+        self.raw_errors = list(raw_errors)
+        self.part = part
+
+
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """How one kind of domain error reads: status, ``type`` code and default title."""
+
+    status: int
+    code: str
+    title: str
+
+
+RENDERINGS: dict[type[DomainError], Rendering] = {
+    NotFound: Rendering(404, "not_found", "Resource not found"),
+    Conflict: Rendering(409, "conflict", "The request conflicts with the current state of the resource."),
+    IdempotencyKeyReused: Rendering(
+        422, "idempotency_conflict", "Idempotency-Key reused with a different request."
+    ),
+    Invalid: Rendering(422, "validation_failed", ValidationProblem.title),
+    LimitExceeded: Rendering(413, "payload_too_large", "Payload too large"),
+    Unavailable: Rendering(503, "service_unavailable", "The service is temporarily unavailable."),
+}
+_SUMMARIES = {"body": "Invalid request body", "query": "Invalid query parameters"}
+
+
+@dataclass(frozen=True, slots=True)
+class ApiStyle:
+    """What differs between the APIs Parley serves, as data."""
+
+    # The status of a request that breaks the schema (and of any ``Invalid``).
+    validation_status: int = 422
+    # ``first_error``: the first error's message is the detail (the NBQ spec's example);
+    # ``summary``: a fixed summary, and a missing field reads "Required field" (Conversations spec).
+    schema_detail: Literal["first_error", "summary"] = "first_error"
+    # The Conversations API's ``error: {code, message, details}`` member, beside the problem's.
+    legacy_error_member: bool = False
+    overrides: Mapping[type[DomainError], Rendering] = field(default_factory=dict)
+
+    def rendering(self, error: DomainError) -> Rendering:
+        for kind in type(error).__mro__:
+            found = (
+                self.overrides.get(kind) or RENDERINGS.get(kind) if issubclass(kind, DomainError) else None
+            )
+            if found is not None:
+                if kind is Invalid:
+                    return Rendering(self.validation_status, found.code, found.title)
+                return found
+        return Rendering(500, InternalProblem.code, InternalProblem.title)
+
+
+NBQ_STYLE = ApiStyle()
+CONVERSATIONS_STYLE = ApiStyle(schema_detail="summary", legacy_error_member=True)
+TURN_STYLE = ApiStyle(validation_status=400, schema_detail="summary")
+
+
+def problem_for(error: DomainError | SchemaViolation, style: ApiStyle) -> ProblemError:
+    """The problem a client receives for ``error`` on an API of this ``style``."""
+    if isinstance(error, SchemaViolation):
+        return _schema_problem(error, style)
+    rendering = style.rendering(error)
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
+    errors = [e.as_dict() for e in error.errors] if isinstance(error, Invalid) and error.errors else None
+    return ProblemError(
+        error.detail,
+        title=error.title or rendering.title,
+        status=rendering.status,
+        code=rendering.code,
+        errors=errors,
+        headers=headers,
+        extra=error.details,
+    )
+
+
+def _schema_problem(violation: SchemaViolation, style: ApiStyle) -> ProblemError:
+    errors = validation_errors(violation.raw_errors, violation.part)
+    if style.schema_detail == "summary":
+        for error in errors:
+            if error["type"] == "missing":
+                error["msg"] = "Required field"
+        detail = _SUMMARIES.get(violation.part, "Invalid request")
+    else:
+        detail = errors[0]["msg"] if errors else "The request failed validation."
+    return ValidationProblem(detail, errors=errors, status=style.validation_status)
 
 
 # The `error` member that clients of the Conversations API spec read (`error.code`).
@@ -147,7 +213,7 @@ class ProblemFormat:
         return body
 
     def proxy_response(self, problem: ProblemError, request_id: str) -> dict[str, Any]:
-        """A Lambda proxy response, for code that runs outside a resolver."""
+        """A Lambda proxy response, for code that runs outside an endpoint."""
         return {
             "statusCode": problem.status,
             "headers": {
@@ -164,7 +230,9 @@ def _field_of(error: Mapping[str, Any]) -> str:
     return ".".join(loc) or "body"
 
 
-def validation_errors(raw_errors: Sequence[Mapping[str, Any]], prefix: str | None = "body") -> list[dict]:
+def validation_errors(
+    raw_errors: Sequence[Mapping[str, Any]], prefix: str | None = "body"
+) -> list[dict[str, Any]]:
     """pydantic's ``errors()`` as the spec's ``errors[]``: ``{loc, msg, type}`` with string locs."""
     result = []
     for error in raw_errors:
@@ -173,11 +241,3 @@ def validation_errors(raw_errors: Sequence[Mapping[str, Any]], prefix: str | Non
             loc.insert(0, prefix)
         result.append({"loc": loc, "msg": str(error.get("msg", "")), "type": str(error.get("type", ""))})
     return result
-
-
-def validation_problem(
-    raw_errors: Sequence[Mapping[str, Any]], prefix: str | None = "body", status: int = 422
-) -> ValidationProblem:
-    errors = validation_errors(raw_errors, prefix)
-    detail = errors[0]["msg"] if errors else "The request failed validation."
-    return ValidationProblem(detail, errors=errors, status=status)

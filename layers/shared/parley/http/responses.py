@@ -1,13 +1,24 @@
-"""Successful JSON responses: the body carries the request id, and so does a header (the
-function's ``Endpoint`` adds the header)."""
+"""Successful JSON responses from typed bodies: every route answers with a response model (pydantic,
+or a dataclass with a ``body()``), and the request id is added to the body here (the function's
+``Endpoint`` adds the header)."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from parley.http.endpoint import Response
 
 
-def json_response(body: dict[str, Any], request_id: str, status: int = 200) -> Response:
-    return Response(status, json.dumps({**body, "request_id": request_id}, separators=(",", ":")))
+class JsonBody(Protocol):
+    def body(self) -> dict[str, Any]:
+        """The JSON object the client receives."""
+        ...
+
+
+def json_response(
+    model: JsonBody, request_id: str, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
+    body = json.dumps({**model.body(), "request_id": request_id}, separators=(",", ":"))
+    return Response(status, body, headers=dict(headers or {}))

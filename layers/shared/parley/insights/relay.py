@@ -1,64 +1,81 @@
-"""From committed writes to queue messages: the DynamoDB stream relay's pure half.
+"""From committed writes to queue messages and usage: the DynamoDB stream relay.
 
 The request paths only write; the tables' streams carry every change, and the relay turns the
 ones that mean work into insights-queue messages. A trigger therefore exists exactly when its
-write committed — no write without its message (the old send-after-write lost it when SQS
-failed), no message for a write that did not happen. The messages equal what the request paths
-sent before (same fields, same ``occurred_at``), so webhook event ids are unchanged.
+write committed — no write without its message, no message for a write that did not happen.
+Each repository decodes its own items from a stream image (``conversations.items``,
+``nbq.items``); this module only decides what a change means.
 
 The same stream also carries usage: the INSERT of a session item started by next-questions is one
 new session of its tenant (``session_started``), counted on the UTC day of the item's
 ``first_seen`` — the time of the session's first call, not the relay's clock, so a batch delivered
-late (or retried past midnight) still counts the right day. ``sessions_per_day`` folds a batch's
-new sessions into one counter increment per tenant and day.
+late (or retried past midnight) still counts the right day.
 
-Records are in Lambda's DynamoDB stream event shape (``eventName``, ``dynamodb.NewImage`` /
-``OldImage`` as attribute values).
+``StreamRelay.relay`` handles one batch: every record's messages are sent with SendMessageBatch;
+a record whose messages SQS refused is reported by its sequence number, and Lambda retries the
+stream from the first of them. Records after a failed one are sent again on that retry: the worker
+has at most one effect per message and webhook events keep their ids, so a duplicate is harmless.
+A counter increment is not harmless twice, so usage is counted after the sends and only for the
+records before the first one reported: those are never delivered again. The new sessions of that
+prefix are added with one increment per (tenant, UTC day). If one fails, the first record of its
+sessions is reported too and the remaining increments are not attempted. Counting is thus at least
+once, and exactly once unless an increment fails after another one of the same batch succeeded or
+the function dies between an increment and its answer (Lambda retries the whole batch).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
+from parley.conversations.entities import COMPLETED, Conversation
+from parley.conversations.items import header_from_stream, is_header_key
 from parley.insights.messages import (
     ConversationCompleted,
     ConversationUpdated,
     ConversionRecorded,
     InsightsMessage,
 )
-from parley.nbq.repository import SESSION_SK, STARTED_BY_NEXT_QUESTIONS
+from parley.nbq.items import conversion_from_stream, session_from_stream
+from parley.nbq.ports import STARTED_BY_NEXT_QUESTIONS
+from parley.ports import Log
 
-COMPLETED = "completed"
-_HEADER_SK = "HEADER"  # parley.conversations.repository.HEADER_SK (not imported: no pydantic here)
-_CONVERSION_PREFIX = "CONVERSION#"
-# Header attributes whose change is a conversation.updated, with the API's names. An append always
-# moves message_count (so messages, content and updatedAt change together, as the API reports).
-_WATCHED = (("status", "status"), ("metadata", "metadata"), ("title", "title"), ("user_id", "userId"))
+
+class MessageQueue(Protocol):
+    def send_batch(self, messages: Sequence[InsightsMessage]) -> set[int]:
+        """Send the messages; the positions of those not sent (never raises)."""
+        ...
+
+
+class UsageCounter(Protocol):
+    def add_sessions(self, tenant_id: str, day: date, count: int, now_epoch: int) -> None: ...
 
 
 def messages_for(record: Mapping[str, Any]) -> list[InsightsMessage]:
     """The messages one stream record calls for (none for most: chunks, counters, sessions…)."""
     change = record.get("dynamodb", {})
     keys = change.get("Keys", {})
-    sk = _text(keys, "sk")
     event = record.get("eventName")
     new, old = change.get("NewImage") or {}, change.get("OldImage") or {}
-    if sk == _HEADER_SK and event in ("INSERT", "MODIFY"):
-        return _header_messages(event, old, new)
-    if sk is not None and sk.startswith(_CONVERSION_PREFIX) and event == "INSERT":
-        return [
-            ConversionRecorded(
-                tenant_id=_required(new, "tenant_id"),
-                session_id=_required(new, "session_id"),
-                conversion_id=sk.removeprefix(_CONVERSION_PREFIX),
-                outcome=_required(new, "outcome"),
-                occurred_at=_required(new, "recorded_at"),
-            )
-        ]
+    if is_header_key(keys) and event in ("INSERT", "MODIFY"):
+        after = header_from_stream(new)
+        if after is None:
+            raise ValueError("stream image lacks tenant_id")
+        return _header_messages(header_from_stream(old) if event == "MODIFY" else None, after)
+    if event == "INSERT":
+        conversion = conversion_from_stream(keys, new)
+        if conversion is not None:
+            return [
+                ConversionRecorded(
+                    tenant_id=conversion.tenant_id,
+                    session_id=conversion.session_id,
+                    conversion_id=conversion.conversion_id,
+                    outcome=conversion.outcome,
+                    occurred_at=conversion.recorded_at,
+                )
+            ]
     return []
 
 
@@ -87,17 +104,14 @@ def session_started(record: Mapping[str, Any]) -> SessionStart | None:
     call was a next-questions call. MODIFY (a later call), REMOVE (TTL), a session started by a turn
     and any other item start none. An item without ``started_by`` is not counted either: it was
     written before the relay counted sessions, by code that counted it on the request path."""
+    if record.get("eventName") != "INSERT":
+        return None
     change = record.get("dynamodb", {})
-    if record.get("eventName") != "INSERT" or _text(change.get("Keys", {}), "sk") != SESSION_SK:
+    created = session_from_stream(change.get("Keys", {}), change.get("NewImage") or {})
+    if created is None or created.started_by != STARTED_BY_NEXT_QUESTIONS:
         return None
-    new = change.get("NewImage") or {}
-    if _text(new, "started_by") != STARTED_BY_NEXT_QUESTIONS:
-        return None
-    first_seen = _number(new, "first_seen")
-    if first_seen is None:
-        raise ValueError("stream image lacks first_seen")
-    day = datetime.fromtimestamp(first_seen, UTC).date()
-    return SessionStart(_required(new, "tenant_id"), day, first_seen)
+    day = datetime.fromtimestamp(created.first_seen, UTC).date()
+    return SessionStart(created.tenant_id, day, created.first_seen)
 
 
 def sessions_per_day(starts: Iterable[tuple[str, SessionStart]]) -> list[SessionCount]:
@@ -120,49 +134,83 @@ def sessions_per_day(starts: Iterable[tuple[str, SessionStart]]) -> list[Session
     return list(counts.values())
 
 
-def _header_messages(event: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[InsightsMessage]:
-    tenant_id, conversation_id = _required(new, "tenant_id"), _required(new, "conversation_id")
-    updated_at = _required(new, "updated_at")
+class StreamRelay:
+    def __init__(self, queue: MessageQueue, usage: UsageCounter, logger: Log) -> None:
+        self._queue = queue
+        self._usage = usage
+        self._logger = logger
+
+    def relay(self, records: Sequence[Mapping[str, Any]]) -> set[str]:
+        """Send every record's messages, then count the new sessions; the sequence numbers of the
+        records to retry."""
+        unsent: set[str] = set()
+        messages: list[InsightsMessage] = []
+        owners: list[str] = []
+        starts: list[tuple[int, str, SessionStart]] = []
+        for position, record in enumerate(records):
+            sequence_number = record["dynamodb"]["SequenceNumber"]
+            try:
+                found = messages_for(record)
+                started = session_started(record)
+            except (ValueError, KeyError, TypeError):
+                self._logger.exception("unreadable stream record", extra={"sequence_number": sequence_number})
+                unsent.add(sequence_number)
+                continue
+            messages += found
+            owners += [sequence_number] * len(found)
+            if started is not None:
+                starts.append((position, sequence_number, started))
+        for position in self._queue.send_batch(messages):
+            unsent.add(owners[position])
+        return unsent | self._count_sessions(records, starts, unsent)
+
+    def _count_sessions(
+        self,
+        records: Sequence[Mapping[str, Any]],
+        starts: list[tuple[int, str, SessionStart]],
+        unsent: set[str],
+    ) -> set[str]:
+        """Add the new sessions before the first record to retry to the usage counters (one
+        increment per tenant and day); the sequence number to retry from when one failed."""
+        retried_from = next(
+            (n for n, record in enumerate(records) if record["dynamodb"]["SequenceNumber"] in unsent),
+            len(records),
+        )
+        counts = sessions_per_day((sequence, start) for n, sequence, start in starts if n < retried_from)
+        for count in counts:
+            try:
+                self._usage.add_sessions(count.tenant_id, count.day, count.sessions, count.first_seen)
+            except Exception:
+                self._logger.exception(
+                    "sessions not counted; the stream retries them",
+                    extra={"sequence_number": count.first_record, "day": count.day.isoformat()},
+                )
+                return {count.first_record}
+        return set()
+
+
+# Header attributes whose change is a conversation.updated, with the API's names. An append always
+# moves message_count (so messages, content and updatedAt change together, as the API reports).
+_WATCHED = (("status", "status"), ("metadata", "metadata"), ("title", "title"), ("user_id", "userId"))
+
+
+def _header_messages(before: Conversation | None, after: Conversation) -> list[InsightsMessage]:
     messages: list[InsightsMessage] = []
-    if event == "MODIFY":
-        changed = _changed_fields(old, new)
+    if before is not None:
+        changed = _changed_fields(before, after)
         if changed:
-            messages.append(ConversationUpdated(tenant_id, conversation_id, changed, updated_at))
-    was_completed = event == "MODIFY" and _text(old, "status") == COMPLETED
-    if _text(new, "status") == COMPLETED and not was_completed:
-        messages.append(ConversationCompleted(tenant_id, conversation_id, updated_at))
+            messages.append(ConversationUpdated(after.tenant_id, after.id, changed, after.updated_at))
+    was_completed = before is not None and before.status == COMPLETED
+    if after.status == COMPLETED and not was_completed:
+        messages.append(ConversationCompleted(after.tenant_id, after.id, after.updated_at))
     return messages
 
 
-def _changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[str, ...]:
+def _changed_fields(before: Conversation, after: Conversation) -> tuple[str, ...]:
     """What ``conversations.service`` reports for an append; () for other header writes (insights
     stored, list keys moved), which are not conversation.updated events."""
-    appended = _number(old, "message_count") != _number(new, "message_count")
-    watched = [api for attribute, api in _WATCHED if _value(old, attribute) != _value(new, attribute)]
+    appended = before.message_count != after.message_count
+    watched = [api for attribute, api in _WATCHED if getattr(before, attribute) != getattr(after, attribute)]
     if not appended and not watched:
         return ()
     return (*(("messages", "content") if appended else ()), "updatedAt", *watched)
-
-
-def _value(image: Mapping[str, Any], name: str) -> Any:
-    value = _text(image, name)
-    if name == "metadata" and value is not None:
-        return json.loads(value)  # compared as data: equal JSON may be serialised differently
-    return value
-
-
-def _text(image: Mapping[str, Any], name: str) -> str | None:
-    value = image.get(name)
-    return value.get("S") if isinstance(value, Mapping) else None
-
-
-def _number(image: Mapping[str, Any], name: str) -> int | None:
-    value = image.get(name)
-    return int(value["N"]) if isinstance(value, Mapping) and "N" in value else None
-
-
-def _required(image: Mapping[str, Any], name: str) -> str:
-    value = _text(image, name)
-    if value is None:
-        raise ValueError(f"stream image lacks {name}")
-    return value

@@ -2,7 +2,7 @@
 
 Every message is processed at most once in effect: a conversation that already has insights is
 not analysed again (a redelivered message, or a conversation completed twice), and a conversion
-is credited under a condition that holds once (see ``DynamoNbqSessionRepository.credit``).
+is credited under a condition that holds once (see ``NbqSessionRepository.credit``).
 Webhooks are at-least-once: each event has a deterministic id (the ``Parley-Delivery`` header),
 so a receiver can drop a repeat.
 """
@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from parley.conversations.models import Insights
-from parley.http.problems import NotFoundProblem
+from parley.conversations.ports import ConversationRepository
+from parley.errors import NotFound
 from parley.insights.messages import (
     ConversationCompleted,
     ConversationUpdated,
@@ -26,13 +28,26 @@ from parley.insights.messages import (
 from parley.insights.providers import InsightsProvider
 from parley.insights.transcript import Transcript, Turn
 from parley.nbq.detection import known_categories, tokens_of
-from parley.nbq.repository import DynamoNbqSessionRepository
+from parley.nbq.ports import NbqSessionRepository
 from parley.nbq.service import TenantNbqCache, credit_conversion
 
 
 class Webhooks(Protocol):
     def emit(self, tenant_id: str, event_type: str, payload: dict[str, Any], event_id: str) -> int: ...
     def deliver(self, message: WebhookDelivery) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """What the worker did with a message: a low-cardinality ``result`` (a metric dimension) and a
+    ``detail`` for the logs."""
+
+    result: str
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.detail:
+            object.__setattr__(self, "detail", self.result)
 
 
 def event_id(*parts: str) -> str:
@@ -42,9 +57,9 @@ def event_id(*parts: str) -> str:
 class InsightsWorker:
     def __init__(
         self,
-        conversations: Any,
+        conversations: ConversationRepository,
         nbq: TenantNbqCache,
-        sessions: DynamoNbqSessionRepository,
+        sessions: NbqSessionRepository,
         provider: InsightsProvider,
         webhooks: Webhooks | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -56,7 +71,7 @@ class InsightsWorker:
         self._webhooks = webhooks
         self._now = now
 
-    def handle(self, message: InsightsMessage) -> str:
+    def handle(self, message: InsightsMessage) -> Processed:
         """Process one message; returns what was done (for the logs)."""
         if isinstance(message, ConversationCompleted):
             return self._completed(message)
@@ -72,7 +87,7 @@ class InsightsWorker:
                 },
                 event_id("conversion.recorded", message.tenant_id, message.conversion_id),
             )
-            return "credited" if credited else "already credited"
+            return Processed("credited" if credited else "already_credited")
         if isinstance(message, ConversationUpdated):
             self._emit(
                 message.tenant_id,
@@ -82,20 +97,20 @@ class InsightsWorker:
                     "conversation.updated", message.tenant_id, message.conversation_id, message.occurred_at
                 ),
             )
-            return "notified"
+            return Processed("notified")
         if self._webhooks is None:
-            return "webhooks disabled"
-        return self._webhooks.deliver(message)
+            return Processed("webhooks_disabled")
+        return Processed(self._webhooks.deliver(message))
 
     def _emit(self, tenant_id: str, event_type: str, payload: dict[str, Any], id_: str) -> None:
         if self._webhooks is not None:
             self._webhooks.emit(tenant_id, event_type, payload, id_)
 
-    def _completed(self, message: ConversationCompleted) -> str:
+    def _completed(self, message: ConversationCompleted) -> Processed:
         tenant_id, conversation_id = message.tenant_id, message.conversation_id
         stored = self._conversations.get(tenant_id, conversation_id)
         if stored is None:
-            return "conversation not found"
+            return Processed("conversation_not_found")
         self._emit(
             tenant_id,
             "conversation.completed",
@@ -103,7 +118,7 @@ class InsightsWorker:
             event_id("conversation.completed", tenant_id, conversation_id),
         )
         if stored.insights is not None:
-            return "already analysed"
+            return Processed("already_analysed")
         transcript = self._transcript(tenant_id, stored)
         analysis = self._provider.analyze(transcript)
         insights = Insights(
@@ -116,14 +131,14 @@ class InsightsWorker:
             created_at=self._now().strftime("%Y-%m-%dT%H:%M:%SZ"),
         )
         if not self._conversations.put_insights(tenant_id, conversation_id, insights):
-            return "conversation not found"
+            return Processed("conversation_not_found")
         self._emit(
             tenant_id,
             "insights.generated",
             {"conversation_id": conversation_id, "insights": insights.model_dump(mode="json", by_alias=True)},
             event_id("insights.generated", tenant_id, conversation_id),
         )
-        return f"analysed ({self._provider.name})"
+        return Processed("analysed", f"analysed ({self._provider.name})")
 
     def _transcript(self, tenant_id: str, stored: Any) -> Transcript:
         turns = tuple(Turn(str(m.get("role", "")), str(m.get("content") or "")) for m in stored.messages)
@@ -132,7 +147,7 @@ class InsightsWorker:
             prepared, _ = self._nbq.get(tenant_id)
             known = known_categories(prepared.index, user_tokens)
             covered = tuple(c for c in prepared.catalog.categories if c in known)
-        except NotFoundProblem:
+        except NotFound:
             covered = ()
         # A conversation is linked to an NBQ session by metadata.sessionId (the Conversations
         # spec's field), else by sharing its id (as turn-processing conversations do).

@@ -1,17 +1,29 @@
-"""The NBQ API's request models (the contract of ../shared/specs/nbq-*.md).
+"""The NBQ API's contract (specs/nbq-*.md): request models (pydantic) and response bodies.
 
-Responses are plain dicts built in the handlers: the hot path does not pay for serialising a
-model it only writes once.
+Responses are dataclasses with one serialiser (``body``): the next-questions hot path does not pay
+for building and serialising a pydantic model it only writes once.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-METADATA_MAX_BYTES = 4096
+from parley.nbq.limits import (
+    ANSWERED_ID_MAX_CHARS,
+    ANSWERED_IDS_MAX,
+    CONTEXT_MAX_CHARS,
+    CONVERSION_METADATA_MAX_BYTES,
+    HISTORY_MAX_MESSAGES,
+    HISTORY_MESSAGE_MAX_CHARS,
+    SESSION_ID_MAX_CHARS,
+)
+
+if TYPE_CHECKING:
+    from parley.nbq.service import NextQuestionResult
 
 
 class _Request(BaseModel):
@@ -23,23 +35,27 @@ class HistoryMessage(_Request):
     role: Literal["user", "assistant"] = Field(
         description="`user` for the end user, `assistant` for your application"
     )
-    content: str = Field(min_length=1, max_length=2000, description="The text of the message")
+    content: str = Field(
+        min_length=1, max_length=HISTORY_MESSAGE_MAX_CHARS, description="The text of the message"
+    )
 
 
 class NextQuestionRequest(_Request):
     session_id: str = Field(
-        min_length=1, max_length=128, description="A stable identifier for the conversation."
+        min_length=1, max_length=SESSION_ID_MAX_CHARS, description="A stable identifier for the conversation."
     )
     conversation_history: list[HistoryMessage] | None = Field(
         default=None,
-        max_length=50,
+        max_length=HISTORY_MAX_MESSAGES,
         description="The conversation so far; the last message must be the user's.",
     )
     context: str | None = Field(
-        default=None, max_length=8000, description="A free-text summary of the conversation."
+        default=None, max_length=CONTEXT_MAX_CHARS, description="A free-text summary of the conversation."
     )
     answered_question_ids: list[str] = Field(
-        default_factory=list, max_length=200, description="external_id values of questions already answered."
+        default_factory=list,
+        max_length=ANSWERED_IDS_MAX,
+        description="external_id values of questions already answered.",
     )
 
     @field_validator("conversation_history")
@@ -54,8 +70,8 @@ class NextQuestionRequest(_Request):
     @field_validator("answered_question_ids")
     @classmethod
     def _ids_are_sane(cls, ids: list[str]) -> list[str]:
-        if any(not 1 <= len(qid) <= 256 for qid in ids):
-            raise ValueError("each answered question id must be 1 to 256 characters")
+        if any(not 1 <= len(qid) <= ANSWERED_ID_MAX_CHARS for qid in ids):
+            raise ValueError(f"each answered question id must be 1 to {ANSWERED_ID_MAX_CHARS} characters")
         return ids
 
     @model_validator(mode="after")
@@ -78,6 +94,40 @@ class ConversionRequest(_Request):
     def _metadata_fits(cls, metadata: dict[str, Any] | None) -> dict[str, Any] | None:
         if metadata is not None:
             size = len(json.dumps(metadata, separators=(",", ":"), ensure_ascii=False).encode())
-            if size > METADATA_MAX_BYTES:
-                raise ValueError(f"metadata is {size} bytes serialised; the maximum is {METADATA_MAX_BYTES}")
+            if size > CONVERSION_METADATA_MAX_BYTES:
+                raise ValueError(
+                    f"metadata is {size} bytes serialised; the maximum is {CONVERSION_METADATA_MAX_BYTES}"
+                )
         return metadata
+
+
+@dataclass(frozen=True, slots=True)
+class NextQuestionResponse:
+    """``POST /v1/next-questions``: the question to ask, or ``exhausted``."""
+
+    external_id: str | None
+    text: str | None
+    nbq_version: str
+
+    @classmethod
+    def of(cls, result: NextQuestionResult) -> NextQuestionResponse:
+        question = result.question
+        if question is None:
+            return cls(None, None, result.nbq_version)
+        return cls(question.external_id, question.text, result.nbq_version)
+
+    def body(self) -> dict[str, Any]:
+        question = (
+            {"external_id": self.external_id, "text": self.text} if self.external_id is not None else None
+        )
+        return {"next_question": question, "exhausted": question is None, "nbq_version": self.nbq_version}
+
+
+@dataclass(frozen=True, slots=True)
+class ConversionResponse:
+    """``POST /v1/sessions/{session_id}/conversion``: the id the conversion was recorded under."""
+
+    conversion_id: str
+
+    def body(self) -> dict[str, Any]:
+        return {"conversion_id": self.conversion_id}

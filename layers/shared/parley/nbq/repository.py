@@ -21,37 +21,31 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass
 from typing import Any
 
+from parley.errors import Limit, LimitExceeded
+from parley.nbq.items import CONVERSION_PREFIX, SESSION_SK, session_pk
 from parley.nbq.learning import QuestionStats
+from parley.nbq.limits import MAX_CATALOG_BYTES
+from parley.nbq.ports import STARTED_BY_NEXT_QUESTIONS, STARTED_BY_TURN, NbqState
 from parley.store import error_code, translated_errors
+
+__all__ = [
+    "SESSION_SK",
+    "STARTED_BY_NEXT_QUESTIONS",
+    "STARTED_BY_TURN",
+    "DynamoNbqConfigRepository",
+    "DynamoNbqSessionRepository",
+]
 
 CATALOG_SK = "NBQ#CATALOG"
 STATS_SK = "NBQ#STATS"
-SESSION_SK = "SESSION"
-# ``started_by`` of a session item: which endpoint's call created it. Only next-questions sessions
-# are usage (the spec counts usage by its ``session_id``); a turn records its questions too.
-STARTED_BY_NEXT_QUESTIONS = "next-questions"
-STARTED_BY_TURN = "turn"
 SESSION_TTL_SECONDS = 30 * 24 * 3600
 CONVERSION_TTL_SECONDS = 400 * 24 * 3600
-MAX_CATALOG_BYTES = 350_000
-
-
-@dataclass(frozen=True)
-class NbqState:
-    version: str | None
-    document: dict[str, Any] | None
-    stats: dict[str, QuestionStats]
 
 
 def _tenant_key(tenant_id: str, sk: str) -> dict[str, Any]:
     return {"pk": {"S": f"TENANT#{tenant_id}"}, "sk": {"S": sk}}
-
-
-def _session_pk(tenant_id: str, session_id: str) -> dict[str, str]:
-    return {"S": f"TENANT#{tenant_id}#NBQ#{session_id}"}
 
 
 def stats_from_item(item: dict[str, Any]) -> dict[str, QuestionStats]:
@@ -73,7 +67,10 @@ class DynamoNbqConfigRepository:
     def put_catalog(self, tenant_id: str, version: str, document: dict[str, Any]) -> int:
         body = zlib.compress(json.dumps(document, separators=(",", ":")).encode(), 6)
         if len(body) > MAX_CATALOG_BYTES:
-            raise ValueError(f"catalog is {len(body)} bytes compressed; the maximum is {MAX_CATALOG_BYTES}")
+            raise LimitExceeded(
+                f"catalog is {len(body)} bytes compressed; the maximum is {MAX_CATALOG_BYTES}",
+                Limit("catalog", max_bytes=MAX_CATALOG_BYTES),
+            )
         with translated_errors("PutItem catalog"):
             self._client.put_item(
                 TableName=self._table,
@@ -151,7 +148,7 @@ class DynamoNbqSessionRepository:
         with translated_errors("UpdateItem session"):
             self._client.update_item(
                 TableName=self._table,
-                Key={"pk": _session_pk(tenant_id, session_id), "sk": {"S": SESSION_SK}},
+                Key={"pk": session_pk(tenant_id, session_id), "sk": {"S": SESSION_SK}},
                 UpdateExpression=update,
                 ExpressionAttributeValues=values,
             )
@@ -168,8 +165,8 @@ class DynamoNbqSessionRepository:
         now_epoch: int,
     ) -> None:
         item: dict[str, Any] = {
-            "pk": _session_pk(tenant_id, session_id),
-            "sk": {"S": f"CONVERSION#{conversion_id}"},
+            "pk": session_pk(tenant_id, session_id),
+            "sk": {"S": f"{CONVERSION_PREFIX}{conversion_id}"},
             # For the stream relay, which then need not parse this table's key layout.
             "tenant_id": {"S": tenant_id},
             "session_id": {"S": session_id},
@@ -191,8 +188,8 @@ class DynamoNbqSessionRepository:
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :conversion)",
             "ExpressionAttributeValues": {
-                ":pk": _session_pk(tenant_id, session_id),
-                ":conversion": {"S": "CONVERSION#"},
+                ":pk": session_pk(tenant_id, session_id),
+                ":conversion": {"S": CONVERSION_PREFIX},
             },
             "ProjectionExpression": "outcome, recorded_at",
         }
@@ -211,7 +208,7 @@ class DynamoNbqSessionRepository:
         with translated_errors("GetItem session"):
             response = self._client.get_item(
                 TableName=self._table,
-                Key={"pk": _session_pk(tenant_id, session_id), "sk": {"S": SESSION_SK}},
+                Key={"pk": session_pk(tenant_id, session_id), "sk": {"S": SESSION_SK}},
                 ProjectionExpression="served",
             )
         return set(response.get("Item", {}).get("served", {}).get("SS", []))
@@ -225,7 +222,10 @@ class DynamoNbqSessionRepository:
         mark = {
             "Update": {
                 "TableName": self._table,
-                "Key": {"pk": _session_pk(tenant_id, session_id), "sk": {"S": f"CONVERSION#{conversion_id}"}},
+                "Key": {
+                    "pk": session_pk(tenant_id, session_id),
+                    "sk": {"S": f"{CONVERSION_PREFIX}{conversion_id}"},
+                },
                 "UpdateExpression": "SET credited = :true",
                 "ConditionExpression": "attribute_exists(sk) AND attribute_not_exists(credited)",
                 "ExpressionAttributeValues": {":true": {"BOOL": True}},

@@ -16,15 +16,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from parley.http.problems import NotFoundProblem
+from parley.errors import NotFound
 from parley.nbq.catalog import Question, parse_catalog
 from parley.nbq.learning import QuestionStats, outcome_credit
-from parley.nbq.repository import (
+from parley.nbq.ports import (
     STARTED_BY_NEXT_QUESTIONS,
-    DynamoNbqConfigRepository,
-    DynamoNbqSessionRepository,
+    IdempotencyGuard,
+    NbqConfigRepository,
+    NbqSessionRepository,
 )
 from parley.nbq.selection import PreparedCatalog, Turn, select_next_question
 
@@ -49,9 +50,7 @@ class _TenantState:
 class TenantNbqCache:
     """Per-container cache of each tenant's prepared catalog and statistics."""
 
-    def __init__(
-        self, config: DynamoNbqConfigRepository, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, config: NbqConfigRepository, clock: Callable[[], float] = time.monotonic) -> None:
         self._config = config
         self._clock = clock
         self._states: dict[str, _TenantState] = {}
@@ -64,7 +63,7 @@ class TenantNbqCache:
         if state is None or now - state.catalog_checked >= CATALOG_TTL_SECONDS:
             loaded = self._config.load_state(tenant_id)
             if loaded.version is None or loaded.document is None:
-                raise NotFoundProblem("No question catalog is loaded for this tenant.")
+                raise NotFound("No question catalog is loaded for this tenant.")
             if state is not None and state.prepared.catalog.version == loaded.version:
                 prepared = state.prepared  # same version: keep the index built for it
             else:
@@ -86,26 +85,20 @@ class NextQuestionResult:
 
 
 class NbqService:
-    @classmethod
-    def for_tables(cls, dynamodb: Any, tenants_table: str, sessions_table: str) -> NbqService:
-        """The service over the deployment's tables (what both NBQ functions wire up)."""
-        return cls(
-            TenantNbqCache(DynamoNbqConfigRepository(dynamodb, tenants_table)),
-            DynamoNbqSessionRepository(dynamodb, sessions_table, tenants_table),
-        )
-
     def __init__(
         self,
-        cache: TenantNbqCache,
-        sessions: DynamoNbqSessionRepository,
+        catalogs: TenantNbqCache,
+        sessions: NbqSessionRepository,
+        idempotency: IdempotencyGuard | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self._cache = cache
+        self._catalogs = catalogs
         self._sessions = sessions
+        self._idempotency = idempotency
         self._now = now
 
     def next_question(self, tenant_id: str, request: NextQuestionRequest) -> NextQuestionResult:
-        prepared, stats = self._cache.get(tenant_id)
+        prepared, stats = self._catalogs.get(tenant_id)
         history = [Turn(m.role, m.content) for m in request.conversation_history or ()]
         question = select_next_question(
             prepared,
@@ -127,28 +120,38 @@ class NbqService:
         return NextQuestionResult(question, prepared.catalog.version)
 
     def record_conversion(
-        self, tenant_id: str, session_id: str, request: ConversionRequest
-    ) -> dict[str, str]:
-        """Store the outcome on the session; returns the conversion id. Its crediting is queued by
-        the sessions table's stream (``parley.insights.relay``) once the item is committed.
+        self, tenant_id: str, session_id: str, idempotency_key: str, request: ConversionRequest
+    ) -> str:
+        """Store the outcome on the session, once per idempotency key; the conversion id (the first
+        call's, on a repeat). Its crediting is queued by the sessions table's stream
+        (``parley.insights.relay``) once the item is committed.
 
         An unknown session is accepted too (its outcome is kept; no question gets credit)."""
+        if self._idempotency is None:
+            raise RuntimeError("record_conversion needs an idempotency guard")
+        key = {"tenant_id": tenant_id, "session_id": session_id, "idempotency_key": idempotency_key}
+        payload = {"outcome": request.outcome, "metadata": request.metadata}
+        result = self._idempotency.run(
+            key, payload, lambda: {"conversion_id": self._put_conversion(tenant_id, session_id, request)}
+        )
+        return str(result["conversion_id"])
+
+    def _put_conversion(self, tenant_id: str, session_id: str, request: ConversionRequest) -> str:
         conversion_id = "cv_" + secrets.token_hex(12)
         now = self._now()
-        recorded_at = now.strftime("%Y-%m-%dT%H:%M:%SZ")
         self._sessions.put_conversion(
             tenant_id=tenant_id,
             session_id=session_id,
             conversion_id=conversion_id,
             outcome=request.outcome,
             metadata=request.metadata,
-            recorded_at=recorded_at,
+            recorded_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             now_epoch=int(now.timestamp()),
         )
-        return {"conversion_id": conversion_id}
+        return conversion_id
 
 
-def credit_conversion(sessions: DynamoNbqSessionRepository, message: ConversionRecorded) -> bool:
+def credit_conversion(sessions: NbqSessionRepository, message: ConversionRecorded) -> bool:
     """Credit the questions served in the session with this outcome, at most once per conversion.
 
     purchase and lead count as conversions, abandon as a failure, other teaches nothing (the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol
 
@@ -11,17 +12,42 @@ REPORT_DAYS = 30
 class UsageRepository(Protocol):
     def sessions_per_day(self, tenant_id: str, first: date, last: date) -> dict[date, int]: ...
 
+    def add_sessions(self, tenant_id: str, day: date, count: int, now_epoch: int) -> None: ...
 
-def usage_report(repository: UsageRepository, tenant_id: str, key_prefix: str, today: date) -> dict[str, Any]:
-    """Sessions per day for the last 30 days, today included, oldest first, days without use at 0."""
-    first = today - timedelta(days=REPORT_DAYS - 1)
-    counts = repository.sessions_per_day(tenant_id, first, today)
-    days = [first + timedelta(days=offset) for offset in range(REPORT_DAYS)]
-    per_day = [{"date": day.isoformat(), "sessions": counts.get(day, 0)} for day in days]
-    return {
-        "tenant_id": tenant_id,
-        "key_prefix": key_prefix,
-        "period": {"from": first.isoformat(), "to": today.isoformat(), "days": REPORT_DAYS},
-        "total_sessions": sum(entry["sessions"] for entry in per_day),
-        "sessions_per_day": per_day,
-    }
+
+@dataclass(frozen=True, slots=True)
+class UsageReport:
+    """Sessions per day for the last ``REPORT_DAYS`` days, today included, oldest first."""
+
+    tenant_id: str
+    key_prefix: str
+    first: date
+    last: date
+    per_day: tuple[tuple[date, int], ...]
+
+    @property
+    def total(self) -> int:
+        return sum(count for _, count in self.per_day)
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "tenant_id": self.tenant_id,
+            "key_prefix": self.key_prefix,
+            "period": {"from": self.first.isoformat(), "to": self.last.isoformat(), "days": REPORT_DAYS},
+            "total_sessions": self.total,
+            "sessions_per_day": [{"date": day.isoformat(), "sessions": count} for day, count in self.per_day],
+        }
+
+
+class UsageService:
+    def __init__(self, repository: UsageRepository) -> None:
+        self._repository = repository
+
+    def report(self, tenant_id: str, key_prefix: str, today: date) -> UsageReport:
+        """Days without use count 0."""
+        first = today - timedelta(days=REPORT_DAYS - 1)
+        counts = self._repository.sessions_per_day(tenant_id, first, today)
+        days = [first + timedelta(days=offset) for offset in range(REPORT_DAYS)]
+        return UsageReport(
+            tenant_id, key_prefix, first, today, tuple((day, counts.get(day, 0)) for day in days)
+        )

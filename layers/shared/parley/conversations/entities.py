@@ -1,0 +1,76 @@
+"""What the Conversations domain works with, free of any wire or storage shape (plain dataclasses:
+the stream relay and the turn function import these without pydantic)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from parley.conversations.models import Insights
+
+ConversationStatus = Literal["completed", "abandoned", "in_progress", "active"]
+COMPLETED = "completed"
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """A conversation's header: everything but its messages and insights."""
+
+    tenant_id: str
+    id: str
+    prompt_id: str
+    status: str
+    created_at: str
+    updated_at: str
+    message_count: int
+    content_bytes: int
+    llm_model: str | None = None
+    company_name: str | None = None
+    title: str | None = None
+    user_id: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    has_insights: bool = False
+    completed_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationSummary:
+    id: str
+    prompt_id: str
+    status: str
+    has_insights: bool
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListFilters:
+    prompt_id: str | None = None
+    status: str | None = None
+    has_insights: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationPage:
+    """One page of a list, newest first, and how many conversations match in all."""
+
+    items: list[ConversationSummary]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredConversation:
+    conversation: Conversation
+    messages: list[dict[str, Any]]
+    insights: Insights | None
+
+
+class ConcurrentUpdate(Exception):
+    """The conversation changed since it was read; ``current`` is its new header (None: read again).
+
+    A signal between the repository and the service, which retries on it; never leaves the domain.
+    """
+
+    def __init__(self, current: Conversation | None) -> None:
+        super().__init__("conversation changed concurrently")
+        self.current = current

@@ -1,0 +1,50 @@
+"""What the Conversations service needs from storage: one Protocol, implemented by
+``DynamoConversationRepository`` (and by an in-memory fake in the tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from parley.conversations.entities import (
+    Conversation,
+    ConversationPage,
+    ListFilters,
+    StoredConversation,
+)
+
+if TYPE_CHECKING:
+    from parley.conversations.models import Insights
+
+
+class ConversationRepository(Protocol):
+    def create(
+        self,
+        conversation: Conversation,
+        messages: Sequence[dict[str, Any]],
+        list_sk: str,
+        idempotency_key: str | None,
+        now_epoch: int,
+    ) -> tuple[Conversation, bool]:
+        """Store a new conversation, or return the one ``idempotency_key`` created in the last
+        24 h; and whether this call created it."""
+        ...
+
+    def append(self, before: Conversation, after: Conversation, messages: Sequence[dict[str, Any]]) -> None:
+        """Add ``messages`` at ``before.message_count`` and store ``after``; ``ConcurrentUpdate``
+        when the stored header is no longer ``before``."""
+        ...
+
+    def get_header(self, tenant_id: str, conversation_id: str) -> Conversation | None: ...
+
+    def get(
+        self, tenant_id: str, conversation_id: str, *, messages: bool = True
+    ) -> StoredConversation | None: ...
+
+    def messages_before(self, tenant_id: str, conversation_id: str, count: int) -> list[dict[str, Any]]: ...
+
+    def page(self, tenant_id: str, filters: ListFilters, limit: int, offset: int) -> ConversationPage: ...
+
+    def put_insights(self, tenant_id: str, conversation_id: str, insights: Insights) -> bool:
+        """Store (or replace) the insights; False when the conversation does not exist."""
+        ...

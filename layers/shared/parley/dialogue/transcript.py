@@ -1,0 +1,109 @@
+"""A turn conversation's transcript: every turn appended to the Conversations-API conversation of
+the same id (created on the first turn with ``promptId`` = the deployment key and
+``metadata.sessionId`` = the id), completed on fulfilment or hand-off, so turn conversations get
+insights, webhooks and learning like any logged conversation.
+
+The turn is already applied when its transcript is written: a failure here is logged, never turned
+into an error that would make the client send the turn again.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from parley.conversations.service import ConversationService
+from parley.dialogue.deployment import Deployment
+from parley.dialogue.engine import SessionState, TurnResult
+from parley.errors import DomainError
+from parley.ports import Log
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    """One bot message of a turn, as the client and the transcript see it."""
+
+    message_id: str
+    text: str
+    choices: tuple[tuple[str, str], ...] = ()  # (choiceId, choiceText)
+
+    @property
+    def kind(self) -> str:
+        return "multichoice" if self.choices else "text"
+
+
+class TurnTranscript:
+    def __init__(self, conversations: ConversationService, logger: Log | None = None) -> None:
+        self._conversations = conversations
+        self._logger = logger
+
+    def write(
+        self,
+        tenant_id: str,
+        deployment: Deployment,
+        result: TurnResult,
+        messages: list[OutgoingMessage],
+        now: datetime,
+        *,
+        created: bool,
+    ) -> None:
+        from parley.conversations.models import AppendMessagesRequest, CreateConversationRequest
+
+        turn = _transcript_lines(result, messages, _timestamp(now))
+        status = "completed" if result.completes else "active"
+        conversation_id = result.state.conversation_id
+        try:
+            if created:
+                metadata = {
+                    "userId": result.state.user_id,
+                    "deploymentKey": deployment.key,
+                    "channelKey": result.state.channel_key,
+                    "sessionId": conversation_id,
+                }
+                content = json.dumps({"messages": turn, "metadata": metadata}, ensure_ascii=False)
+                request = CreateConversationRequest.model_validate(
+                    {"promptId": deployment.key, "content": content, "status": status}
+                )
+                self._conversations.create(tenant_id, request, conversation_id=conversation_id, now=now)
+            else:
+                appended = AppendMessagesRequest.model_validate({"messages": turn, "status": status})
+                self._conversations.append(tenant_id, conversation_id, appended, read_back=False, now=now)
+        except Exception:
+            if self._logger is not None:
+                self._logger.exception(
+                    "turn transcript not written", extra={"conversation_id": conversation_id}
+                )
+
+    def close_expired(
+        self, tenant_id: str, expired: SessionState, deployment: Deployment, now: datetime
+    ) -> None:
+        """Complete the transcript of a conversation whose session timed out."""
+        from parley.conversations.models import AppendMessagesRequest
+
+        note = f"The conversation timed out after {deployment.idle_timeout_seconds} s without a turn."
+        closing = AppendMessagesRequest.model_validate(
+            {"messages": [{"role": "system", "content": note}], "status": "completed"}
+        )
+        with suppress(DomainError):  # already completed, or never written: nothing to close
+            self._conversations.append(tenant_id, expired.conversation_id, closing, read_back=False, now=now)
+
+
+def _transcript_lines(
+    result: TurnResult, messages: list[OutgoingMessage], stamp: str
+) -> list[dict[str, Any]]:
+    lines: list[dict[str, Any]] = []
+    if result.user_text:
+        lines.append({"role": "user", "content": result.user_text, "timestamp": stamp})
+    for message in messages:
+        extra: dict[str, Any] = {"messageId": message.message_id, "type": message.kind}
+        if message.choices:
+            extra["choices"] = [{"choiceId": cid, "choiceText": text} for cid, text in message.choices]
+        lines.append({"role": "assistant", "content": message.text, "timestamp": stamp, "metadata": extra})
+    return lines
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,21 @@
+"""Request headers with rules of their own."""
+
+from __future__ import annotations
+
+import re
+
+from parley.errors import Invalid
+from parley.http.endpoint import Request
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def uuid_idempotency_key(request: Request) -> str:
+    """The required ``Idempotency-Key`` header, a UUID (lower-cased, so its case never matters)."""
+    value = request.header(IDEMPOTENCY_HEADER)
+    if value is None:
+        raise Invalid.field("Idempotency-Key header is required", ("header", IDEMPOTENCY_HEADER), "missing")
+    if not _UUID.fullmatch(value.strip()):
+        raise Invalid.field("Idempotency-Key must be a UUID", ("header", IDEMPOTENCY_HEADER), "uuid_parsing")
+    return value.strip().lower()

@@ -1,0 +1,86 @@
+"""Powertools Idempotency behind the domain's ``IdempotencyGuard``: the first call with a key runs,
+repeats get its stored answer, and Powertools' exceptions become domain errors.
+
+The key is built by the caller from values it read and validated itself (the tenant, the path and
+the ``Idempotency-Key`` header) — never left to a JMESPath over headers, which lets a missing header
+collide with another client's (FIELD-NOTES). Powertools builds its DynamoDB persistence layer
+(and its client) on construction: functions construct this at import, once per container, with
+the container's shared client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
+    IdempotencyValidationError,
+)
+
+from parley.errors import Conflict, IdempotencyKeyReused, Unavailable
+
+DEFAULT_TTL_SECONDS = 24 * 3600
+
+
+class PowertoolsIdempotency:
+    def __init__(
+        self,
+        table_name: str,
+        client: Any,
+        *,
+        key_fields: tuple[str, ...],
+        payload_fields: tuple[str, ...],
+        ttl_seconds: int = DEFAULT_TTL_SECONDS,
+        what: str = "request",
+        record_name: str,
+    ) -> None:
+        self._key_fields = key_fields
+        self._what = what
+        self.config = IdempotencyConfig(
+            event_key_jmespath="[" + ", ".join(f"key.{name}" for name in key_fields) + "]",
+            payload_validation_jmespath="[" + ", ".join(f"payload.{name}" for name in payload_fields) + "]",
+            expires_after_seconds=ttl_seconds,
+            raise_on_no_idempotency_key=True,
+        )
+        persistence = DynamoDBPersistenceLayer(table_name=table_name, boto3_client=client)
+
+        def run(call: dict[str, Any], action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+            return action()
+
+        # Powertools puts the decorated function's module and qualified name in every record id.
+        # They are the names the handler module gave it before this adapter existed (``app`` on
+        # Lambda), so a retry that straddles a deploy still finds its record and does not run twice.
+        run.__module__, run.__qualname__ = "app", record_name
+        self._run = idempotent_function(
+            data_keyword_argument="call", config=self.config, persistence_store=persistence
+        )(run)
+
+    def register_lambda_context(self, context: Any) -> None:
+        """Lets Powertools expire an in-progress record when the function times out."""
+        self.config.register_lambda_context(context)
+
+    def run(
+        self, key: dict[str, str], payload: dict[str, Any], action: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any]:
+        try:
+            result: dict[str, Any] = self._run(call={"key": key, "payload": payload}, action=action)
+        except IdempotencyAlreadyInProgressError:
+            raise Conflict(
+                "A request with this Idempotency-Key is still in progress; retry shortly.", retry_after=1
+            ) from None
+        except IdempotencyValidationError:
+            raise IdempotencyKeyReused(
+                "This Idempotency-Key was already used with a different request body."
+            ) from None
+        except IdempotencyPersistenceLayerError:
+            # The idempotency table is throttling or unreachable (after the SDK's retries): nothing
+            # was done, and the same key is safe to retry.
+            raise Unavailable(f"The {self._what} could not be recorded now; retry shortly.") from None
+        return result
