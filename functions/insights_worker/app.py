@@ -8,6 +8,7 @@ dead-letter queue — the rest of its batch is committed either way.
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from parley import aws
@@ -59,7 +60,7 @@ def handle_record(record: SQSRecord) -> str:
 
 
 @observability.worker_handler
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: Any) -> PartialItemFailureResponse:
     observability.count("InsightsBatches")
     return process_partial_response(
         event=event, record_handler=handle_record, processor=processor, context=context

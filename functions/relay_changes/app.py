@@ -10,6 +10,7 @@ however long SQS is down (within the stream's 24 h).
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from parley import aws
@@ -39,7 +40,7 @@ class NotRelayed(Exception):
 
 
 @observability.worker_handler
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: Any) -> PartialItemFailureResponse:
     unsent = relay.relay(event.get("Records", []))
     observability.count("StreamRecordsRelayed", len(event.get("Records", [])) - len(unsent))
     if unsent:

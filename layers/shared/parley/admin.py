@@ -94,7 +94,7 @@ def _print(payload: dict[str, Any]) -> None:
 
 def _load_config(
     service: TenantService, repository: DynamoTenantRepository, target: Target, folder: Path
-) -> dict:
+) -> dict[str, Any]:
     """Load a tenant folder: ``tenant.yaml`` (id, name, and for local runs a fixed test key),
     ``catalog.yaml`` (the NBQ catalog) and ``deployment.yaml`` (the turn-processing deployment)."""
     import yaml

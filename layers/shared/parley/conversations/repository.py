@@ -149,7 +149,22 @@ class DynamoConversationRepository:
 
         Raises ``ConcurrentUpdate`` when the header is no longer ``before``.
         """
-        names = {"#status": "status"}
+        items = [self._header_update(before, after)]
+        items += self._chunk_puts(before, messages, before.message_count)
+        if after.status != before.status:
+            items += self._moved_counts(before, after, "s")
+        try:
+            self._transact(items, "TransactWriteItems append messages")
+        except _Cancelled as cancelled:
+            if cancelled.code_at(0) == "ConditionalCheckFailed":
+                old = cancelled.item_at(0)
+                raise ConcurrentUpdate(conversation_from_item(old) if old else None) from None
+            if cancelled.only_conflicts or "ConditionalCheckFailed" in cancelled.codes:
+                raise ConcurrentUpdate(None) from None
+            raise cancelled.error from None
+
+    def _header_update(self, before: Conversation, after: Conversation) -> dict[str, Any]:
+        """The header's update to ``after``, on the condition that it is still ``before``."""
         values: dict[str, Any] = {
             ":expected": {"N": str(before.message_count)},
             ":before_status": {"S": before.status},
@@ -171,44 +186,29 @@ class DynamoConversationRepository:
             if value is not None:
                 sets.append(f"{attribute} = :{attribute}")
                 values[f":{attribute}"] = {"S": value}
-        status_changed = after.status != before.status
         if after.completed_at is not None and before.completed_at is None:
             sets.append("completed_at = :completed_at")
             values[":completed_at"] = {"S": after.completed_at}
-        if status_changed:
+        if after.status != before.status:
             # Only the list partitions that involve the status move; the others keep their key.
             for index in LIST_INDEXES:
                 if "s" in index.dims:
                     sets.append(f"{index.pk_attribute} = :{index.pk_attribute}")
                     values[f":{index.pk_attribute}"] = {"S": index.partition(*dims_of(after))}
-        items: list[dict[str, Any]] = [
-            {
-                "Update": {
-                    "TableName": self._table,
-                    "Key": key(conversation_pk(before.tenant_id, before.id), HEADER_SK),
-                    "UpdateExpression": "SET " + ", ".join(sets),
-                    "ConditionExpression": (
-                        "message_count = :expected AND #status = :before_status "
-                        "AND has_insights = :before_insights"
-                    ),
-                    "ExpressionAttributeNames": names,
-                    "ExpressionAttributeValues": values,
-                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                }
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": key(conversation_pk(before.tenant_id, before.id), HEADER_SK),
+                "UpdateExpression": "SET " + ", ".join(sets),
+                "ConditionExpression": (
+                    "message_count = :expected AND #status = :before_status "
+                    "AND has_insights = :before_insights"
+                ),
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": values,
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             }
-        ]
-        items += self._chunk_puts(before, messages, before.message_count)
-        if status_changed:
-            items += self._moved_counts(before, after, "s")
-        try:
-            self._transact(items, "TransactWriteItems append messages")
-        except _Cancelled as cancelled:
-            if cancelled.code_at(0) == "ConditionalCheckFailed":
-                old = cancelled.item_at(0)
-                raise ConcurrentUpdate(conversation_from_item(old) if old else None) from None
-            if cancelled.only_conflicts or "ConditionalCheckFailed" in cancelled.codes:
-                raise ConcurrentUpdate(None) from None
-            raise cancelled.error from None
+        }
 
     def put_insights(self, tenant_id: str, conversation_id: str, insights: Insights) -> bool:
         """Store (or replace) a conversation's insights and list it under ``hasInsights=true``.
@@ -383,13 +383,13 @@ class DynamoConversationRepository:
         return moves
 
     def _existing_for_key(
-        self, item: dict[str, Any] | None, conversation: Conversation, key: str | None
+        self, item: dict[str, Any] | None, conversation: Conversation, idempotency_key: str | None
     ) -> Conversation | None:
-        if item is None and key is not None:
+        if item is None and idempotency_key is not None:
             with translated_errors("GetItem idempotency key"):
                 item = self._client.get_item(
                     TableName=self._table,
-                    Key=key(idempotency_pk(conversation.tenant_id, key), IDEMPOTENCY_SK),
+                    Key=key(idempotency_pk(conversation.tenant_id, idempotency_key), IDEMPOTENCY_SK),
                     ConsistentRead=True,
                 ).get("Item")
         if not item:

@@ -35,6 +35,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from parley.dialogue.limits import MAX_IDLE_TIMEOUT_SECONDS as MAX_IDLE_TIMEOUT
+from parley.dialogue.limits import MIN_IDLE_TIMEOUT_SECONDS as MIN_IDLE_TIMEOUT
 from parley.nbq.catalog import Catalog, string_list
 
 # A channel key ends with a BCP 47-style language suffix: -en-US, -es-MX, -es-419, -fr-CA.
@@ -43,8 +45,11 @@ _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 SLOT_KINDS = frozenset({"choice", "number", "money", "date", "text"})
 VALUE_SOURCES = frozenset({"money", "number"})
-MIN_IDLE_TIMEOUT = 60
-MAX_IDLE_TIMEOUT = 7 * 24 * 3600
+DEFAULT_FULFILMENT = "Thanks — I have everything I need."
+DEFAULT_WELCOME = "Hi! How can I help you today?"
+DEFAULT_FALLBACK = "Sorry, I did not understand that."
+DEFAULT_HANDOFF = "I am passing you to a colleague, who will answer here shortly."
+DEFAULT_EXPIRED = "Your previous conversation timed out, so we are starting over."
 # The intent menu is a pending "question" of its own; no slot may take its id.
 INTENT_MENU = "@intent"
 
@@ -176,6 +181,37 @@ def _slot(raw: Any, where: str, catalog: Catalog | None) -> Slot:
     if not isinstance(slot_id, str) or not _ID.match(slot_id):
         raise DeploymentError(f"{where}.id: required, letters, digits, _ . - (at most 64)")
     where = f"{where} ({slot_id})"
+    question_id, prompt, catalog_choices = _slot_question(raw, where, catalog)
+    choices = _slot_choices(raw, where, catalog_choices)
+    kind = raw.get("type") or ("choice" if choices else "text")
+    if kind not in SLOT_KINDS:
+        raise DeploymentError(f"{where}.type: one of {sorted(SLOT_KINDS)}")
+    if kind == "choice" and not choices:
+        raise DeploymentError(f"{where}: a choice slot needs choices (its own or its catalog question's)")
+    value_from = raw.get("value_from")
+    if value_from is not None and value_from not in VALUE_SOURCES:
+        raise DeploymentError(f"{where}.value_from: one of {sorted(VALUE_SOURCES)}")
+    pattern = _slot_pattern(raw.get("pattern"), where)
+    required = raw.get("required", True)
+    if not isinstance(required, bool):
+        raise DeploymentError(f"{where}.required: true or false")
+    return Slot(
+        id=slot_id,
+        prompt=prompt,
+        kind=kind,
+        question_id=question_id,
+        choices=choices,
+        value_from=value_from,
+        units=_strings(raw.get("units"), f"{where}.units"),
+        pattern=pattern,
+        required=required,
+    )
+
+
+def _slot_question(
+    raw: Mapping[str, Any], where: str, catalog: Catalog | None
+) -> tuple[str | None, str, tuple[str, ...]]:
+    """The slot's catalog question (if any), its prompt, and the catalog question's choices."""
     question_id = raw.get("question")
     prompt = raw.get("prompt")
     catalog_choices: tuple[str, ...] = ()
@@ -197,6 +233,10 @@ def _slot(raw: Any, where: str, catalog: Catalog | None) -> Slot:
             )
     if not isinstance(prompt, str) or not prompt.strip():
         raise DeploymentError(f"{where}: needs a catalog `question` or its own `prompt`")
+    return question_id, prompt.strip(), catalog_choices
+
+
+def _slot_choices(raw: Mapping[str, Any], where: str, catalog_choices: tuple[str, ...]) -> tuple[Choice, ...]:
     raw_choices = raw.get("choices")
     if raw_choices is None:
         raw_choices = list(catalog_choices)
@@ -208,34 +248,17 @@ def _slot(raw: Any, where: str, catalog: Catalog | None) -> Slot:
         if choice.id in seen:
             raise DeploymentError(f"{where}: duplicate choice id {choice.id!r}")
         seen.add(choice.id)
-    kind = raw.get("type") or ("choice" if choices else "text")
-    if kind not in SLOT_KINDS:
-        raise DeploymentError(f"{where}.type: one of {sorted(SLOT_KINDS)}")
-    if kind == "choice" and not choices:
-        raise DeploymentError(f"{where}: a choice slot needs choices (its own or its catalog question's)")
-    value_from = raw.get("value_from")
-    if value_from is not None and value_from not in VALUE_SOURCES:
-        raise DeploymentError(f"{where}.value_from: one of {sorted(VALUE_SOURCES)}")
-    pattern = raw.get("pattern")
-    if pattern is not None:
-        try:
-            re.compile(str(pattern))
-        except re.error as exc:
-            raise DeploymentError(f"{where}.pattern: not a valid regular expression ({exc})") from None
-    required = raw.get("required", True)
-    if not isinstance(required, bool):
-        raise DeploymentError(f"{where}.required: true or false")
-    return Slot(
-        id=slot_id,
-        prompt=prompt.strip(),
-        kind=kind,
-        question_id=question_id,
-        choices=choices,
-        value_from=value_from,
-        units=_strings(raw.get("units"), f"{where}.units"),
-        pattern=str(pattern) if pattern is not None else None,
-        required=required,
-    )
+    return choices
+
+
+def _slot_pattern(pattern: Any, where: str) -> str | None:
+    if pattern is None:
+        return None
+    try:
+        re.compile(str(pattern))
+    except re.error as exc:
+        raise DeploymentError(f"{where}.pattern: not a valid regular expression ({exc})") from None
+    return str(pattern)
 
 
 def _intent(raw: Any, where: str, catalog: Catalog | None, default_fulfilment: str) -> Intent:
@@ -290,7 +313,34 @@ def parse_deployment(document: Any, catalog: Catalog | None = None) -> Deploymen
     key = document.get("deployment_key")
     if not isinstance(key, str) or not _KEY.match(key):
         raise DeploymentError("deployment_key: required, letters, digits, _ and - (at most 64)")
-    raw_channels = document.get("channels")
+    escalation_channel = document.get("escalation_channel") or {}
+    if not isinstance(escalation_channel, Mapping):
+        raise DeploymentError("escalation_channel: a mapping (returned as metadata.escalationChannel)")
+    intents = _intents(document.get("intents"), catalog, document.get("fulfilment", DEFAULT_FULFILMENT))
+    if any(intent.escalate for intent in intents.values()) and not escalation_channel:
+        raise DeploymentError("escalation_channel: required when an intent escalates")
+    for flag in ("multimodal_enabled", "external_processing_enabled"):
+        if not isinstance(document.get(flag, False), bool):
+            raise DeploymentError(f"{flag}: true or false")
+    deployment = Deployment(
+        key=key,
+        name=str(document.get("name") or key),
+        channels=_channels(document.get("channels")),
+        welcome=_text(document, "welcome", "deployment", DEFAULT_WELCOME),
+        fallback=_text(document, "fallback", "deployment", DEFAULT_FALLBACK),
+        handoff=_text(document, "handoff", "deployment", DEFAULT_HANDOFF),
+        expired=_text(document, "expired", "deployment", DEFAULT_EXPIRED),
+        escalation_channel=dict(escalation_channel),
+        idle_timeout_seconds=_idle_timeout(document.get("idle_timeout_seconds", 900)),
+        intents=intents,
+        multimodal_enabled=document.get("multimodal_enabled", False),
+        external_processing_enabled=document.get("external_processing_enabled", False),
+    )
+    return Deployment(**{**_fields(deployment), "document": deployment_document(deployment)})
+
+
+def _channels(raw_channels: Any) -> dict[str, str]:
+    """Channel key → its language."""
     if not isinstance(raw_channels, list) or not raw_channels:
         raise DeploymentError("channels: required, a non-empty list of channel keys such as web-en-US")
     channels: dict[str, str] = {}
@@ -304,7 +354,10 @@ def parse_deployment(document: Any, catalog: Catalog | None = None) -> Deploymen
         if channel_key in channels:
             raise DeploymentError(f"channels[{i}]: duplicate channel {channel_key!r}")
         channels[channel_key] = language
-    timeout = document.get("idle_timeout_seconds", 900)
+    return channels
+
+
+def _idle_timeout(timeout: Any) -> int:
     if (
         not isinstance(timeout, int)
         or isinstance(timeout, bool)
@@ -313,11 +366,10 @@ def parse_deployment(document: Any, catalog: Catalog | None = None) -> Deploymen
         raise DeploymentError(
             f"idle_timeout_seconds: an integer from {MIN_IDLE_TIMEOUT} to {MAX_IDLE_TIMEOUT}"
         )
-    escalation_channel = document.get("escalation_channel") or {}
-    if not isinstance(escalation_channel, Mapping):
-        raise DeploymentError("escalation_channel: a mapping (returned as metadata.escalationChannel)")
-    default_fulfilment = document.get("fulfilment", "Thanks — I have everything I need.")
-    raw_intents = document.get("intents")
+    return timeout
+
+
+def _intents(raw_intents: Any, catalog: Catalog | None, default_fulfilment: str) -> dict[str, Intent]:
     if not isinstance(raw_intents, list) or not raw_intents:
         raise DeploymentError("intents: required, a non-empty list")
     intents: dict[str, Intent] = {}
@@ -336,36 +388,7 @@ def parse_deployment(document: Any, catalog: Catalog | None = None) -> Deploymen
                 )
             slots_by_id[slot.id] = slot
         intents[intent.id] = intent
-    if any(intent.escalate for intent in intents.values()) and not escalation_channel:
-        raise DeploymentError("escalation_channel: required when an intent escalates")
-    for flag in ("multimodal_enabled", "external_processing_enabled"):
-        if not isinstance(document.get(flag, False), bool):
-            raise DeploymentError(f"{flag}: true or false")
-    deployment = Deployment(
-        key=key,
-        name=str(document.get("name") or key),
-        channels=channels,
-        welcome=_text(document, "welcome", "deployment", "Hi! How can I help you today?"),
-        fallback=_text(document, "fallback", "deployment", "Sorry, I did not understand that."),
-        handoff=_text(
-            document,
-            "handoff",
-            "deployment",
-            "I am passing you to a colleague, who will answer here shortly.",
-        ),
-        expired=_text(
-            document,
-            "expired",
-            "deployment",
-            "Your previous conversation timed out, so we are starting over.",
-        ),
-        escalation_channel=dict(escalation_channel),
-        idle_timeout_seconds=timeout,
-        intents=intents,
-        multimodal_enabled=document.get("multimodal_enabled", False),
-        external_processing_enabled=document.get("external_processing_enabled", False),
-    )
-    return Deployment(**{**_fields(deployment), "document": deployment_document(deployment)})
+    return intents
 
 
 def _fields(deployment: Deployment) -> dict[str, Any]:

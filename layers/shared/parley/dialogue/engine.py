@@ -193,65 +193,99 @@ def run_turn(
         _read_structured(deployment, turn, reading)
     elif text:
         _read_text(deployment, matcher, text, today, reading)
-    intent_id, slots, user_text = reading.intent_id, reading.slots, reading.user_text
-    understood, wants_human = reading.understood, reading.wants_human
-
-    had_input = not turn.empty
-    incomprehension = had_input and not understood
-    incomprehensions = state.incomprehensions + 1 if incomprehension else 0
-    strongly_negative = bool(text) and sentiment(text) <= STRONGLY_NEGATIVE
-    frustration = strongly_negative or incomprehensions >= REPEATED_INCOMPREHENSION
-    frustrations = state.frustrations + 1 if frustration else 0
-    intent = deployment.intents.get(intent_id) if intent_id else None
-    escalation = wants_human or frustrations >= PERSISTENT_FRUSTRATION or bool(intent and intent.escalate)
-
+    flags = _Flags.of(deployment, state, turn, reading, sentiment(text) if text else 0.0)
     user_texts = state.user_texts
     if text:
         user_texts = (*user_texts, text[:KEPT_TEXT_CHARS])[-KEPT_USER_TEXTS:]
     new_state = replace(
         state,
         turn=state.turn + 1,
-        intent_id=intent_id,
-        slots=slots,
-        incomprehensions=incomprehensions,
-        frustrations=frustrations,
+        intent_id=reading.intent_id,
+        slots=reading.slots,
+        incomprehensions=flags.incomprehensions,
+        frustrations=flags.frustrations,
         user_texts=user_texts,
     )
+    return _answer(deployment, new_state, flags, reading, messages, choose_slot, first_turn=state.turn == 0)
 
-    if escalation:
+
+@dataclass(frozen=True, slots=True)
+class _Flags:
+    """How the turn went: what the spec's metadata flags report, and the counters kept."""
+
+    had_input: bool
+    incomprehension: bool
+    incomprehensions: int
+    frustration: bool
+    frustrations: int
+    escalation: bool
+
+    @classmethod
+    def of(
+        cls, deployment: Deployment, state: SessionState, turn: TurnInput, reading: _Reading, sentiment: float
+    ) -> _Flags:
+        had_input = not turn.empty
+        incomprehension = had_input and not reading.understood
+        incomprehensions = state.incomprehensions + 1 if incomprehension else 0
+        frustration = sentiment <= STRONGLY_NEGATIVE or incomprehensions >= REPEATED_INCOMPREHENSION
+        frustrations = state.frustrations + 1 if frustration else 0
+        intent = deployment.intents.get(reading.intent_id) if reading.intent_id else None
+        escalation = (
+            reading.wants_human or frustrations >= PERSISTENT_FRUSTRATION or bool(intent and intent.escalate)
+        )
+        return cls(had_input, incomprehension, incomprehensions, frustration, frustrations, escalation)
+
+
+def _answer(
+    deployment: Deployment,
+    state: SessionState,
+    flags: _Flags,
+    reading: _Reading,
+    messages: list[BotMessage],
+    choose_slot: SlotChooser,
+    *,
+    first_turn: bool,
+) -> TurnResult:
+    """What the bot says after understanding the input: a hand-off, the intent menu, the next
+    question, or the intent's fulfilment."""
+    user_text, incomprehension, frustration = reading.user_text, flags.incomprehension, flags.frustration
+    if flags.escalation:
         messages.append(BotMessage(deployment.handoff))
         return TurnResult(
-            tuple(messages), replace(new_state, status=HANDOFF, pending=None), intent_id, False,
+            tuple(messages), replace(state, status=HANDOFF, pending=None), state.intent_id, False,
             incomprehension, frustration, True, {"handoff": True}, True, user_text,
         )  # fmt: skip
-
     if incomprehension:
         messages.append(BotMessage(deployment.fallback))
     elif frustration:
         messages.append(BotMessage("I am sorry this is frustrating — let us sort it out."))
 
+    intent = deployment.intents.get(state.intent_id) if state.intent_id else None
     if intent is None:
-        prompt = "Here is what I can help with:" if had_input or state.turn else "What can I do for you?"
+        prompt = (
+            "Here is what I can help with:" if flags.had_input or not first_turn else "What can I do for you?"
+        )
         messages.append(_menu(deployment, prompt))
         return TurnResult(
-            tuple(messages), replace(new_state, pending=INTENT_MENU), None, True, incomprehension,
+            tuple(messages), replace(state, pending=INTENT_MENU), None, True, incomprehension,
             frustration, False, {}, False, user_text,
         )  # fmt: skip
 
-    missing = [s for s in intent.slots if s.required and s.id not in slots]
+    missing = [s for s in intent.slots if s.required and s.id not in state.slots]
     if missing:
-        slot = choose_slot(intent, missing, new_state)
+        slot = choose_slot(intent, missing, state)
         messages.append(_question(slot))
         return TurnResult(
-            tuple(messages), replace(new_state, pending=slot.id), intent.id, True, incomprehension,
+            tuple(messages), replace(state, pending=slot.id), intent.id, True, incomprehension,
             frustration, False, {}, False, user_text,
         )  # fmt: skip
 
+    slots = state.slots
     collected = {s.id: slots[s.id] for s in intent.slots if s.id in slots}
     shown = {s.id: _display(s, slots[s.id]) for s in intent.slots if s.id in slots}
     messages.append(BotMessage(intent.fulfilment.format_map(_Defaulting(shown))))
     return TurnResult(
-        tuple(messages), replace(new_state, status=FULFILLED, pending=None), intent.id, False,
+        tuple(messages), replace(state, status=FULFILLED, pending=None), intent.id, False,
         incomprehension, frustration, False, {"intentId": intent.id, "slots": collected}, True, user_text,
     )  # fmt: skip
 

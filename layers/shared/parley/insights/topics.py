@@ -58,10 +58,10 @@ def key_phrases(user_texts: list[str], limit: int = MAX_TOPICS) -> list[str]:
     counts = Counter(" ".join(p) for p in phrases)
     ranked = sorted(scored, key=lambda p: -(scored[p] + counts[p] - 1))
     chosen: list[str] = []
-    for phrase in ranked:
-        if any(phrase in other or other in phrase for other in chosen):
+    for candidate in ranked:
+        if any(candidate in other or other in candidate for other in chosen):
             continue
-        chosen.append(phrase)
+        chosen.append(candidate)
         if len(chosen) == limit:
             break
     return chosen

@@ -131,7 +131,26 @@ def parse_catalog(document: Mapping[str, Any]) -> Catalog:
     version = document.get("version")
     if not isinstance(version, str | int | float) or not str(version).strip():
         raise CatalogError("version: required (the value nbq_version reports)")
-    raw_categories = document.get("categories")
+    categories = _categories(document.get("categories"))
+    raw_questions = document.get("questions")
+    if not isinstance(raw_questions, list) or not raw_questions:
+        raise CatalogError("questions: required, a non-empty list")
+    if len(raw_questions) > MAX_QUESTIONS:
+        raise CatalogError(f"questions: at most {MAX_QUESTIONS} questions")
+    questions: list[Question] = []
+    by_id: dict[str, Question] = {}
+    for position, raw in enumerate(raw_questions):
+        question = _question(raw, position, categories)
+        qid = question.external_id
+        if qid in by_id:
+            raise CatalogError(f"questions[{position}] ({qid}): duplicate external_id {qid!r}")
+        questions.append(question)
+        by_id[question.external_id] = question
+    _reject_cycles(questions, categories)
+    return Catalog(version=str(version), categories=categories, questions=tuple(questions), by_id=by_id)
+
+
+def _categories(raw_categories: Any) -> dict[str, Category]:
     if not isinstance(raw_categories, Mapping) or not raw_categories:
         raise CatalogError("categories: required, a mapping of category name to its detectors")
     categories: dict[str, Category] = {}
@@ -142,58 +161,45 @@ def parse_catalog(document: Mapping[str, Any]) -> Catalog:
             raise CatalogError(f"{where}: at least one detector is required")
         detectors = tuple(_detector(d, f"{where}.detectors[{i}]") for i, d in enumerate(detectors_raw))
         categories[str(name)] = Category(name=str(name), detectors=detectors)
+    return categories
 
-    raw_questions = document.get("questions")
-    if not isinstance(raw_questions, list) or not raw_questions:
-        raise CatalogError("questions: required, a non-empty list")
-    if len(raw_questions) > MAX_QUESTIONS:
-        raise CatalogError(f"questions: at most {MAX_QUESTIONS} questions")
-    questions: list[Question] = []
-    by_id: dict[str, Question] = {}
-    for position, raw in enumerate(raw_questions):
-        where = f"questions[{position}]"
-        if not isinstance(raw, Mapping):
-            raise CatalogError(f"{where}: a question is a mapping")
-        external_id, text, category = raw.get("external_id"), raw.get("text"), raw.get("category")
-        for key, value in (("external_id", external_id), ("text", text), ("category", category)):
-            if not isinstance(value, str) or not value.strip():
-                raise CatalogError(f"{where}.{key}: required, a non-empty string")
-        assert isinstance(external_id, str) and isinstance(text, str) and isinstance(category, str)
-        where = f"questions[{position}] ({external_id})"
-        if external_id in by_id:
-            raise CatalogError(f"{where}: duplicate external_id {external_id!r}")
-        if category not in categories:
-            raise CatalogError(f"{where}: unknown category {category!r}")
-        priority = raw.get("priority", 0)
-        if not isinstance(priority, int) or isinstance(priority, bool):
-            raise CatalogError(f"{where}.priority: an integer (higher is asked first)")
-        requires = raw.get("requires") or {}
-        if not isinstance(requires, Mapping) or set(requires) - {"categories", "mentions"}:
-            raise CatalogError(f"{where}.requires: only 'categories' and 'mentions' are allowed")
-        requires_categories = string_list(requires.get("categories"), f"{where}.requires.categories")
-        for required in requires_categories:
-            if required not in categories:
-                raise CatalogError(f"{where}: requires unknown category {required!r}")
-            if required == category:
-                raise CatalogError(f"{where}: requires its own category {category!r}")
-        question = Question(
-            external_id=external_id,
-            text=text.strip(),
-            category=category,
-            priority=priority,
-            position=position,
-            requires_categories=requires_categories,
-            requires_mentions=_check_matchable(
-                string_list(requires.get("mentions"), f"{where}.requires.mentions"),
-                f"{where}.requires.mentions",
-            ),
-            choices=string_list(raw.get("choices"), f"{where}.choices"),
-        )
-        questions.append(question)
-        by_id[external_id] = question
 
-    _reject_cycles(questions, categories)
-    return Catalog(version=str(version), categories=categories, questions=tuple(questions), by_id=by_id)
+def _question(raw: Any, position: int, categories: Mapping[str, Category]) -> Question:
+    where = f"questions[{position}]"
+    if not isinstance(raw, Mapping):
+        raise CatalogError(f"{where}: a question is a mapping")
+    external_id, text, category = raw.get("external_id"), raw.get("text"), raw.get("category")
+    for key, value in (("external_id", external_id), ("text", text), ("category", category)):
+        if not isinstance(value, str) or not value.strip():
+            raise CatalogError(f"{where}.{key}: required, a non-empty string")
+    assert isinstance(external_id, str) and isinstance(text, str) and isinstance(category, str)
+    where = f"questions[{position}] ({external_id})"
+    if category not in categories:
+        raise CatalogError(f"{where}: unknown category {category!r}")
+    priority = raw.get("priority", 0)
+    if not isinstance(priority, int) or isinstance(priority, bool):
+        raise CatalogError(f"{where}.priority: an integer (higher is asked first)")
+    requires = raw.get("requires") or {}
+    if not isinstance(requires, Mapping) or set(requires) - {"categories", "mentions"}:
+        raise CatalogError(f"{where}.requires: only 'categories' and 'mentions' are allowed")
+    requires_categories = string_list(requires.get("categories"), f"{where}.requires.categories")
+    for required in requires_categories:
+        if required not in categories:
+            raise CatalogError(f"{where}: requires unknown category {required!r}")
+        if required == category:
+            raise CatalogError(f"{where}: requires its own category {category!r}")
+    return Question(
+        external_id=external_id,
+        text=text.strip(),
+        category=category,
+        priority=priority,
+        position=position,
+        requires_categories=requires_categories,
+        requires_mentions=_check_matchable(
+            string_list(requires.get("mentions"), f"{where}.requires.mentions"), f"{where}.requires.mentions"
+        ),
+        choices=string_list(raw.get("choices"), f"{where}.choices"),
+    )
 
 
 def _reject_cycles(questions: list[Question], categories: Mapping[str, Category]) -> None:

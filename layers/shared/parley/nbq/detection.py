@@ -29,9 +29,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, count, islice
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from parley.nbq.catalog import Catalog
+from parley.nbq.catalog import Catalog, Detector
 
 # Deliberately simple (it is the hot path): letter runs, digit runs, currency symbols, "/" and
 # clause punctuation. Hyphens and apostrophes split words ("south-facing" → south facing,
@@ -249,7 +249,7 @@ def _variants(phrase: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
         yield (*phrase[:-1], plural)
 
 
-def _add_multi(table: dict, phrase: tuple[str, ...], value: object) -> None:
+def _add_multi(table: dict[str, Any], phrase: tuple[str, ...], value: object) -> None:
     rest = phrase[1:]
     by_length = table.setdefault(phrase[0], [])
     for length, phrases in by_length:
@@ -265,20 +265,7 @@ def build_index(catalog: Catalog) -> DetectionIndex:
     multi: dict[str, list[tuple[int, dict[tuple[str, ...], list[_Target]]]]] = {}
     for category in catalog.categories.values():
         for detector in category.detectors:
-            target = _Target(category.name, detector.polar)
-            if detector.kind == "keywords":
-                for term in detector.terms:
-                    for phrase in _variants(tuple(tokens_of(term))):
-                        if len(phrase) == 1:
-                            index.single.setdefault(phrase[0], []).append(target)
-                        else:
-                            _add_multi(multi, phrase, target)
-            elif detector.kind == "count":
-                for term in detector.terms:
-                    for phrase in _variants(tuple(tokens_of(term))):
-                        index.count_nouns.setdefault(phrase[0], []).append((phrase, target))
-            else:
-                index.value_targets.setdefault(detector.kind, []).append(target)
+            _index_detector(index, multi, _Target(category.name, detector.polar), detector)
     for question in catalog.questions:
         for term in question.requires_mentions:
             for phrase in _variants(tuple(tokens_of(term))):
@@ -288,6 +275,35 @@ def build_index(catalog: Catalog) -> DetectionIndex:
                     _add_multi(index.mention_multi, phrase, term)
     _index_phrases(index, multi)
     _index_numbers(index)
+    index.spotted = _spotted(index)
+    index.mention_phrases = _mention_phrases(index)
+    index.plain = all(word.isalpha() for word in _words_of_terms(index))
+    return index
+
+
+def _index_detector(
+    index: DetectionIndex,
+    multi: dict[str, list[tuple[int, dict[tuple[str, ...], list[_Target]]]]],
+    target: _Target,
+    detector: Detector,
+) -> None:
+    if detector.kind == "keywords":
+        for term in detector.terms:
+            for phrase in _variants(tuple(tokens_of(term))):
+                if len(phrase) == 1:
+                    index.single.setdefault(phrase[0], []).append(target)
+                else:
+                    _add_multi(multi, phrase, target)
+    elif detector.kind == "count":
+        for term in detector.terms:
+            for phrase in _variants(tuple(tokens_of(term))):
+                index.count_nouns.setdefault(phrase[0], []).append((phrase, target))
+    else:
+        index.value_targets.setdefault(detector.kind, []).append(target)
+
+
+def _spotted(index: DetectionIndex) -> frozenset[str]:
+    """Every token whose presence can matter: a text with none of them detects nothing."""
     spotted = set(index.single_keys) | NEGATIONS | set(index.count_nouns)
     if "money" in index.value_targets:
         spotted |= CURRENCIES
@@ -295,10 +311,7 @@ def build_index(catalog: Catalog) -> DetectionIndex:
         spotted |= UNITS | {"x"}
     if "date" in index.value_targets:
         spotted |= DATE_WORDS | DATE_SPANS | {"/"}
-    index.spotted = frozenset(spotted)
-    index.mention_phrases = _mention_phrases(index)
-    index.plain = all(word.isalpha() for word in _words_of_terms(index))
-    return index
+    return frozenset(spotted)
 
 
 def _index_phrases(
