@@ -40,9 +40,13 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 run: venv
 	$(BIN)/python -m localgw --port $(PORT)
 
+# ruff (lint, format, complexity <= 15), mypy strict (parley, functions, localgw), and the
+# dependency direction of the layer (import-linter, configured in pyproject.toml).
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	cd layers/shared && ../../$(BIN)/lint-imports --config ../../pyproject.toml
 
 template-check: venv $(CHECKOV_VENV)/.installed
 	$(BIN)/python -m tools.template_checks --checkov $(CHECKOV_VENV)/bin/checkov

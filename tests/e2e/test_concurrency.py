@@ -1,7 +1,7 @@
 """Concurrency over HTTP against one dedicated local gateway: nothing lost, nothing duplicated.
 
 Each scenario fires a bounded burst (at most 50 threads, a timeout per request and a deadline for
-the scenario) and prints one summary line of what it produced (printed past pytest's capture).
+the scenario) and adds one line of what it produced to the run's summary (``run_log``).
 The usage-plan throttle is lifted on this gateway so that 429 is not one of the answers.
 """
 
@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.conftest import GatewayFactory, RunningGateway
+from tests.helpers.gateway import GatewayFactory, RunningGateway
+from tests.helpers.run_log import RunLog
 
 pytestmark = pytest.mark.e2e
 
@@ -57,21 +58,18 @@ def burst[T](workers: int, calls: Iterable[Callable[[], T]]) -> list[T]:
         return [future.result() for future in futures]
 
 
-def summary(
-    capsys: pytest.CaptureFixture[str], scenario: str, responses: list[requests.Response], **extra: object
-) -> str:
+def summary(run_log: RunLog, scenario: str, responses: list[requests.Response], **extra: object) -> str:
     counts = Counter(response.status_code for response in responses)
     line = f"[concurrency] {scenario}: " + ", ".join(f"{n}x{status}" for status, n in sorted(counts.items()))
     if extra:
         line += " | " + ", ".join(f"{key}={value}" for key, value in extra.items())
-    # Past pytest's capture: the run log records what each scenario produced, passed or failed.
-    with capsys.disabled():
-        print(f"\n{line}")
+    # The run log records what each scenario produced, passed or failed (also under pytest-xdist).
+    run_log.add(line)
     return line
 
 
 def test_fifty_concurrent_appends_to_one_conversation_all_land_once_each_contiguous(
-    busy_gateway: RunningGateway, capsys: pytest.CaptureFixture[str]
+    busy_gateway: RunningGateway, run_log: RunLog
 ) -> None:
     api = f"{busy_gateway.url}/api/v1/conversations"
     created = requests.post(
@@ -97,7 +95,7 @@ def test_fifty_concurrent_appends_to_one_conversation_all_land_once_each_contigu
 
     stored = requests.get(f"{api}/{conversation}", headers=_bearer(busy_gateway), timeout=REQUEST_TIMEOUT)
     contents = [m["content"] for m in stored.json()["messages"]]
-    summary(capsys, "50 appends to one conversation", responses, messages=len(contents))
+    summary(run_log, "50 appends to one conversation", responses, messages=len(contents))
     assert [r.status_code for r in responses] == [200] * 50, [r.text for r in responses if r.ok is False]
     assert contents[0] == "start"
     appended = contents[1:]
@@ -109,7 +107,7 @@ def test_fifty_concurrent_appends_to_one_conversation_all_land_once_each_contigu
 
 
 def test_fifty_concurrent_identical_conversions_record_one_conversion(
-    busy_gateway: RunningGateway, capsys: pytest.CaptureFixture[str]
+    busy_gateway: RunningGateway, run_log: RunLog
 ) -> None:
     session = f"concurrent-{uuid.uuid4().hex[:8]}"
     # A served question makes the crediting visible in the statistics.
@@ -134,7 +132,7 @@ def test_fifty_concurrent_identical_conversions_record_one_conversion(
     accepted = {r.json()["conversion_id"] for r in responses if r.status_code == 202}
     conflicts = [r for r in responses if r.status_code == 409]
     items = _conversion_items(busy_gateway, session)
-    summary(capsys, "50 identical conversions", responses, conversion_ids=len(accepted), stored=len(items))
+    summary(run_log, "50 identical conversions", responses, conversion_ids=len(accepted), stored=len(items))
     assert len(accepted) == 1
     assert sum(1 for r in responses if r.status_code == 202) + len(conflicts) == 50
     for conflict in conflicts:
@@ -153,7 +151,7 @@ def test_fifty_concurrent_identical_conversions_record_one_conversion(
 
 
 def test_twenty_concurrent_turns_on_one_conversation_apply_or_conflict(
-    busy_gateway: RunningGateway, capsys: pytest.CaptureFixture[str]
+    busy_gateway: RunningGateway, run_log: RunLog
 ) -> None:
     url = f"{busy_gateway.url}{TURN}"
     headers = {"nlx-api-key": str(busy_gateway.demo_key)}
@@ -186,7 +184,7 @@ def test_twenty_concurrent_turns_on_one_conversation_apply_or_conflict(
     ).json()
     user_lines = [m["content"] for m in transcript["messages"] if m["role"] == "user"]
     summary(
-        capsys, "20 turns on one conversation", responses, applied=len(applied), user_lines=len(user_lines)
+        run_log, "20 turns on one conversation", responses, applied=len(applied), user_lines=len(user_lines)
     )
     assert len(applied) + len(refused) == 20, [r.text for r in responses if r.status_code not in (200, 409)]
     assert applied, "at least one turn applies"
@@ -200,7 +198,7 @@ def test_twenty_concurrent_turns_on_one_conversation_apply_or_conflict(
 
 
 def test_two_hundred_next_questions_across_twenty_sessions_count_twenty_sessions(
-    busy_gateway: RunningGateway, capsys: pytest.CaptureFixture[str]
+    busy_gateway: RunningGateway, run_log: RunLog
 ) -> None:
     before = _settled_usage_total(busy_gateway)
     run = uuid.uuid4().hex[:8]
@@ -224,7 +222,7 @@ def test_two_hundred_next_questions_across_twenty_sessions_count_twenty_sessions
     after = _settled_usage_total(busy_gateway)
     calls = {session: _session_calls(busy_gateway, session) for session in sessions}
     summary(
-        capsys,
+        run_log,
         "200 next-questions across 20 sessions",
         responses,
         sessions_counted=after - before,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.e2e.conftest import RunningGateway
+from tests.helpers.gateway import RunningGateway
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 30

@@ -8,7 +8,8 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.conftest import FIXTURES, GatewayFactory, RunningGateway
+from tests.helpers.gateway import GatewayFactory, RunningGateway
+from tests.helpers.paths import E2E_FIXTURES as FIXTURES
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 10

@@ -15,8 +15,8 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.conftest import RunningGateway
-from tests.e2e.tenants import tenant_with_key
+from tests.helpers.gateway import RunningGateway
+from tests.helpers.tenants import tenant_with_key
 
 pytestmark = pytest.mark.e2e
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import requests
 import yaml
 
-from tests.e2e.conftest import RunningGateway
+from tests.helpers.gateway import RunningGateway
+from tests.helpers.paths import OPENAPI_PATH
 
 pytestmark = pytest.mark.e2e
-DOCUMENT = yaml.safe_load((Path(__file__).resolve().parents[2] / "openapi.yaml").read_text(encoding="utf-8"))
+DOCUMENT = yaml.safe_load(OPENAPI_PATH.read_text(encoding="utf-8"))
 
 
 def test_openapi_json_is_the_document_with_this_gateway_as_its_server(gateway: RunningGateway) -> None:

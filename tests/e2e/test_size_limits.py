@@ -8,17 +8,16 @@ bytes, not characters. POST routes are read from template.yaml, so a new one nee
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
 from samcli.yamlhelper import yaml_parse
 
-from tests.e2e.conftest import RunningGateway
+from tests.helpers.gateway import RunningGateway
+from tests.helpers.paths import TEMPLATE_PATH as TEMPLATE
 
 pytestmark = pytest.mark.e2e
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
 KIB = 1024
 # Route template → (a concrete path, its body limit in bytes).
 LIMITS: dict[str, tuple[str, int]] = {

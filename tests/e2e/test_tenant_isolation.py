@@ -11,19 +11,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from samcli.yamlhelper import yaml_parse
 
-from tests.e2e.conftest import RunningGateway
-from tests.e2e.tenants import tenant_with_key
+from tests.helpers.gateway import RunningGateway
+from tests.helpers.paths import TEMPLATE_PATH as TEMPLATE
+from tests.helpers.tenants import tenant_with_key
 
 pytestmark = pytest.mark.e2e
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
 TIMEOUT = 30
 TURN_PATH = "/c/furniture-shop/web-en-US"
 

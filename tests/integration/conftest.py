@@ -7,11 +7,9 @@ clients must be created inside the mock), with the environment the template give
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -22,9 +20,9 @@ from localgw.moto_backend import serialize_dynamodb
 from localgw.resources import LocalResources, create_resources
 from localgw.template import SamTemplate, load_template
 from parley import aws
-
-ROOT = Path(__file__).resolve().parents[2]
-EVENTS = ROOT / "events"
+from tests.helpers.events import FakeContext
+from tests.helpers.paths import DEMO_TENANT, ROOT, TEMPLATE_PATH
+from tests.helpers.streams import StreamRelay
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -35,7 +33,7 @@ def dynamodb_like_isolation() -> None:
 
 @pytest.fixture(scope="session")
 def sam_template() -> SamTemplate:
-    return load_template(ROOT / "template.yaml")
+    return load_template(TEMPLATE_PATH)
 
 
 @pytest.fixture
@@ -80,33 +78,14 @@ def load_function(
     return load
 
 
-def load_event(relative: str) -> dict[str, Any]:
-    return json.loads((EVENTS / relative).read_text())
-
-
-class FakeContext:
-    function_name = "test-function"
-    function_version = "$LATEST"
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:test-function"
-    memory_limit_in_mb = 512
-    aws_request_id = "52fdfc07-2182-454f-963f-5f0f9a621d72"
-    log_group_name = "/aws/lambda/test-function"
-    log_stream_name = "2026/11/23/[$LATEST]abcdef"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 10_000
-
-
 @pytest.fixture
 def lambda_context() -> FakeContext:
     return FakeContext()
 
 
 @pytest.fixture
-def stream_relay(moto_resources: LocalResources, load_function: Callable[[str], ModuleType]) -> Any:
-    """Relays committed changes to the insights queue (``tests/integration/streams.py``)."""
-    from tests.integration.streams import StreamRelay
-
+def stream_relay(moto_resources: LocalResources, load_function: Callable[[str], ModuleType]) -> StreamRelay:
+    """Relays committed changes to the insights queue (``tests/helpers/streams.py``)."""
     return StreamRelay(moto_resources, load_function, FakeContext())
 
 
@@ -116,7 +95,7 @@ def catalog_loaded(moto_resources: LocalResources) -> Any:
     from parley.nbq.catalog import catalog_document, load_catalog_yaml
     from parley.nbq.repository import DynamoNbqConfigRepository
 
-    catalog = load_catalog_yaml((ROOT / "tenants/demo/catalog.yaml").read_text())
+    catalog = load_catalog_yaml((DEMO_TENANT / "catalog.yaml").read_text())
     config = DynamoNbqConfigRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"])
     config.put_catalog("demo", catalog.version, catalog_document(catalog))
     return config

@@ -1,15 +1,13 @@
 """The admin command against a moto store: tenants, keys shown once and stored hashed, config load."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from parley import admin, aws
 from parley.tenants.authentication import KeyAuthenticator
 from parley.tenants.repository import DynamoTenantRepository
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.paths import ROOT
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:

@@ -5,7 +5,7 @@ import pytest
 from parley import aws
 from parley.tenants.repository import DynamoTenantRepository
 from parley.tenants.service import ApiGatewayUsagePlanRegistry, TenantService
-from tests.integration.conftest import load_event
+from tests.helpers.events import load_event
 
 DEMO_KEY = "pk_test_demoDEMOdemoDEMOdemoDEMO01"
 

@@ -20,9 +20,9 @@ from parley import aws
 from parley.conversations.models import CreateConversationRequest, Insights
 from parley.conversations.repository import DynamoConversationRepository
 from parley.conversations.service import ConversationService
-from tests.integration.conftest import load_event
-from tests.integration.streams import StreamRelay
-from tests.unit.test_problems import header
+from tests.helpers.events import load_event
+from tests.helpers.http import header
+from tests.helpers.streams import StreamRelay
 
 EVENT_ID = "conv_0123456789abcdef01234567"
 KB = 1024

@@ -3,7 +3,8 @@
 import pytest
 from samcli.yamlhelper import yaml_parse
 
-from tests.integration.conftest import ROOT, load_event
+from tests.helpers.events import load_event
+from tests.helpers.paths import ROOT
 
 ORIGIN = "https://app.example.com"
 

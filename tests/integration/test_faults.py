@@ -18,12 +18,12 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from parley import aws
-from parley.insights.messages import ConversationCompleted, ConversionRecorded, decode, encode
+from parley.insights.messages import ConversationCompleted, ConversionRecorded, encode
 from parley.nbq.repository import DynamoNbqConfigRepository
-from tests.integration.conftest import FakeContext, load_event
-from tests.integration.test_insights_worker import sqs_event
-from tests.integration.test_turn_api import ROOT
-from tests.unit.test_problems import header
+from tests.helpers.events import FakeContext, load_event, sqs_event
+from tests.helpers.http import header
+from tests.helpers.paths import ROOT
+from tests.helpers.streams import drain
 
 WRITES = ("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem")
 COMPLETED_TRANSCRIPT = (
@@ -72,19 +72,6 @@ def snapshot(moto_resources: Any) -> dict[str, list[dict[str, Any]]]:
             json.dumps(i, sort_keys=True, default=repr) for p in pages for i in p["Items"]
         )
     return items
-
-
-def queued(stream_relay: Any, *, relay: bool = True) -> list[Any]:
-    """What reached the insights queue once the stream relay carried the committed changes."""
-    if relay:
-        stream_relay.pump()
-    sqs, url = aws.client("sqs"), stream_relay.resources.queues["InsightsQueue"]
-    messages = []
-    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
-        for message in batch:
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-            messages.append(decode(message["Body"]))
-    return messages
 
 
 @pytest.fixture
@@ -148,7 +135,7 @@ def test_a_store_that_refuses_writes_is_a_503_to_retry_and_leaves_nothing_behind
     route, fault, demo, load_function, lambda_context, moto_resources, stream_relay, failing_writes
 ) -> None:
     send = _route(route, load_function, lambda_context)
-    queued(stream_relay)  # the setup's own messages
+    drain(stream_relay)  # the setup's own messages
     before = snapshot(moto_resources)
     failing_writes(fault)
 
@@ -160,7 +147,7 @@ def test_a_store_that_refuses_writes_is_a_503_to_retry_and_leaves_nothing_behind
     assert json.loads(response["body"])["type"].endswith("/service_unavailable")
     # No header without its chunks, no session counted, no idempotency record, no message.
     assert snapshot(moto_resources) == before
-    assert queued(stream_relay) == []
+    assert drain(stream_relay) == []
 
 
 @pytest.mark.parametrize("route", ["create", "append"])
@@ -170,13 +157,13 @@ def test_a_failed_transaction_writes_none_of_its_items(
     """The conversation's header, chunks and list counters move in one TransactWriteItems: when
     it fails, none of them is visible (the reads before it did happen)."""
     send = _route(route, load_function, lambda_context)
-    queued(stream_relay)
+    drain(stream_relay)
     before = snapshot(moto_resources)
     failing_writes(throttled, ("TransactWriteItems",))
 
     assert send()["statusCode"] == 503
     assert snapshot(moto_resources) == before
-    assert queued(stream_relay) == []
+    assert drain(stream_relay) == []
 
 
 def test_the_sdk_retries_a_transient_throttle_and_connection_failure(
@@ -241,7 +228,7 @@ def test_a_crash_mid_batch_fails_only_its_record_and_a_full_redelivery_has_effec
     )
     created = load_function("CreateConversationFunction").lambda_handler(_create_event(), lambda_context)
     conversation_id = json.loads(created["body"])["id"]
-    messages = {type(m): m for m in queued(stream_relay)}
+    messages = {type(m): m for m in drain(stream_relay)}
     completed, conversion = messages[ConversationCompleted], messages[ConversionRecorded]
     worker = load_function("InsightsWorkerFunction")
 
@@ -331,7 +318,7 @@ def test_a_call_that_timed_out_is_409_within_its_window_and_succeeds_once_after_
     within = function.lambda_handler(event, ShortContext(remaining_ms=10_000))
     assert within["statusCode"] == 409, within["body"]
     assert header(within, "Retry-After") == "1"
-    assert queued(stream_relay) == []
+    assert drain(stream_relay) == []
 
     time.sleep(1.0)  # past the in-progress expiry (now + 800 ms at the first call)
     after = function.lambda_handler(event, ShortContext(remaining_ms=10_000))
@@ -383,9 +370,9 @@ def test_when_sqs_refuses_the_relay_the_stream_retries_and_no_trigger_is_lost(
     failures = [item for answer in answers for item in answer["batchItemFailures"]]
     assert len(failures) == 2  # the conversation's header INSERT and the conversion INSERT
     assert all(item["itemIdentifier"].isdigit() for item in failures)  # sequence numbers
-    assert queued(stream_relay, relay=False) == []  # nothing reached the queue...
+    assert drain(stream_relay, relay=False) == []  # nothing reached the queue...
 
-    messages = queued(stream_relay)  # ...until the stream delivered the failed records again
+    messages = drain(stream_relay)  # ...until the stream delivered the failed records again
     assert sorted(type(m).__name__ for m in messages) == ["ConversationCompleted", "ConversionRecorded"]
     worker = load_function("InsightsWorkerFunction")
     assert worker.lambda_handler(sqs_event(*map(encode, messages)), lambda_context) == {
@@ -406,7 +393,7 @@ def test_a_cancelled_transaction_leaves_nothing_on_the_stream(
         _create_event("active"), lambda_context
     )
     conversation_id = json.loads(created["body"])["id"]
-    queued(stream_relay)
+    drain(stream_relay)
     table = moto_resources.tables["ConversationsTable"]
     chunk = {"pk": {"S": f"T#demo#C#{conversation_id}"}, "sk": {"S": "MSG#99999"}, "body": {"S": "[]"}}
     header_update = {
@@ -424,7 +411,7 @@ def test_a_cancelled_transaction_leaves_nothing_on_the_stream(
         )
 
     assert stream_relay.pump() == []  # no record to deliver at all
-    assert queued(stream_relay) == []
+    assert drain(stream_relay) == []
 
 
 @pytest.mark.parametrize(
@@ -443,4 +430,4 @@ def test_the_relay_queues_the_sample_stream_events(
     assert relay.lambda_handler(load_event(f"relay_changes/{case}"), lambda_context) == {
         "batchItemFailures": []
     }
-    assert [message.kind for message in queued(stream_relay, relay=False)] == [kind]
+    assert [message.kind for message in drain(stream_relay, relay=False)] == [kind]

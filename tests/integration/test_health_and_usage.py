@@ -4,8 +4,8 @@ import json
 from datetime import UTC, datetime
 
 from parley.usage.repository import DynamoUsageRepository
-from tests.integration.conftest import load_event
-from tests.unit.test_problems import header
+from tests.helpers.events import load_event
+from tests.helpers.http import header
 
 
 def test_health_answers_ok_with_version_and_every_table(load_function, lambda_context) -> None:

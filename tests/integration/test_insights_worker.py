@@ -14,7 +14,6 @@ from parley.insights.messages import (
     ConversationCompleted,
     ConversionRecorded,
     WebhookDelivery,
-    decode,
     encode,
 )
 from parley.tenants.repository import DynamoTenantRepository
@@ -22,38 +21,8 @@ from parley.tenants.service import TenantService
 from parley.webhooks.repository import DynamoWebhookRepository
 from parley.webhooks.service import WebhookService
 from parley.webhooks.signing import verify
-from tests.integration.conftest import load_event
-
-
-def sqs_event(*bodies: str) -> dict:
-    """An SQS batch event as Lambda's event source delivers it (shape of events/insights_worker)."""
-    template = load_event("insights_worker/batch.json")["Records"][0]
-    return {
-        "Records": [
-            {**template, "messageId": f"msg-{n}", "receiptHandle": f"rh-{n}", "body": body}
-            for n, body in enumerate(bodies)
-        ]
-    }
-
-
-def drain(stream_relay) -> list:
-    """What the stream relay queued for the committed changes so far."""
-    stream_relay.pump()
-    moto_resources = stream_relay.resources
-    messages = []
-    while True:
-        batch = (
-            aws.client("sqs")
-            .receive_message(QueueUrl=moto_resources.queues["InsightsQueue"], MaxNumberOfMessages=10)
-            .get("Messages", [])
-        )
-        if not batch:
-            return messages
-        for message in batch:
-            aws.client("sqs").delete_message(
-                QueueUrl=moto_resources.queues["InsightsQueue"], ReceiptHandle=message["ReceiptHandle"]
-            )
-            messages.append(decode(message["Body"]))
+from tests.helpers.events import load_event, sqs_event
+from tests.helpers.streams import drain
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 from parley import aws
 from parley.tenants.repository import DynamoTenantRepository
 from parley.tenants.service import ApiGatewayUsagePlanRegistry, TenantService
-from tests.integration.conftest import FakeContext, load_event
+from tests.helpers.events import FakeContext, load_event
 
 DEMO_KEY = "pk_test_demoDEMOdemoDEMOdemoDEMO01"
 UNKNOWN_KEY = "pk_test_unknownUNKNOWNunknownUNKN01"

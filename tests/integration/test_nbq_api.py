@@ -3,7 +3,6 @@
 import json
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -11,10 +10,9 @@ from parley import aws
 from parley.insights.messages import ConversionRecorded, decode
 from parley.nbq.repository import DynamoNbqConfigRepository, DynamoNbqSessionRepository
 from parley.nbq.service import credit_conversion
-from tests.integration.conftest import load_event
-from tests.unit.test_problems import header
+from tests.helpers.events import load_event
+from tests.helpers.http import header
 
-ROOT = Path(__file__).resolve().parents[2]
 SPEC_TEXT = "What budget range did you have in mind for the table?"
 
 

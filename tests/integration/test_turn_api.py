@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import threading
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,10 +18,10 @@ from parley import admin, aws
 from parley.conversations.repository import DynamoConversationRepository
 from parley.conversations.service import ConversationService
 from parley.dialogue.repository import DynamoTurnSessionRepository
-from tests.integration.conftest import load_event
-from tests.unit.test_problems import header
+from tests.helpers.events import load_event
+from tests.helpers.http import header
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 BUDGET_QUESTION = "What budget range did you have in mind for the table?"
 
 

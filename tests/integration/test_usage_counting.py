@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +13,8 @@ from botocore.exceptions import ClientError
 
 from parley import admin, aws
 from parley.insights.messages import decode
-from tests.integration.conftest import load_event
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.events import load_event
+from tests.helpers.paths import ROOT
 
 
 @pytest.fixture

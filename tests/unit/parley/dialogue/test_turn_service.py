@@ -1,0 +1,446 @@
+# ruff: noqa: RUF001 -- the demo deployment's texts use en dashes, as the shop writes them
+"""TurnService on in-memory repositories: the demo tenant's furniture-shop deployment (tenants/demo),
+its NBQ catalog ordering the questions, sessions with versions, and the transcript as a conversation.
+
+The same turns run through ProcessTurnFunction under moto in tests/integration/test_turn_api.py.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from parley.conversations.entities import ListFilters
+from parley.conversations.models import CreateConversationRequest
+from parley.conversations.service import ConversationService
+from parley.dialogue.deployments import DeploymentCache
+from parley.dialogue.models import TurnRequest
+from parley.dialogue.ordering import NbqSlotOrder
+from parley.dialogue.service import TurnOutcome, TurnService
+from parley.errors import Conflict, Invalid, NotFound, Unavailable
+from parley.nbq.catalog import catalog_document
+from parley.nbq.ports import STARTED_BY_TURN
+from parley.nbq.service import TenantNbqCache
+from tests.fakes import (
+    InMemoryConversationRepository,
+    InMemoryDeploymentRepository,
+    InMemoryNbqConfigRepository,
+    InMemoryNbqSessionRepository,
+    InMemoryTurnSessionRepository,
+)
+from tests.helpers.demo import (
+    DEMO_CHANNEL,
+    DEMO_DEPLOYMENT_KEY,
+    DEMO_TENANT_ID,
+    demo_catalog,
+    demo_deployment,
+)
+
+T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+WELCOME = "Hi! I'm the Terrace & Table assistant."
+BUDGET = "What budget range did you have in mind for the table?"
+SEATING = "How many people should the table seat?"
+MATERIAL = "Do you have a material in mind — teak, aluminium, steel, ceramic?"
+EXPIRED = "Your previous conversation timed out, so let's start over."
+SHORTLIST = (
+    "Here is our shortlist: Aluminium tables seating 6, €500–€1,000. I've sent it to your basket page."
+)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class Logger:
+    def __init__(self) -> None:
+        self.exceptions: list[str] = []
+
+    def info(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def warning(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def exception(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        self.exceptions.append(msg)
+
+
+class Shop:
+    """The demo tenant with its catalog and deployment loaded, on in-memory storage."""
+
+    def __init__(self) -> None:
+        self.clock = Clock()
+        self.logger = Logger()
+        self.deployments = InMemoryDeploymentRepository()
+        self.deployments.put(DEMO_TENANT_ID, dict(demo_deployment().document))
+        self.config = InMemoryNbqConfigRepository()
+        catalog = demo_catalog()
+        self.config.put_catalog(DEMO_TENANT_ID, catalog.version, catalog_document(catalog))
+        self.nbq_sessions = InMemoryNbqSessionRepository(self.config)
+        self.sessions = InMemoryTurnSessionRepository()
+        self.conversations = InMemoryConversationRepository()
+        self.service = TurnService(
+            DeploymentCache(self.deployments),
+            self.sessions,
+            ConversationService(self.conversations, now=self.clock, sleep=lambda _: None),
+            NbqSlotOrder(TenantNbqCache(self.config), self.nbq_sessions),
+            now=self.clock,
+            sentiment=lambda _text: 0.0,
+            logger=self.logger,
+        )
+
+    def turn(
+        self,
+        body: dict[str, Any],
+        *,
+        deployment: str = DEMO_DEPLOYMENT_KEY,
+        channel: str = DEMO_CHANNEL,
+        tenant: str = DEMO_TENANT_ID,
+    ) -> TurnOutcome:
+        return self.service.process_turn(tenant, deployment, channel, TurnRequest.model_validate(body))
+
+    def say(self, text: str, conversation_id: str | None = None, **fields: Any) -> TurnOutcome:
+        body: dict[str, Any] = {"request": {"unstructured": {"text": text}}, **fields}
+        if conversation_id is not None:
+            body["conversationId"] = conversation_id
+        return self.turn(body)
+
+    def choose(self, choice_id: str, conversation_id: str) -> TurnOutcome:
+        return self.turn(
+            {"conversationId": conversation_id, "request": {"structured": {"choiceId": choice_id}}}
+        )
+
+    def transcript(self, conversation_id: str) -> list[tuple[str, str]]:
+        stored = self.conversations.get(DEMO_TENANT_ID, conversation_id)
+        assert stored is not None, f"no transcript for {conversation_id}"
+        return [(m["role"], m["content"]) for m in stored.messages]
+
+
+def texts(outcome: TurnOutcome) -> list[str]:
+    return [message.text for message in outcome.messages]
+
+
+@pytest.fixture
+def shop() -> Shop:
+    return Shop()
+
+
+# --------------------------------------------------------------------------------------------------
+# A whole conversation
+# --------------------------------------------------------------------------------------------------
+def test_given_the_demo_shop_when_a_customer_chats_to_fulfilment_then_each_turn_asks_what_is_missing(
+    shop: Shop,
+) -> None:
+    # Given a first message naming what the customer wants, with the page they are on
+    first = shop.say(
+        "Hi, I'm looking for a table for my terrace", userId="user-42", context={"pageUrl": "https://shop/x"}
+    )
+    conversation_id = first.conversation_id
+
+    # Then the bot welcomes them and asks the catalog's first question, with its choices
+    assert texts(first) == [WELCOME, BUDGET]
+    assert first.messages[-1].choices[1] == ("500-1000", "€500–€1,000")
+    assert first.result.intent_id == "find_outdoor_table"
+    assert first.result.pending is True
+    assert first.context == {"pageUrl": "https://shop/x"}
+    assert first.expires_at == T0 + timedelta(seconds=900)
+
+    # When they answer by choice, then in words
+    second = shop.choose("500-1000", conversation_id)
+    third = shop.say("we are 6 people", conversation_id)
+    last = shop.say("aluminium please", conversation_id)
+
+    # Then each turn asks the next missing slot, and the last one fulfils the intent
+    assert texts(second) == [SEATING]
+    assert texts(third) == [MATERIAL]
+    assert texts(last) == [SHORTLIST]
+    assert last.result.payload == {
+        "intentId": "find_outdoor_table",
+        "slots": {"budget": "500-1000", "seating": "6", "material": "aluminium"},
+    }
+    assert last.result.pending is False
+    assert {second.conversation_id, third.conversation_id, last.conversation_id} == {conversation_id}
+    # Each message id is stable for its text in its turn: a retried computation gets the same one.
+    assert len({m.message_id for o in (first, second, third, last) for m in o.messages}) == 5
+
+
+def test_given_a_conversation_when_it_is_fulfilled_then_its_transcript_is_a_completed_conversation(
+    shop: Shop,
+) -> None:
+    # Given a turn conversation carried to fulfilment
+    first = shop.say("Hi, I'm looking for a table for my terrace", userId="user-42")
+    conversation_id = first.conversation_id
+    shop.choose("500-1000", conversation_id)
+    shop.say("we are 6 people", conversation_id)
+    shop.say("aluminium please", conversation_id)
+
+    # When its transcript is read through the Conversations API's repository
+    stored = shop.conversations.get(DEMO_TENANT_ID, conversation_id)
+
+    # Then it is the conversation of the same id: every turn in order, completed, tied to the deployment
+    assert stored is not None
+    assert stored.conversation.prompt_id == DEMO_DEPLOYMENT_KEY
+    assert stored.conversation.status == "completed"
+    assert stored.conversation.user_id == "user-42"
+    assert stored.conversation.metadata == {
+        "userId": "user-42",
+        "deploymentKey": DEMO_DEPLOYMENT_KEY,
+        "channelKey": DEMO_CHANNEL,
+        "sessionId": conversation_id,
+    }
+    assert shop.transcript(conversation_id) == [
+        ("user", "Hi, I'm looking for a table for my terrace"),
+        ("assistant", WELCOME),
+        ("assistant", BUDGET),
+        ("user", "€500–€1,000"),
+        ("assistant", SEATING),
+        ("user", "we are 6 people"),
+        ("assistant", MATERIAL),
+        ("user", "aluminium please"),
+        ("assistant", SHORTLIST),
+    ]
+    assert stored.messages[2]["metadata"]["type"] == "multichoice"
+
+
+def test_given_catalog_questions_when_a_turn_asks_them_then_they_are_served_in_the_nbq_session_of_the_same_id(
+    shop: Shop,
+) -> None:
+    first = shop.say("I'd like an outdoor dining table")
+    shop.say("about 900 euros", first.conversation_id)
+
+    session = shop.nbq_sessions.session(DEMO_TENANT_ID, first.conversation_id)
+
+    # A conversion recorded for this conversation (its id is the session id) credits what was asked.
+    assert session is not None
+    assert session.started_by == STARTED_BY_TURN
+    assert session.catalog_version == demo_catalog().version
+    assert len(session.served) == 2
+    assert session.served <= {"q_budget_range", "q_seating_capacity", "q_material"}
+
+
+def test_given_a_fulfilled_conversation_when_the_customer_writes_again_then_a_new_conversation_starts(
+    shop: Shop,
+) -> None:
+    # Given a fulfilled conversation
+    first = shop.say("How long does delivery take?", userId="user-42", context={"cartValue": 120})
+    done = shop.say("it's 75011", first.conversation_id)
+    assert texts(done)[-1].startswith("We deliver to 75011")
+
+    # When the customer sends another turn on it
+    again = shop.say("I need a garden table", first.conversation_id)
+
+    # Then it is a new conversation (no second welcome) that keeps who they are and their context
+    assert again.conversation_id != first.conversation_id
+    assert texts(again) == [BUDGET]
+    assert again.result.state.user_id == "user-42"
+    assert again.context == {"cartValue": 120}
+    assert shop.transcript(again.conversation_id)[0] == ("user", "I need a garden table")
+    # And the fulfilled transcript is left as it was
+    assert shop.transcript(first.conversation_id)[-2:] == [
+        ("user", "it's 75011"),
+        ("assistant", "We deliver to 75011 in 5–7 working days; delivery is free above €500."),
+    ]
+
+
+def test_given_an_idle_conversation_when_a_turn_comes_after_the_timeout_then_it_starts_over_and_says_so(
+    shop: Shop,
+) -> None:
+    # Given an open conversation left idle past the deployment's 900 s
+    first = shop.say("How long does delivery take?")
+    shop.clock.now += timedelta(seconds=901)
+
+    # When the customer answers
+    later = shop.say("75011", first.conversation_id)
+
+    # Then a new conversation starts with the expired notice and a welcome
+    assert later.conversation_id != first.conversation_id
+    assert texts(later)[:2] == [EXPIRED, WELCOME]
+    # And the old transcript is completed with a note of the timeout
+    old = shop.conversations.get(DEMO_TENANT_ID, first.conversation_id)
+    assert old is not None
+    assert old.conversation.status == "completed"
+    assert old.messages[-1] == {
+        "role": "system",
+        "content": "The conversation timed out after 900 s without a turn.",
+    }
+
+
+def test_given_a_conversation_within_the_timeout_when_the_next_turn_comes_then_it_continues(
+    shop: Shop,
+) -> None:
+    first = shop.say("How long does delivery take?")
+    shop.clock.now += timedelta(seconds=899)
+
+    later = shop.say("75011", first.conversation_id)
+
+    assert later.conversation_id == first.conversation_id
+    assert texts(later)[-1].startswith("We deliver to 75011")
+
+
+def test_given_a_transcript_whose_session_is_gone_when_its_id_is_sent_then_a_new_conversation_says_so(
+    shop: Shop,
+) -> None:
+    # Given a conversation of this tenant that no session remembers (its TTL passed long ago)
+    old, _ = ConversationService(shop.conversations).create(
+        DEMO_TENANT_ID, CreateConversationRequest.model_validate({"promptId": "p", "content": "User: hi"})
+    )
+
+    # When a turn names it
+    outcome = shop.say("I need a garden table", old.id)
+
+    # Then a new conversation starts and says the old one timed out
+    assert outcome.conversation_id != old.id
+    assert texts(outcome)[0] == EXPIRED
+
+
+def test_given_a_request_for_a_person_when_processed_then_it_escalates_and_the_transcript_is_final(
+    shop: Shop,
+) -> None:
+    outcome = shop.say("Can I talk to a real person please?")
+
+    assert outcome.result.escalation is True
+    assert outcome.result.payload == {"handoff": True}
+    stored = shop.conversations.get(DEMO_TENANT_ID, outcome.conversation_id)
+    assert stored is not None
+    assert stored.conversation.status == "completed"
+
+
+# --------------------------------------------------------------------------------------------------
+# What the client controls, and what must exist
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("channel", "body", "loc"),
+    [
+        ("web", {"request": {"unstructured": {"text": "hi"}}}, ("path", "channelKey")),
+        (
+            DEMO_CHANNEL,
+            {"request": {"unstructured": {"text": "hi"}}, "context": {"n": "x" * 2001}},
+            ("body", "context"),
+        ),
+        (
+            DEMO_CHANNEL,
+            {"conversationId": "my-own-id", "request": {"unstructured": {"text": "hi"}}},
+            ("body", "conversationId"),
+        ),
+        (
+            DEMO_CHANNEL,
+            {"conversationId": "conv_0123456789abcdef0123456\n", "request": {"unstructured": {"text": "hi"}}},
+            ("body", "conversationId"),
+        ),
+    ],
+    ids=[
+        "channel_without_language_suffix",
+        "context_over_2000_chars",
+        "foreign_conversation_id",
+        "id_with_newline",
+    ],
+)
+def test_given_input_the_client_got_wrong_when_processed_then_invalid_names_the_field_and_nothing_is_stored(
+    shop: Shop, channel: str, body: dict[str, Any], loc: tuple[str, ...]
+) -> None:
+    with pytest.raises(Invalid) as raised:
+        shop.turn(body, channel=channel)
+
+    assert [error.loc for error in raised.value.errors] == [loc]
+    assert shop.conversations.page(DEMO_TENANT_ID, ListFilters(), 100, 0).total == 0
+
+
+def test_given_a_context_that_grows_past_2000_chars_over_turns_when_processed_then_invalid(
+    shop: Shop,
+) -> None:
+    first = shop.say("I need a garden table", context={"a": "x" * 1000})
+
+    with pytest.raises(Invalid) as raised:
+        shop.say("cheap", first.conversation_id, context={"b": "y" * 1000})
+
+    assert [error.loc for error in raised.value.errors] == [("body", "context")]
+
+
+@pytest.mark.parametrize(
+    ("tenant", "deployment", "channel", "detail"),
+    [
+        (DEMO_TENANT_ID, "no-such-assistant", DEMO_CHANNEL, "No deployment 'no-such-assistant' exists."),
+        (DEMO_TENANT_ID, DEMO_DEPLOYMENT_KEY, "app-fr-FR", "The deployment has no channel 'app-fr-FR'."),
+        ("acme", DEMO_DEPLOYMENT_KEY, DEMO_CHANNEL, "No deployment 'furniture-shop' exists."),
+    ],
+    ids=["unknown_deployment", "unknown_channel", "another_tenants_deployment"],
+)
+def test_given_a_deployment_or_channel_that_does_not_exist_when_processed_then_not_found(
+    shop: Shop, tenant: str, deployment: str, channel: str, detail: str
+) -> None:
+    with pytest.raises(NotFound) as raised:
+        shop.turn(
+            {"request": {"unstructured": {"text": "hi"}}},
+            tenant=tenant,
+            deployment=deployment,
+            channel=channel,
+        )
+
+    assert raised.value.detail == detail
+
+
+def test_given_a_conversation_of_another_deployment_when_its_id_is_sent_then_conflict(shop: Shop) -> None:
+    # Given a second deployment of the same tenant
+    other = {**dict(demo_deployment().document), "deployment_key": "garden-centre"}
+    shop.deployments.put(DEMO_TENANT_ID, other)
+    first = shop.say("I need a garden table")
+
+    # When a turn of the other deployment names the first one's conversation
+    with pytest.raises(Conflict) as raised:
+        shop.turn(
+            {"conversationId": first.conversation_id, "request": {"unstructured": {"text": "hi"}}},
+            deployment="garden-centre",
+        )
+
+    # Then it is refused, and the conversation is left alone
+    assert raised.value.details == {"conversationId": first.conversation_id}
+    assert len(shop.transcript(first.conversation_id)) == 3
+
+
+# --------------------------------------------------------------------------------------------------
+# Concurrency and failures
+# --------------------------------------------------------------------------------------------------
+def test_given_another_turn_is_saved_first_when_a_turn_saves_then_conflict_with_retry_after(
+    shop: Shop,
+) -> None:
+    # Given a conversation, and another turn on it that is applied while this one is being computed
+    first = shop.say("I need a garden table")
+    conversation_id = first.conversation_id
+    shop.sessions.before_next_write(lambda: shop.say("we are 6 people", conversation_id))
+
+    # When this turn tries to save its state
+    with pytest.raises(Conflict) as raised:
+        shop.say("something cheap", conversation_id)
+
+    # Then it is a conflict to send again in a second, and only the other turn was applied
+    assert raised.value.retry_after == 1
+    assert raised.value.details == {"conversationId": conversation_id}
+    stored = shop.sessions.get(DEMO_TENANT_ID, conversation_id)
+    assert stored is not None
+    assert stored.version == 2
+    assert ("user", "something cheap") not in shop.transcript(conversation_id)
+    assert ("user", "we are 6 people") in shop.transcript(conversation_id)
+
+
+def test_given_the_transcript_cannot_be_written_when_a_turn_is_processed_then_the_turn_still_answers(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a conversations store that is unavailable
+    def unavailable(*_args: Any, **_kwargs: Any) -> Any:
+        raise Unavailable("The data store is busy; retry shortly.")
+
+    monkeypatch.setattr(shop.conversations, "create", unavailable)
+
+    # When a turn is processed
+    outcome = shop.say("I need a garden table")
+
+    # Then the turn (already applied) answers, and the failure is logged rather than raised
+    assert texts(outcome) == [WELCOME, BUDGET]
+    assert shop.sessions.get(DEMO_TENANT_ID, outcome.conversation_id) is not None
+    assert shop.logger.exceptions == ["turn transcript not written"]

@@ -1,0 +1,209 @@
+"""Each function's IAM grants are exactly what its code uses (issue 7: least privilege).
+
+The table below is the reviewed list, per function, of (resource, action) pairs with the code path
+that needs each. The template must grant exactly these: a new grant without a line here fails,
+and so does a line here that the template no longer grants (the table would have gone stale).
+TransactWriteItems is authorised per item as PutItem/UpdateItem (ConditionCheckItem for a
+ConditionCheck, which no function sends), so it never appears as an action of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.helpers.template import Template, as_list, functions, load_template
+
+Grant = tuple[str, str]
+
+ALLOWED: dict[str, set[Grant]] = {
+    # The health probe: one GetItem per table.
+    "HealthFunction": {
+        ("TenantsTable", "dynamodb:GetItem"),
+        ("SessionsTable", "dynamodb:GetItem"),
+        ("ConversationsTable", "dynamodb:GetItem"),
+        ("IdempotencyTable", "dynamodb:GetItem"),
+    },
+    # Key hash → key record.
+    "AuthorizerFunction": {("TenantsTable", "dynamodb:GetItem")},
+    # 30 days of usage counters: one Query.
+    "UsageFunction": {("TenantsTable", "dynamodb:Query")},
+    # Catalog + statistics (BatchGetItem), statistics refresh (GetItem); the session upsert
+    # (UpdateItem). The daily usage counter is StreamRelayFunction's write, not this function's.
+    "NextQuestionFunction": {
+        ("TenantsTable", "dynamodb:BatchGetItem"),
+        ("TenantsTable", "dynamodb:GetItem"),
+        ("SessionsTable", "dynamodb:UpdateItem"),
+    },
+    # Powertools Idempotency's record (get, put, update, delete on failure) and the conversion
+    # item (the stream relay queues its crediting).
+    "RecordConversionFunction": {
+        ("IdempotencyTable", "dynamodb:GetItem"),
+        ("IdempotencyTable", "dynamodb:PutItem"),
+        ("IdempotencyTable", "dynamodb:UpdateItem"),
+        ("IdempotencyTable", "dynamodb:DeleteItem"),
+        ("SessionsTable", "dynamodb:PutItem"),
+    },
+    # Reads the transcript, writes insights (transaction), credits conversions (transaction over
+    # the session's conversion and the tenant's statistics), reads webhooks, re-queues deliveries
+    # and dead-letters the last failure; Bedrock only when the stack is configured for it.
+    "InsightsWorkerFunction": {
+        ("ConversationsTable", "dynamodb:GetItem"),
+        ("ConversationsTable", "dynamodb:Query"),
+        ("ConversationsTable", "dynamodb:PutItem"),
+        ("ConversationsTable", "dynamodb:UpdateItem"),
+        ("TenantsTable", "dynamodb:GetItem"),
+        ("TenantsTable", "dynamodb:BatchGetItem"),
+        ("TenantsTable", "dynamodb:Query"),
+        ("TenantsTable", "dynamodb:UpdateItem"),
+        ("SessionsTable", "dynamodb:GetItem"),
+        ("SessionsTable", "dynamodb:Query"),
+        ("SessionsTable", "dynamodb:UpdateItem"),
+        ("InsightsQueue", "sqs:SendMessage"),
+        ("InsightsDeadLetterQueue", "sqs:SendMessage"),
+        ("bedrock:foundation-model", "bedrock:InvokeModel"),
+    },
+    # Relays stream records to the insights queue; the dead-letter queue is its event sources'
+    # OnFailure destination (the stream read grants are SAM's, per event source). New
+    # next-questions sessions: one usage-counter ADD per tenant and day (UpdateItem).
+    "StreamRelayFunction": {
+        ("InsightsQueue", "sqs:SendMessage"),
+        ("InsightsDeadLetterQueue", "sqs:SendMessage"),
+        ("TenantsTable", "dynamodb:UpdateItem"),
+    },
+    # Idempotency-key lookup (GetItem), the create transaction (Put/Update), insights message.
+    "CreateConversationFunction": {
+        ("ConversationsTable", "dynamodb:GetItem"),
+        ("ConversationsTable", "dynamodb:PutItem"),
+        ("ConversationsTable", "dynamodb:UpdateItem"),
+    },
+    # Header (GetItem), the append transaction (Put/Update), messages read back (Query).
+    "AppendMessagesFunction": {
+        ("ConversationsTable", "dynamodb:GetItem"),
+        ("ConversationsTable", "dynamodb:Query"),
+        ("ConversationsTable", "dynamodb:PutItem"),
+        ("ConversationsTable", "dynamodb:UpdateItem"),
+    },
+    # The exact total (counter item, GetItem) and a page from one of the list GSIs (Query).
+    "ListConversationsFunction": {
+        ("ConversationsTable", "dynamodb:GetItem"),
+        ("ConversationsTable/index/*", "dynamodb:Query"),
+    },
+    # Header, chunks and insights under one partition key: one Query.
+    "GetConversationFunction": {("ConversationsTable", "dynamodb:Query")},
+    "GetConversationInsightsFunction": {("ConversationsTable", "dynamodb:Query")},
+    # Deployment + catalog (Batch/GetItem), versioned session state (Get/Put), the transcript
+    # through the conversations service without read-back (Get, transaction Put/Update), queue.
+    "ProcessTurnFunction": {
+        ("TenantsTable", "dynamodb:BatchGetItem"),
+        ("TenantsTable", "dynamodb:GetItem"),
+        ("SessionsTable", "dynamodb:GetItem"),
+        ("SessionsTable", "dynamodb:PutItem"),
+        ("SessionsTable", "dynamodb:UpdateItem"),
+        ("ConversationsTable", "dynamodb:GetItem"),
+        ("ConversationsTable", "dynamodb:PutItem"),
+        ("ConversationsTable", "dynamodb:UpdateItem"),
+    },
+}
+
+
+def resource_names(value: Any) -> list[str]:
+    """`!GetAtt X.Arn` → X; `!Sub ${X.Arn}/index/*` → X/index/*; a Bedrock model ARN → its kind."""
+    if isinstance(value, list):
+        return [name for item in value for name in resource_names(item)]
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        target = value["Fn::GetAtt"]
+        return [target[0] if isinstance(target, list) else str(target).split(".", 1)[0]]
+    if isinstance(value, dict) and "Fn::Sub" in value:
+        text = value["Fn::Sub"] if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"][0]
+        if ":foundation-model/" in text:
+            return ["bedrock:foundation-model"]
+        if text.startswith("${") and text.split("}", 1)[0].endswith(".Arn"):
+            return [text[2:].split(".", 1)[0] + text.split("}", 1)[1]]
+    return [f"<unrecognised resource {value!r}>"]
+
+
+def statements(policy_statements: Any) -> list[dict[str, Any]]:
+    """Statements, with both branches of a conditional (`!If [cond, stmt, AWS::NoValue]`)."""
+    found: list[dict[str, Any]] = []
+    for statement in as_list(policy_statements or []):
+        if isinstance(statement, dict) and "Fn::If" in statement:
+            found += [
+                branch
+                for branch in statement["Fn::If"][1:]
+                if isinstance(branch, dict) and branch != {"Ref": "AWS::NoValue"}
+            ]
+        else:
+            found.append(statement)
+    return found
+
+
+def grants(properties: Template) -> set[Grant]:
+    granted: set[Grant] = set()
+    for policy in as_list(properties.get("Policies") or []):
+        for statement in statements(policy.get("Statement") if isinstance(policy, dict) else None):
+            assert statement.get("Effect") == "Allow", statement
+            for action in as_list(statement.get("Action")):
+                for resource in resource_names(statement.get("Resource")):
+                    granted.add((resource, str(action)))
+    return granted
+
+
+@pytest.fixture(scope="module")
+def template() -> Template:
+    return load_template()
+
+
+def test_given_the_template_when_listing_functions_then_each_has_a_reviewed_grant_table(
+    template: Template,
+) -> None:
+    assert set(functions(template)) == set(ALLOWED)
+
+
+@pytest.mark.parametrize("function", sorted(ALLOWED))
+def test_given_a_function_when_reading_its_policy_then_it_grants_exactly_the_reviewed_pairs(
+    template: Template, function: str
+) -> None:
+    granted = grants(functions(template)[function])
+
+    assert granted - ALLOWED[function] == set(), "granted but not in the reviewed table"
+    assert ALLOWED[function] - granted == set(), "in the reviewed table but no longer granted"
+
+
+def test_given_every_grant_when_looking_for_scan_or_wildcards_then_there_are_none(template: Template) -> None:
+    for function, properties in functions(template).items():
+        for resource, action in grants(properties):
+            assert action != "dynamodb:Scan", function
+            assert "*" not in action, (function, action)
+            assert resource in {
+                "TenantsTable",
+                "SessionsTable",
+                "ConversationsTable",
+                "IdempotencyTable",
+                "InsightsQueue",
+                "InsightsDeadLetterQueue",
+                "ConversationsTable/index/*",
+                "bedrock:foundation-model",
+            }, (function, resource)
+
+
+def test_given_an_extra_grant_when_checked_then_the_table_catches_it(template: Template) -> None:
+    properties = functions(template)["GetConversationFunction"]
+    broken = {
+        **properties,
+        "Policies": [
+            *properties["Policies"],
+            {
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "dynamodb:PutItem",
+                        "Resource": {"Fn::GetAtt": ["X", "Arn"]},
+                    }
+                ]
+            },
+        ],
+    }
+
+    assert grants(broken) - ALLOWED["GetConversationFunction"] == {("X", "dynamodb:PutItem")}
