@@ -46,7 +46,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	cd layers/shared && ../../$(BIN)/lint-imports --config ../../pyproject.toml
+	$(BIN)/lint-imports
 
 template-check: venv $(CHECKOV_VENV)/.installed
 	$(BIN)/python -m tools.template_checks --checkov $(CHECKOV_VENV)/bin/checkov

@@ -2,7 +2,7 @@
 
 SAM local renders API Gateway's own errors as fixed `{"message": ...}` bodies
 (samcli.local.apigw.service_error_responses). These are internals of the pinned aws-sam-cli:
-tests/unit/test_localgw_sam_seam.py fails loudly when they change.
+tests/unit/localgw/test_sam_seam.py fails loudly when they change.
 """
 
 from __future__ import annotations

@@ -13,13 +13,13 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from parley import aws
 from parley.conversations.repository import DynamoConversationRepository
-from parley.insights.messages import decode
 from parley.insights.providers import provider_for
-from parley.insights.queue import SqsInsightsQueue
 from parley.insights.worker import InsightsWorker, QueuedWebhooks
 from parley.nbq.repository import DynamoNbqConfigRepository, DynamoNbqSessionRepository
 from parley.nbq.service import TenantNbqCache
 from parley.observability import Observability
+from parley.queues.messages import decode
+from parley.queues.sqs import SqsQueue
 from parley.settings import Settings
 from parley.webhooks.repository import DynamoWebhookRepository
 from parley.webhooks.service import WebhookService
@@ -36,8 +36,8 @@ webhooks = QueuedWebhooks(
         allow_private=settings.webhooks_allow_private,
         logger=logger,
     ),
-    SqsInsightsQueue(_sqs, settings.insights_queue_url),
-    SqsInsightsQueue(_sqs, settings.dead_letter_queue_url),
+    SqsQueue(_sqs, settings.insights_queue_url),
+    SqsQueue(_sqs, settings.dead_letter_queue_url),
 )
 worker = InsightsWorker(
     conversations=DynamoConversationRepository(_dynamodb, settings.tables.conversations),

@@ -14,9 +14,9 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from parley import aws
-from parley.insights.queue import SqsInsightsQueue
 from parley.insights.relay import StreamRelay
 from parley.observability import Observability
+from parley.queues.sqs import SqsQueue
 from parley.settings import Settings
 from parley.usage.repository import DynamoUsageRepository
 
@@ -31,7 +31,7 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire
 # The DynamoDB client is created on the first batch with a new session: a batch of conversation
 # changes needs none.
 usage = DynamoUsageRepository(aws.LazyClient("dynamodb"), settings.tables.tenants)
-relay = StreamRelay(SqsInsightsQueue(aws.client("sqs"), settings.insights_queue_url), usage, logger)
+relay = StreamRelay(SqsQueue(aws.client("sqs"), settings.insights_queue_url), usage, logger)
 
 
 class NotRelayed(Exception):

@@ -56,7 +56,7 @@ class StreamRelay:
 def drain(stream_relay: StreamRelay, *, relay: bool = True) -> list[Any]:
     """What reached the insights queue (decoded, and deleted from it) once the stream relay carried
     the committed changes so far; ``relay=False`` only empties the queue."""
-    from parley.insights.messages import decode
+    from parley.queues.messages import decode
 
     if relay:
         stream_relay.pump()

@@ -10,7 +10,7 @@ from typing import ClassVar
 import pytest
 
 from parley import aws
-from parley.insights.messages import (
+from parley.queues.messages import (
     ConversationCompleted,
     ConversionRecorded,
     WebhookDelivery,

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from parley import aws
-from parley.insights.messages import ConversionRecorded, decode
 from parley.nbq.repository import DynamoNbqConfigRepository, DynamoNbqSessionRepository
 from parley.nbq.service import credit_conversion
+from parley.queues.messages import ConversionRecorded, decode
 from tests.helpers.events import load_event
 from tests.helpers.http import header
 

@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from parley import admin, aws
-from parley.insights.messages import decode
+from parley.queues.messages import decode
 from tests.helpers.events import load_event
 from tests.helpers.paths import ROOT
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from parley import __version__, admin, aws
-from parley.insights.messages import InsightsMessage, WebhookDelivery, decode
-from parley.insights.queue import SqsInsightsQueue
+from parley.queues.messages import InsightsMessage, WebhookDelivery, decode
+from parley.queues.sqs import SqsQueue
 from parley.tenants.models import TenantNotFound
 from parley.tenants.repository import DynamoTenantRepository
 from parley.tenants.service import TenantService
@@ -97,7 +97,7 @@ def receiver() -> Iterator[Receiver]:
 # ------------------------------------------------------------------------------------------------
 # Wiring as the worker will do it
 # ------------------------------------------------------------------------------------------------
-class SkipDelayQueue(SqsInsightsQueue):
+class SkipDelayQueue(SqsQueue):
     """The real queue, minus the wait: records the delay asked for, sends without it."""
 
     def __init__(self, client: Any, queue_url: str) -> None:
@@ -114,7 +114,7 @@ class World:
     service: WebhookService
     repository: DynamoWebhookRepository
     queue: SkipDelayQueue
-    dead_letter_queue: SqsInsightsQueue
+    dead_letter_queue: SqsQueue
     queue_url: str
     dead_letter_queue_url: str
 
@@ -149,7 +149,7 @@ def world(moto_resources) -> World:
         ),
         repository=repository,
         queue=SkipDelayQueue(aws.client("sqs"), queue_url),
-        dead_letter_queue=SqsInsightsQueue(aws.client("sqs"), dead_letter_queue_url),
+        dead_letter_queue=SqsQueue(aws.client("sqs"), dead_letter_queue_url),
         queue_url=queue_url,
         dead_letter_queue_url=dead_letter_queue_url,
     )

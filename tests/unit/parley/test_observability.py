@@ -27,11 +27,13 @@ def test_a_log_line_of_an_api_request_carries_the_gateway_request_id_as_correlat
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "parley-observability-test")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "Parley")
     observability = Observability(Settings.from_env({}))
 
     @observability.api_handler
     def handler(event: dict, context: object) -> dict:
         observability.logger.info("handled")
+        observability.count("Handled")
         return {"statusCode": 200}
 
     handler({"requestContext": {"requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"}}, _Context())
@@ -42,3 +44,41 @@ def test_a_log_line_of_an_api_request_carries_the_gateway_request_id_as_correlat
     assert first["function_request_id"] == "lambda-request-id"
     # A request without one does not inherit the previous request's id.
     assert second.get("correlation_id") is None
+
+
+def test_a_business_metric_is_an_embedded_metric_with_its_dimensions(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "Parley")
+    observability = Observability(Settings.from_env({}))
+
+    @observability.api_handler
+    def handler(event: dict, context: object) -> dict:
+        observability.count("ConversionsRecorded", outcome="purchase")
+        return {"statusCode": 202}
+
+    handler({"requestContext": {"requestId": "r"}}, _Context())
+
+    [blob] = [line for line in _log_lines(capsys.readouterr().out) if "_aws" in line]
+    [directive] = blob["_aws"]["CloudWatchMetrics"]
+    assert directive["Namespace"] == "Parley"
+    assert directive["Metrics"] == [{"Name": "ConversionsRecorded", "Unit": "Count"}]
+    assert "outcome" in directive["Dimensions"][0]
+    assert blob["outcome"] == "purchase"
+    assert blob["ConversionsRecorded"] == [1.0]
+
+
+def test_a_worker_metric_per_record_is_written_at_once_with_its_own_dimensions(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "Parley")
+    observability = Observability(Settings.from_env({}))
+
+    observability.count_each("InsightsMessagesProcessed", kind="conversation.completed", result="analysed")
+    observability.count_each("InsightsMessagesProcessed", kind="webhook.delivery", result="delivered")
+
+    blobs = [line for line in _log_lines(capsys.readouterr().out) if "_aws" in line]
+    assert [(b["kind"], b["result"]) for b in blobs] == [
+        ("conversation.completed", "analysed"),
+        ("webhook.delivery", "delivered"),
+    ]

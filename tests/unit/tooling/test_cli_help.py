@@ -23,6 +23,7 @@ ENTRY_POINTS = [
     "benchmarks.turn_latency",
     "benchmarks.insights_throughput",
     "benchmarks.conversations_calls",
+    "tools.limits_table",
     "parley.admin",
 ]
 

@@ -1,1 +1,1 @@
-"""Asynchronous work: what is sent to the insights queue, and (later) the worker's analysis."""
+"""Asynchronous insights: the stream relay, the worker, and the offline (or Bedrock) analysis."""

@@ -32,15 +32,15 @@ from typing import Any, Protocol
 
 from parley.conversations.entities import COMPLETED, Conversation
 from parley.conversations.items import header_from_stream, is_header_key
-from parley.insights.messages import (
+from parley.nbq.items import conversion_from_stream, session_from_stream
+from parley.nbq.ports import STARTED_BY_NEXT_QUESTIONS
+from parley.ports import Log
+from parley.queues.messages import (
     ConversationCompleted,
     ConversationUpdated,
     ConversionRecorded,
     InsightsMessage,
 )
-from parley.nbq.items import conversion_from_stream, session_from_stream
-from parley.nbq.ports import STARTED_BY_NEXT_QUESTIONS
-from parley.ports import Log
 
 
 class MessageQueue(Protocol):

@@ -18,18 +18,18 @@ from typing import Any, Protocol
 from parley.conversations.models import Insights
 from parley.conversations.ports import ConversationRepository
 from parley.errors import NotFound
-from parley.insights.messages import (
+from parley.insights.providers import InsightsProvider
+from parley.insights.transcript import Transcript, Turn
+from parley.nbq.detection import known_categories, tokens_of
+from parley.nbq.ports import NbqSessionRepository
+from parley.nbq.service import TenantNbqCache, credit_conversion
+from parley.queues.messages import (
     ConversationCompleted,
     ConversationUpdated,
     ConversionRecorded,
     InsightsMessage,
     WebhookDelivery,
 )
-from parley.insights.providers import InsightsProvider
-from parley.insights.transcript import Transcript, Turn
-from parley.nbq.detection import known_categories, tokens_of
-from parley.nbq.ports import NbqSessionRepository
-from parley.nbq.service import TenantNbqCache, credit_conversion
 
 
 class Webhooks(Protocol):

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from parley.errors import NotFound
 from parley.nbq.catalog import Question, parse_catalog
@@ -32,7 +32,6 @@ from parley.nbq.selection import PreparedCatalog, Turn, select_next_question
 if TYPE_CHECKING:
     # Annotations only: the handlers validate with these models; the service (also imported by the
     # insights worker and the turn function) does not need pydantic or the queue's messages.
-    from parley.insights.messages import ConversionRecorded
     from parley.nbq.models import ConversionRequest, NextQuestionRequest
 
 STATS_TTL_SECONDS = 10.0
@@ -151,7 +150,20 @@ class NbqService:
         return conversion_id
 
 
-def credit_conversion(sessions: NbqSessionRepository, message: ConversionRecorded) -> bool:
+class RecordedOutcome(Protocol):
+    """A recorded conversion (a queue message has these attributes)."""
+
+    @property
+    def tenant_id(self) -> str: ...
+    @property
+    def session_id(self) -> str: ...
+    @property
+    def conversion_id(self) -> str: ...
+    @property
+    def outcome(self) -> str: ...
+
+
+def credit_conversion(sessions: NbqSessionRepository, message: RecordedOutcome) -> bool:
     """Credit the questions served in the session with this outcome, at most once per conversion.
 
     purchase and lead count as conversions, abandon as a failure, other teaches nothing (the

@@ -22,7 +22,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from parley.insights.messages import InsightsMessage, WebhookDelivery
+from parley.queues.messages import InsightsMessage, WebhookDelivery
 from parley.webhooks.delivery import (
     DeliveryOutcome,
     UnsafeDestination,

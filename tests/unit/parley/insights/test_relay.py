@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from localgw.stream_poller import failed_from
-from parley.insights.messages import ConversationCompleted, ConversationUpdated, ConversionRecorded
 from parley.insights.relay import (
     SessionCount,
     SessionStart,
@@ -17,6 +16,7 @@ from parley.insights.relay import (
     session_started,
     sessions_per_day,
 )
+from parley.queues.messages import ConversationCompleted, ConversationUpdated, ConversionRecorded
 
 
 def header(status: str, count: int, updated_at: str, **extra: str) -> dict[str, Any]:

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 
 from parley.errors import IdempotencyKeyReused, NotFound
-from parley.insights.messages import ConversionRecorded
 from parley.nbq.catalog import catalog_document
 from parley.nbq.learning import QuestionStats
 from parley.nbq.models import ConversionRequest, NextQuestionRequest
 from parley.nbq.ports import STARTED_BY_NEXT_QUESTIONS
 from parley.nbq.service import CATALOG_TTL_SECONDS, NbqService, TenantNbqCache, credit_conversion
+from parley.queues.messages import ConversionRecorded
 from tests.fakes import InMemoryIdempotencyGuard, InMemoryNbqConfigRepository, InMemoryNbqSessionRepository
 from tests.helpers.demo import DEMO_TENANT_ID, demo_catalog
 from tests.helpers.events import load_event

@@ -1,17 +1,17 @@
-"""Sending work to the insights queue."""
+"""Sending queue messages with SQS (one message, or batches of ten)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from parley.insights.messages import InsightsMessage, encode
+from parley.queues.messages import InsightsMessage, encode
 from parley.store import translated_errors
 
 SQS_BATCH_LIMIT = 10
 
 
-class SqsInsightsQueue:
+class SqsQueue:
     def __init__(self, client: Any, queue_url: str) -> None:
         self._client = client
         self._queue_url = queue_url

@@ -1,0 +1,1 @@
+"""Work handed from one function to another: the queue messages (ids, never contents) and SQS."""

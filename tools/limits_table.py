@@ -1,0 +1,74 @@
+"""Print the table of every API limit, read from the domains' limits modules (the one place each
+limit is declared): `python -m tools.limits_table > docs/limits.md`. A test checks that the page is
+what this prints, so the documentation cannot drift from the code."""
+
+from __future__ import annotations
+
+import argparse
+from types import ModuleType
+
+from parley import canonical
+from parley.conversations import limits as conversations
+from parley.dialogue import limits as dialogue
+from parley.nbq import limits as nbq
+
+# (module, constant, unit, what it bounds)
+ROWS: tuple[tuple[str, ModuleType, str, str, str], ...] = (
+    ("All APIs", canonical, "MAX_DEPTH", "levels", "nesting of any JSON value Parley stores"),
+    ("NBQ", nbq, "NEXT_QUESTION_MAX_BODY_BYTES", "bytes", "`POST /v1/next-questions` body"),
+    ("NBQ", nbq, "SESSION_ID_MAX_CHARS", "characters", "`session_id`"),
+    ("NBQ", nbq, "HISTORY_MAX_MESSAGES", "messages", "`conversation_history`"),
+    ("NBQ", nbq, "HISTORY_MESSAGE_MAX_CHARS", "characters", "one history message's `content`"),
+    ("NBQ", nbq, "CONTEXT_MAX_CHARS", "characters", "`context`"),
+    ("NBQ", nbq, "ANSWERED_IDS_MAX", "ids", "`answered_question_ids`"),
+    ("NBQ", nbq, "ANSWERED_ID_MAX_CHARS", "characters", "one answered question id"),
+    ("NBQ", nbq, "CONVERSION_MAX_BODY_BYTES", "bytes", "conversion body"),
+    ("NBQ", nbq, "CONVERSION_METADATA_MAX_BYTES", "bytes", "conversion `metadata`, serialised"),
+    ("NBQ", nbq, "MAX_CATALOG_BYTES", "bytes", "a question catalog, compressed"),
+    ("Conversations", conversations, "MAX_BODY_BYTES", "bytes", "any request body"),
+    ("Conversations", conversations, "MAX_CONTENT_BYTES", "bytes", "a conversation's content"),
+    ("Conversations", conversations, "MAX_MESSAGES", "messages", "a conversation"),
+    ("Conversations", conversations, "MAX_MESSAGE_BYTES", "bytes", "one message's content"),
+    ("Conversations", conversations, "MAX_MESSAGE_EXTRAS_BYTES", "bytes", "one message's other fields"),
+    ("Conversations", conversations, "MAX_METADATA_BYTES", "bytes", "a conversation's metadata"),
+    (
+        "Conversations",
+        conversations,
+        "MAX_LABEL_CHARS",
+        "characters",
+        "promptId, llmModel, companyName, keys",
+    ),
+    ("Conversations", conversations, "MAX_PAGE_SIZE", "conversations", "one list page (`limit`)"),
+    ("Turn", dialogue, "MAX_BODY_BYTES", "bytes", "a turn's body"),
+    ("Turn", dialogue, "MAX_TEXT_CHARS", "characters", "an utterance"),
+    ("Turn", dialogue, "MAX_CONTEXT_CHARS", "characters", "the session's context, serialised"),
+    ("Turn", dialogue, "MAX_SLOTS", "slots", "structured `slots`"),
+    ("Turn", dialogue, "MAX_DEPLOYMENT_BYTES", "bytes", "a deployment document"),
+)
+
+
+def table() -> str:
+    lines = [
+        "# Limits",
+        "",
+        "Every limit Parley applies, generated from the code (`python -m tools.limits_table`).",
+        "A request beyond a size limit is a 413 `payload_too_large` naming the limit; beyond a",
+        "length or count limit, a 422 (the turn API: 400) `validation_failed` naming the field.",
+        "",
+        "| API | limit | value | unit | bounds |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for api, module, name, unit, what in ROWS:
+        value = getattr(module, name)
+        lines.append(f"| {api} | `{name}` | {value:,} | {unit} | {what} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(prog="python -m tools.limits_table", description=__doc__).parse_args(argv)
+    print(table(), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
