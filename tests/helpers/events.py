@@ -38,4 +38,4 @@ class FakeContext:
     log_stream_name = "2026/11/23/[$LATEST]abcdef"
 
     def get_remaining_time_in_millis(self) -> int:
-        return 10_000
+        return 60_000  # a fresh invocation of a 60 s function (the workers' timeout)

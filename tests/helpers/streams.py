@@ -53,14 +53,14 @@ class StreamRelay:
         return answers
 
 
-def drain(stream_relay: StreamRelay, *, relay: bool = True) -> list[Any]:
-    """What reached the insights queue (decoded, and deleted from it) once the stream relay carried
-    the committed changes so far; ``relay=False`` only empties the queue."""
+def drain(stream_relay: StreamRelay, *, relay: bool = True, queue: str = "InsightsQueue") -> list[Any]:
+    """What reached the insights queue (or ``queue``) — decoded, and deleted from it — once the
+    stream relay carried the committed changes so far; ``relay=False`` only empties the queue."""
     from parley.queues.messages import decode
 
     if relay:
         stream_relay.pump()
-    sqs, url = aws.client("sqs"), stream_relay.resources.queues["InsightsQueue"]
+    sqs, url = aws.client("sqs"), stream_relay.resources.queues[queue]
     messages = []
     while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
         for message in batch:

@@ -14,6 +14,7 @@ from parley.queues.messages import (
     ConversationCompleted,
     ConversionRecorded,
     WebhookDelivery,
+    WebhookEvent,
     encode,
 )
 from parley.tenants.repository import DynamoTenantRepository
@@ -21,7 +22,7 @@ from parley.tenants.service import TenantService
 from parley.webhooks.repository import DynamoWebhookRepository
 from parley.webhooks.service import WebhookService
 from parley.webhooks.signing import verify
-from tests.helpers.events import load_event, sqs_event
+from tests.helpers.events import FakeContext, load_event, sqs_event
 from tests.helpers.streams import drain
 
 
@@ -96,6 +97,32 @@ def test_a_poison_record_fails_alone_and_the_rest_of_its_batch_is_committed(
     assert _insights(load_function, lambda_context, completed_conversation)["sentiment"] == "positive"
 
 
+class _ClockedContext(FakeContext):
+    """An invocation whose remaining time drops by ``step_ms`` each time it is read."""
+
+    def __init__(self, remaining_ms: int, step_ms: int = 0) -> None:
+        self.remaining_ms, self.step_ms = remaining_ms, step_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        remaining = self.remaining_ms
+        self.remaining_ms -= self.step_ms
+        return remaining
+
+
+def test_with_too_little_time_left_the_worker_hands_records_back_untouched(
+    stream_relay, completed_conversation, worker, load_function, lambda_context, moto_resources
+) -> None:
+    # Given a batch of two, and an invocation that has time for the first record only
+    [message] = drain(stream_relay)
+    context = _ClockedContext(remaining_ms=worker.RESERVE_MS + 1_000, step_ms=2_000)
+
+    result = worker.lambda_handler(sqs_event(encode(message), encode(message)), context)
+
+    # Then the second comes back as a batch item failure, to be delivered again; the first is done
+    assert result == {"batchItemFailures": [{"itemIdentifier": "msg-1"}]}
+    assert _insights(load_function, lambda_context, completed_conversation)["sentiment"] == "positive"
+
+
 def test_a_redelivered_or_repeated_completion_yields_one_set_of_insights(
     stream_relay, completed_conversation, worker, load_function, lambda_context, moto_resources
 ) -> None:
@@ -164,18 +191,28 @@ def test_completion_and_insights_are_delivered_as_signed_webhooks(
     TenantService(
         DynamoTenantRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"]), None
     ).create_tenant("demo", "Demo")
+    webhooks_function = load_function("DeliverWebhooksFunction")
     service = WebhookService(
-        DynamoWebhookRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"]), allow_private=True
+        DynamoWebhookRepository(
+            aws.dynamodb(), moto_resources.tables["WebhooksTable"], moto_resources.tables["TenantsTable"]
+        ),
+        allow_private=True,
     )
     _, secret = service.register("demo", url, ["conversation.completed", "insights.generated"])
     handler.secret = secret
     [completed] = drain(stream_relay)
 
+    # The worker only announces the events, on the webhooks queue ...
     worker.lambda_handler(sqs_event(encode(completed)), lambda_context)
-    deliveries = drain(stream_relay)
-    assert sorted(d.event_type for d in deliveries) == ["conversation.completed", "insights.generated"]
+    events = drain(stream_relay, relay=False, queue="WebhooksQueue")
+    assert sorted(e.event_type for e in events) == ["conversation.completed", "insights.generated"]
+    assert all(isinstance(e, WebhookEvent) for e in events)
+    assert drain(stream_relay, relay=False) == []  # nothing for webhooks stays on the insights queue
+    # ... the webhooks function fans them out, then delivers each.
+    webhooks_function.lambda_handler(sqs_event(*(encode(e) for e in events)), lambda_context)
+    deliveries = drain(stream_relay, relay=False, queue="WebhooksQueue")
     assert all(isinstance(d, WebhookDelivery) for d in deliveries)
-    worker.lambda_handler(sqs_event(*(encode(d) for d in deliveries)), lambda_context)
+    webhooks_function.lambda_handler(sqs_event(*(encode(d) for d in deliveries)), lambda_context)
 
     assert sorted(event for event, _, _ in handler.received) == [
         "conversation.completed",
@@ -185,3 +222,19 @@ def test_completion_and_insights_are_delivered_as_signed_webhooks(
     insights_event = next(body for event, body, _ in handler.received if event == "insights.generated")
     assert insights_event["data"]["conversation_id"] == completed_conversation
     assert insights_event["data"]["insights"]["sentiment"] == "positive"
+
+
+def test_with_too_little_time_left_the_webhooks_function_starts_no_delivery(
+    load_function, moto_resources, receiver
+) -> None:
+    # A delivery may take the whole deadline: with less than that left, nothing is started.
+    webhooks_function = load_function("DeliverWebhooksFunction")
+    _url, handler = receiver
+    delivery = WebhookDelivery("demo", "wh_1", "evt_1", "conversation.completed", {"id": "evt_1"})
+
+    result = webhooks_function.lambda_handler(
+        sqs_event(encode(delivery)), _ClockedContext(remaining_ms=webhooks_function.RESERVE_MS - 1)
+    )
+
+    assert result == {"batchItemFailures": [{"itemIdentifier": "msg-0"}]}
+    assert handler.received == []

@@ -1,7 +1,8 @@
 """Webhooks under moto, delivered over real HTTP to a receiver on 127.0.0.1 that checks signatures.
 
-Retries travel through the real (moto) insights queue and back through ``decode``, as the worker
-will see them; only the SQS delay is skipped (the queue records the delay it was asked for).
+Events, deliveries and retries travel through the real (moto) webhooks queue and back through
+``decode``, as the webhooks function sees them; only the SQS delay is skipped (the queue records
+the delay it was asked for).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 
 from parley import __version__, admin, aws
-from parley.queues.messages import InsightsMessage, WebhookDelivery, decode
+from parley.queues.messages import QueueMessage, WebhookDelivery, WebhookEvent, decode
 from parley.queues.sqs import SqsQueue
 from parley.tenants.models import TenantNotFound
 from parley.tenants.repository import DynamoTenantRepository
@@ -29,13 +30,20 @@ from parley.webhooks.service import (
     DEAD_LETTERED,
     DELIVERED,
     DROPPED,
+    FANNED_OUT,
     MAX_ATTEMPTS,
+    NO_ENDPOINT,
     RETRYING,
     WebhookService,
 )
 from parley.webhooks.signing import verify
 
 NOW = 1_790_000_000.0
+CREATED_AT = "2026-09-21T14:13:20Z"
+
+
+def event(event_type: str, data: dict[str, Any], event_id: str, tenant_id: str = "acme") -> WebhookEvent:
+    return WebhookEvent(tenant_id, event_id, event_type, data, CREATED_AT)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -104,7 +112,7 @@ class SkipDelayQueue(SqsQueue):
         super().__init__(client, queue_url)
         self.delays: list[int] = []
 
-    def send(self, message: InsightsMessage, delay_seconds: int = 0) -> None:
+    def send(self, message: QueueMessage, delay_seconds: int = 0) -> None:
         self.delays.append(delay_seconds)
         super().send(message)
 
@@ -137,9 +145,11 @@ def world(moto_resources) -> World:
     tenants = TenantService(DynamoTenantRepository(aws.dynamodb(), tenants_table), None)
     tenants.create_tenant("acme", "Acme Outdoor")
     tenants.create_tenant("globex", "Globex")
-    repository = DynamoWebhookRepository(aws.dynamodb(), tenants_table)
-    queue_url = moto_resources.queues["InsightsQueue"]
-    dead_letter_queue_url = moto_resources.queues["InsightsDeadLetterQueue"]
+    repository = DynamoWebhookRepository(
+        aws.dynamodb(), moto_resources.tables["WebhooksTable"], tenants_table
+    )
+    queue_url = moto_resources.queues["WebhooksQueue"]
+    dead_letter_queue_url = moto_resources.queues["WebhooksDeadLetterQueue"]
     return World(
         service=WebhookService(
             repository,
@@ -155,9 +165,12 @@ def world(moto_resources) -> World:
     )
 
 
+_event_of = event
+
+
 def _one_delivery(world: World, receiver: Receiver, event: str = "conversation.completed") -> WebhookDelivery:
     endpoint, receiver.secret = world.service.register("acme", receiver.url, [event])
-    (message,) = world.service.fan_out("acme", event, {"conversation_id": "conv_1"}, "evt_1")
+    (message,) = world.service.fan_out(_event_of(event, {"conversation_id": "conv_1"}, "evt_1"))
     assert message.webhook_id == endpoint.webhook_id
     return message
 
@@ -174,7 +187,7 @@ def test_fan_out_reaches_only_the_endpoints_subscribed_to_the_event(world: World
     world.service.delete("acme", deleted.webhook_id)
     world.service.register("globex", "http://127.0.0.1:9/other-tenant", ["conversation.completed"])
 
-    messages = world.service.fan_out("acme", "conversation.completed", {"conversation_id": "conv_1"}, "evt_1")
+    messages = world.service.fan_out(event("conversation.completed", {"conversation_id": "conv_1"}, "evt_1"))
 
     assert [m.webhook_id for m in messages] == [completed.webhook_id]
     assert messages[0].attempt == 1
@@ -184,7 +197,27 @@ def test_fan_out_reaches_only_the_endpoints_subscribed_to_the_event(world: World
         "created_at": "2026-09-21T14:13:20Z",
         "data": {"conversation_id": "conv_1"},
     }
-    assert world.service.fan_out("acme", "conversation.updated", {}, "evt_2") == []
+    assert world.service.fan_out(event("conversation.updated", {}, "evt_2")) == []
+
+
+def test_an_event_on_the_webhooks_queue_becomes_one_queued_delivery_per_endpoint(world: World) -> None:
+    first, _ = world.service.register("acme", "http://127.0.0.1:9/a", ["insights.generated"])
+    second, _ = world.service.register("acme", "http://127.0.0.1:9/b", ["insights.generated"])
+
+    outcome = world.service.handle(
+        event("insights.generated", {"conversation_id": "conv_1"}, "evt_9"),
+        world.queue,
+        world.dead_letter_queue,
+    )
+
+    assert outcome == FANNED_OUT
+    queued = world.drain(world.queue_url)
+    assert sorted(m.webhook_id for m in queued) == sorted([first.webhook_id, second.webhook_id])
+    assert {m.payload["id"] for m in queued} == {"evt_9"}
+    assert (
+        world.service.handle(event("conversion.recorded", {}, "evt_10"), world.queue, world.dead_letter_queue)
+        == NO_ENDPOINT
+    )
 
 
 def test_registration_shows_the_secret_once_and_keeps_it_only_to_sign(world: World) -> None:
@@ -323,7 +356,9 @@ def test_our_own_storage_errors_raise_so_the_worker_retries_the_record(
     from botocore.exceptions import ClientError
 
     message = _one_delivery(world, receiver)
-    broken = WebhookService(DynamoWebhookRepository(aws.dynamodb(), "NoSuchTable"), allow_private=True)
+    broken = WebhookService(
+        DynamoWebhookRepository(aws.dynamodb(), "NoSuchTable", "NoSuchTable"), allow_private=True
+    )
 
     with pytest.raises(ClientError):
         broken.deliver(message, world.queue, world.dead_letter_queue, now=NOW)
@@ -382,7 +417,12 @@ def test_admin_registers_lists_and_deletes_webhooks(moto_resources, world, tmp_p
 def test_admin_outside_local_mode_refuses_plain_http_and_private_addresses(
     moto_resources, world, capsys
 ) -> None:
-    deployed = ["--tenants-table", moto_resources.tables["TenantsTable"]]
+    deployed = [
+        "--tenants-table",
+        moto_resources.tables["TenantsTable"],
+        "--webhooks-table",
+        moto_resources.tables["WebhooksTable"],
+    ]
 
     for url in ("http://127.0.0.1:8000/in", "https://10.0.0.8/in"):
         assert admin.main([*deployed, "register-webhook", "acme", url, "--events", "insights.generated"]) == 1

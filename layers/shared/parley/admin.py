@@ -40,6 +40,7 @@ class Target:
     usage_plan_id: str | None
     client_kwargs: dict[str, Any]
     local: bool
+    webhooks_table: str | None = None
 
 
 def _target(args: argparse.Namespace) -> Target:
@@ -58,6 +59,7 @@ def _target(args: argparse.Namespace) -> Target:
                 "aws_secret_access_key": "testing",
             },
             local=True,
+            webhooks_table=state["tables"].get("WebhooksTable"),
         )
     if args.stack:
         import boto3
@@ -67,10 +69,16 @@ def _target(args: argparse.Namespace) -> Target:
         )
         values = {o["OutputKey"]: o["OutputValue"] for o in outputs["Stacks"][0].get("Outputs", [])}
         return Target(
-            values["TenantsTableName"], values.get("UsagePlanId"), {"region_name": args.region}, False
+            values["TenantsTableName"],
+            values.get("UsagePlanId"),
+            {"region_name": args.region},
+            False,
+            values.get("WebhooksTableName"),
         )
     if args.tenants_table:
-        return Target(args.tenants_table, args.usage_plan_id, {"region_name": args.region}, False)
+        return Target(
+            args.tenants_table, args.usage_plan_id, {"region_name": args.region}, False, args.webhooks_table
+        )
     raise SystemExit("say where: --local, --stack NAME, or --tenants-table NAME [--usage-plan-id ID]")
 
 
@@ -167,9 +175,12 @@ def _webhook_command(args: argparse.Namespace, target: Target) -> dict[str, Any]
     from parley.webhooks.repository import DynamoWebhookRepository
     from parley.webhooks.service import WebhookService
 
+    if not target.webhooks_table:
+        raise SystemExit("webhook commands need the webhooks table: --stack NAME or --webhooks-table NAME")
     # Local runs deliver to receivers on 127.0.0.1 over http; anywhere else only public https.
+    client = boto3.client("dynamodb", **target.client_kwargs)
     service = WebhookService(
-        DynamoWebhookRepository(boto3.client("dynamodb", **target.client_kwargs), target.tenants_table),
+        DynamoWebhookRepository(client, target.webhooks_table, target.tenants_table),
         allow_private=target.local,
     )
     if args.command == "register-webhook":
@@ -210,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--stack", help="a deployed stack's name (reads its outputs)")
     where.add_argument("--tenants-table", help="the tenants table's name")
     where.add_argument("--usage-plan-id", help="the API's usage plan id")
+    where.add_argument("--webhooks-table", help="the webhooks table's name (webhook commands)")
     where.add_argument("--region", default=None, help="AWS region (default: your configuration)")
     commands = parser.add_subparsers(dest="command", required=True)
     create = commands.add_parser("create-tenant", help="create a tenant")

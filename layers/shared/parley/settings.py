@@ -21,6 +21,7 @@ class TableNames:
     sessions: str
     conversations: str
     idempotency: str
+    webhooks: str = "WebhooksTable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +30,9 @@ class Settings:
     version: str
     tables: TableNames
     insights_queue_url: str
-    # Where webhook deliveries go after their last failed attempt (the insights DLQ).
-    dead_letter_queue_url: str = ""
+    # Webhook events and deliveries, and where a delivery goes after its last failed attempt.
+    webhooks_queue_url: str = ""
+    webhooks_dead_letter_queue_url: str = ""
     # Lets webhooks call private, loopback and link-local addresses over http: local runs only.
     webhooks_allow_private: bool = False
     problem_type_base: str = DEFAULT_PROBLEM_TYPE_BASE
@@ -55,9 +57,11 @@ class Settings:
                 sessions=env.get("PARLEY_SESSIONS_TABLE", "SessionsTable"),
                 conversations=env.get("PARLEY_CONVERSATIONS_TABLE", "ConversationsTable"),
                 idempotency=env.get("PARLEY_IDEMPOTENCY_TABLE", "IdempotencyTable"),
+                webhooks=env.get("PARLEY_WEBHOOKS_TABLE", "WebhooksTable"),
             ),
             insights_queue_url=env.get("PARLEY_INSIGHTS_QUEUE_URL", ""),
-            dead_letter_queue_url=env.get("PARLEY_DEAD_LETTER_QUEUE_URL", ""),
+            webhooks_queue_url=env.get("PARLEY_WEBHOOKS_QUEUE_URL", ""),
+            webhooks_dead_letter_queue_url=env.get("PARLEY_WEBHOOKS_DEAD_LETTER_QUEUE_URL", ""),
             webhooks_allow_private=env.get("PARLEY_WEBHOOKS_ALLOW_PRIVATE", "false").lower() == "true",
             problem_type_base=env.get("PARLEY_PROBLEM_TYPE_BASE", DEFAULT_PROBLEM_TYPE_BASE),
             tracer_enabled=env.get("POWERTOOLS_TRACE_DISABLED", "true").lower() not in ("1", "true"),

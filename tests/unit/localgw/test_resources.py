@@ -39,7 +39,13 @@ def created(template: SamTemplate, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 def test_every_table_is_created_under_its_logical_id(created: LocalResources) -> None:
     dynamodb = boto3.client("dynamodb", region_name="us-east-1")
 
-    assert set(created.tables) == {"TenantsTable", "SessionsTable", "ConversationsTable", "IdempotencyTable"}
+    assert set(created.tables) == {
+        "TenantsTable",
+        "SessionsTable",
+        "ConversationsTable",
+        "IdempotencyTable",
+        "WebhooksTable",
+    }
     assert created.tables == {name: name for name in created.tables}
     tenants = dynamodb.describe_table(TableName="TenantsTable")["Table"]
     assert tenants["KeySchema"] == [

@@ -46,8 +46,8 @@ ALLOWED: dict[str, set[Grant]] = {
         ("SessionsTable", "dynamodb:PutItem"),
     },
     # Reads the transcript, writes insights (transaction), credits conversions (transaction over
-    # the session's conversion and the tenant's statistics), reads webhooks, re-queues deliveries
-    # and dead-letters the last failure; Bedrock only when the stack is configured for it.
+    # the session's conversion and the tenant's statistics), announces webhook events on the
+    # webhooks queue (never reads an endpoint or its secret); Bedrock only when configured.
     "InsightsWorkerFunction": {
         ("ConversationsTable", "dynamodb:GetItem"),
         ("ConversationsTable", "dynamodb:Query"),
@@ -55,14 +55,21 @@ ALLOWED: dict[str, set[Grant]] = {
         ("ConversationsTable", "dynamodb:UpdateItem"),
         ("TenantsTable", "dynamodb:GetItem"),
         ("TenantsTable", "dynamodb:BatchGetItem"),
-        ("TenantsTable", "dynamodb:Query"),
         ("TenantsTable", "dynamodb:UpdateItem"),
         ("SessionsTable", "dynamodb:GetItem"),
         ("SessionsTable", "dynamodb:Query"),
         ("SessionsTable", "dynamodb:UpdateItem"),
-        ("InsightsQueue", "sqs:SendMessage"),
-        ("InsightsDeadLetterQueue", "sqs:SendMessage"),
+        ("WebhooksQueue", "sqs:SendMessage"),
         ("bedrock:foundation-model", "bedrock:InvokeModel"),
+    },
+    # The only reader of the webhooks table (endpoints and their signing secrets): fan-out (Query)
+    # and each delivery's endpoint (GetItem); deliveries and retries re-queued, the last failure
+    # dead-lettered.
+    "DeliverWebhooksFunction": {
+        ("WebhooksTable", "dynamodb:GetItem"),
+        ("WebhooksTable", "dynamodb:Query"),
+        ("WebhooksQueue", "sqs:SendMessage"),
+        ("WebhooksDeadLetterQueue", "sqs:SendMessage"),
     },
     # Relays stream records to the insights queue; the dead-letter queue is its event sources'
     # OnFailure destination (the stream read grants are SAM's, per event source). New
@@ -183,6 +190,9 @@ def test_given_every_grant_when_looking_for_scan_or_wildcards_then_there_are_non
                 "IdempotencyTable",
                 "InsightsQueue",
                 "InsightsDeadLetterQueue",
+                "WebhooksTable",
+                "WebhooksQueue",
+                "WebhooksDeadLetterQueue",
                 "ConversationsTable/index/*",
                 "bedrock:foundation-model",
             }, (function, resource)
@@ -207,3 +217,14 @@ def test_given_an_extra_grant_when_checked_then_the_table_catches_it(template: T
     }
 
     assert grants(broken) - ALLOWED["GetConversationFunction"] == {("X", "dynamodb:PutItem")}
+
+
+def test_only_the_webhooks_function_can_read_webhook_signing_secrets(template: Template) -> None:
+    """Secrets sign every delivery, so they are kept in clear: no other function may read them."""
+    readers = {
+        name
+        for name, properties in functions(template).items()
+        if any(resource.startswith("WebhooksTable") for resource, _ in grants(properties))
+    }
+
+    assert readers == {"DeliverWebhooksFunction"}

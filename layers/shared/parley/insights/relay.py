@@ -39,12 +39,12 @@ from parley.queues.messages import (
     ConversationCompleted,
     ConversationUpdated,
     ConversionRecorded,
-    InsightsMessage,
+    QueueMessage,
 )
 
 
 class MessageQueue(Protocol):
-    def send_batch(self, messages: Sequence[InsightsMessage]) -> set[int]:
+    def send_batch(self, messages: Sequence[QueueMessage]) -> set[int]:
         """Send the messages; the positions of those not sent (never raises)."""
         ...
 
@@ -53,7 +53,7 @@ class UsageCounter(Protocol):
     def add_sessions(self, tenant_id: str, day: date, count: int, now_epoch: int) -> None: ...
 
 
-def messages_for(record: Mapping[str, Any]) -> list[InsightsMessage]:
+def messages_for(record: Mapping[str, Any]) -> list[QueueMessage]:
     """The messages one stream record calls for (none for most: chunks, counters, sessions…)."""
     change = record.get("dynamodb", {})
     keys = change.get("Keys", {})
@@ -63,7 +63,8 @@ def messages_for(record: Mapping[str, Any]) -> list[InsightsMessage]:
         after = header_from_stream(new)
         if after is None:
             raise ValueError("stream image lacks tenant_id")
-        return _header_messages(header_from_stream(old) if event == "MODIFY" else None, after)
+        before = header_from_stream(old) if event == "MODIFY" else None
+        return _header_messages(before, after, str(record.get("eventID") or ""))
     if event == "INSERT":
         conversion = conversion_from_stream(keys, new)
         if conversion is not None:
@@ -144,7 +145,7 @@ class StreamRelay:
         """Send every record's messages, then count the new sessions; the sequence numbers of the
         records to retry."""
         unsent: set[str] = set()
-        messages: list[InsightsMessage] = []
+        messages: list[QueueMessage] = []
         owners: list[str] = []
         starts: list[tuple[int, str, SessionStart]] = []
         for position, record in enumerate(records):
@@ -194,12 +195,14 @@ class StreamRelay:
 _WATCHED = (("status", "status"), ("metadata", "metadata"), ("title", "title"), ("user_id", "userId"))
 
 
-def _header_messages(before: Conversation | None, after: Conversation) -> list[InsightsMessage]:
-    messages: list[InsightsMessage] = []
+def _header_messages(before: Conversation | None, after: Conversation, change_id: str) -> list[QueueMessage]:
+    messages: list[QueueMessage] = []
     if before is not None:
         changed = _changed_fields(before, after)
         if changed:
-            messages.append(ConversationUpdated(after.tenant_id, after.id, changed, after.updated_at))
+            messages.append(
+                ConversationUpdated(after.tenant_id, after.id, changed, after.updated_at, change_id)
+            )
     was_completed = before is not None and before.status == COMPLETED
     if after.status == COMPLETED and not was_completed:
         messages.append(ConversationCompleted(after.tenant_id, after.id, after.updated_at))

@@ -27,14 +27,19 @@ from parley.queues.messages import (
     ConversationCompleted,
     ConversationUpdated,
     ConversionRecorded,
-    InsightsMessage,
+    QueueMessage,
     WebhookDelivery,
+    WebhookEvent,
 )
 
 
 class Webhooks(Protocol):
     def emit(self, tenant_id: str, event_type: str, payload: dict[str, Any], event_id: str) -> int: ...
-    def deliver(self, message: WebhookDelivery) -> str: ...
+    def forward(self, message: WebhookDelivery) -> str: ...
+
+
+class MessageQueue(Protocol):
+    def send(self, message: QueueMessage, delay_seconds: int = 0) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +76,7 @@ class InsightsWorker:
         self._webhooks = webhooks
         self._now = now
 
-    def handle(self, message: InsightsMessage) -> Processed:
+    def handle(self, message: QueueMessage) -> Processed:
         """Process one message; returns what was done (for the logs)."""
         if isinstance(message, ConversationCompleted):
             return self._completed(message)
@@ -93,14 +98,22 @@ class InsightsWorker:
                 message.tenant_id,
                 "conversation.updated",
                 {"conversation_id": message.conversation_id, "changed_fields": list(message.changed_fields)},
+                # One id per committed change (the stream record's), the same on every redelivery.
                 event_id(
-                    "conversation.updated", message.tenant_id, message.conversation_id, message.occurred_at
+                    "conversation.updated",
+                    message.tenant_id,
+                    message.conversation_id,
+                    message.change_id or message.occurred_at,
                 ),
             )
             return Processed("notified")
-        if self._webhooks is None:
-            return Processed("webhooks_disabled")
-        return Processed(self._webhooks.deliver(message))
+        if isinstance(message, WebhookDelivery | WebhookEvent):
+            if self._webhooks is None:
+                return Processed("webhooks_disabled")
+            if isinstance(message, WebhookEvent):
+                raise ValueError("webhook events belong on the webhooks queue")
+            return Processed(self._webhooks.forward(message))
+        raise ValueError(f"no handler for {message.kind}")
 
     def _emit(self, tenant_id: str, event_type: str, payload: dict[str, Any], id_: str) -> None:
         if self._webhooks is not None:
@@ -156,20 +169,22 @@ class InsightsWorker:
         return Transcript(turns, covered, outcome)
 
 
-class QueuedWebhooks:
-    """Webhooks through the insights queue: an event becomes one delivery message per subscribed
-    endpoint; a delivery is one signed POST, re-queued with backoff or dead-lettered on failure."""
+class QueuedWebhookEvents:
+    """Webhooks through their own queue: each event is one ``WebhookEvent`` message, fanned out and
+    delivered by the webhooks function, so no receiver can delay this worker."""
 
-    def __init__(self, service: Any, queue: Any, dead_letter_queue: Any) -> None:
-        self._service = service
+    def __init__(
+        self, queue: MessageQueue, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
         self._queue = queue
-        self._dead_letter_queue = dead_letter_queue
+        self._clock = clock
 
     def emit(self, tenant_id: str, event_type: str, payload: dict[str, Any], event_id: str) -> int:
-        deliveries = self._service.fan_out(tenant_id, event_type, payload, event_id)
-        for delivery in deliveries:
-            self._queue.send(delivery)
-        return len(deliveries)
+        created_at = self._clock().strftime("%Y-%m-%dT%H:%M:%SZ")
+        self._queue.send(WebhookEvent(tenant_id, event_id, event_type, payload, created_at))
+        return 1
 
-    def deliver(self, message: WebhookDelivery) -> str:
-        return str(self._service.deliver(message, self._queue, self._dead_letter_queue))
+    def forward(self, message: WebhookDelivery) -> str:
+        """A delivery left on the insights queue by an earlier release goes to its own queue."""
+        self._queue.send(message)
+        return "forwarded"

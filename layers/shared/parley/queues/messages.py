@@ -1,7 +1,10 @@
-"""The messages of the insights queue: ids, never transcripts (an SQS message holds 256 KB).
+"""The messages of Parley's queues: ids, never transcripts (an SQS message holds 256 KB).
 
-Every message is a small JSON object with a ``kind``; the worker dispatches on it. Each carries
-the id of what it is about, so the worker can process it at most once in effect.
+The insights queue carries what the stream relay found in committed writes (a completion, an
+update, a recorded conversion); the webhooks queue carries events to announce (``WebhookEvent``)
+and, once fanned out, one delivery per endpoint (``WebhookDelivery``). Every message is a small
+JSON object with a ``kind``; the consumer dispatches on it. Each carries the id of what it is
+about, so it is processed at most once in effect.
 """
 
 from __future__ import annotations
@@ -46,10 +49,29 @@ class ConversationUpdated:
     conversation_id: str
     changed_fields: tuple[str, ...]
     occurred_at: str
+    # The stream record's id: one per committed change, the same on every redelivery of it.
+    change_id: str = ""
 
     @property
     def deduplication_id(self) -> str:
-        return f"{self.kind}:{self.tenant_id}:{self.conversation_id}:{self.occurred_at}"
+        change = self.change_id or self.occurred_at
+        return f"{self.kind}:{self.tenant_id}:{self.conversation_id}:{change}"
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEvent:
+    """An event to announce to the tenant's endpoints; the webhooks function fans it out."""
+
+    kind: ClassVar[str] = "webhook.event"
+    tenant_id: str
+    event_id: str
+    event_type: str
+    data: dict[str, Any]
+    created_at: str
+
+    @property
+    def deduplication_id(self) -> str:
+        return f"{self.kind}:{self.tenant_id}:{self.event_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +92,11 @@ class WebhookDelivery:
         return f"{self.kind}:{self.tenant_id}:{self.webhook_id}:{self.event_id}"
 
 
-InsightsMessage = ConversationCompleted | ConversionRecorded | ConversationUpdated | WebhookDelivery
+QueueMessage = (
+    ConversationCompleted | ConversionRecorded | ConversationUpdated | WebhookEvent | WebhookDelivery
+)
 _KINDS: dict[str, Any] = {
+    WebhookEvent.kind: WebhookEvent,
     ConversationCompleted.kind: ConversationCompleted,
     ConversionRecorded.kind: ConversionRecorded,
     ConversationUpdated.kind: ConversationUpdated,
@@ -79,18 +104,18 @@ _KINDS: dict[str, Any] = {
 }
 
 
-def encode(message: InsightsMessage) -> str:
+def encode(message: QueueMessage) -> str:
     return json.dumps({"kind": message.kind, **asdict(message)}, separators=(",", ":"))
 
 
-def decode(body: str) -> InsightsMessage:
+def decode(body: str) -> QueueMessage:
     """Parse a queue body; raises ``ValueError`` for a body that is not a known message."""
     try:
         data: dict[str, Any] = json.loads(body)
         kind = data.pop("kind")
         if "changed_fields" in data:
             data["changed_fields"] = tuple(data["changed_fields"])
-        message: InsightsMessage = _KINDS[kind](**data)
+        message: QueueMessage = _KINDS[kind](**data)
         return message
     except (ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"not an insights message: {exc}") from exc
+        raise ValueError(f"not a queue message: {exc}") from exc

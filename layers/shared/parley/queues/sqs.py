@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from parley.queues.messages import InsightsMessage, encode
+from parley.queues.messages import QueueMessage, encode
 from parley.store import translated_errors
 
 SQS_BATCH_LIMIT = 10
@@ -16,7 +16,7 @@ class SqsQueue:
         self._client = client
         self._queue_url = queue_url
 
-    def send(self, message: InsightsMessage, delay_seconds: int = 0) -> None:
+    def send(self, message: QueueMessage, delay_seconds: int = 0) -> None:
         with translated_errors("SendMessage insights"):
             self._client.send_message(
                 QueueUrl=self._queue_url,
@@ -25,7 +25,7 @@ class SqsQueue:
                 MessageAttributes={"kind": {"DataType": "String", "StringValue": message.kind}},
             )
 
-    def send_batch(self, messages: Sequence[InsightsMessage]) -> set[int]:
+    def send_batch(self, messages: Sequence[QueueMessage]) -> set[int]:
         """Send with SendMessageBatch (10 per call); returns the positions of messages not sent.
 
         A refused entry or a failed call never raises: the caller decides what to retry.

@@ -9,10 +9,17 @@ between the check and the connect (rebinding) cannot redirect it. Redirects are 
 
 ``allow_private`` lifts the address and scheme checks for local runs, whose receivers are plain
 HTTP on 127.0.0.1; it is only ever true under the local gateway.
+
+Every delivery has a wall-clock deadline (``DELIVERY_DEADLINE_SECONDS``): a receiver that answers
+slowly, or trickles its answer a byte at a time, loses the attempt at the deadline instead of
+holding the webhooks function until its own timeout.
 """
 
 from __future__ import annotations
 
+import contextlib
+import socket as socket_module
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +29,9 @@ from parley import __version__
 USER_AGENT = f"Parley-Webhooks/{__version__}"
 CONNECT_TIMEOUT_SECONDS = 2.0
 READ_TIMEOUT_SECONDS = 5.0
+# The most one delivery may take, wall clock, whatever the receiver does (template.yaml sizes the
+# webhooks function's timeout and batch from it).
+DELIVERY_DEADLINE_SECONDS = 10.0
 MAX_URL_LENGTH = 2048
 
 
@@ -138,54 +148,69 @@ def post_json(
     allow_private: bool = False,
     connect_timeout: float = CONNECT_TIMEOUT_SECONDS,
     read_timeout: float = READ_TIMEOUT_SECONDS,
+    deadline: float = DELIVERY_DEADLINE_SECONDS,
 ) -> DeliveryOutcome:
-    """POST ``body`` once; ok when the answer is 2xx. Never raises for the receiver's failures."""
-    import urllib3
+    """POST ``body`` once; ok when the answer is 2xx. Never raises for the receiver's failures.
+
+    ``deadline`` bounds the whole delivery in wall-clock seconds — connecting, the TLS handshake,
+    sending, and reading the status line and headers. A socket timeout alone would not: it applies
+    to each read, so a receiver trickling a byte every few seconds would hold the delivery (and
+    the function) for as long as it liked. At the deadline a watchdog shuts the socket down, which
+    ends any blocked read at once.
+    """
+    import http.client
+    import socket
+    import ssl
+    import threading
 
     try:
         destination = parse_destination(url, allow_private)
         address = vetted_addresses(destination, allow_private)[0]
     except UnsafeDestination as exc:
         return DeliveryOutcome(ok=False, error=f"refused: {exc}")
-    pool_kwargs: dict[str, Any] = {
-        "timeout": urllib3.Timeout(connect=connect_timeout, read=read_timeout),
-        "retries": False,
-        "maxsize": 1,
-    }
-    pool: urllib3.HTTPConnectionPool
-    if destination.scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(
-            address,
-            destination.port,
-            cert_reqs="CERT_REQUIRED",
-            server_hostname=destination.host,  # SNI
-            assert_hostname=destination.host,  # the certificate must name the host, not the IP
-            **pool_kwargs,
-        )
-    else:
-        pool = urllib3.HTTPConnectionPool(address, destination.port, **pool_kwargs)
-    request_headers = {
-        **headers,
-        "Host": destination.host_header,
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-    }
+    started = time.monotonic()
+    expired = threading.Event()
+    raw: socket.socket | None = None
+    watchdog: threading.Timer | None = None
     try:
-        with pool:
-            response = pool.urlopen(
-                "POST",
-                destination.target,
-                body=body,
-                headers=request_headers,
-                redirect=False,
-                retries=False,
-                assert_same_host=False,
-                preload_content=False,  # the answer's body is never needed; don't wait for it
-            )
-            status = int(response.status)
-            response.release_conn()
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
-        return DeliveryOutcome(ok=False, error=f"{type(exc).__name__}")
+        raw = socket.create_connection((address, destination.port), timeout=min(connect_timeout, deadline))
+        watchdog = threading.Timer(max(0.0, deadline - (time.monotonic() - started)), _expire, (raw, expired))
+        watchdog.daemon = True
+        watchdog.start()
+        stream: socket.socket = raw
+        if destination.scheme == "https":
+            context = ssl.create_default_context()
+            stream = context.wrap_socket(raw, server_hostname=destination.host)  # SNI and certificate name
+        stream.settimeout(read_timeout)
+        connection = http.client.HTTPConnection(destination.host, destination.port)
+        connection.sock = stream
+        connection.request(
+            "POST",
+            destination.target,
+            body=body,
+            headers={
+                **headers,
+                "Host": destination.host_header,
+                "Content-Type": "application/json",
+                "User-Agent": USER_AGENT,
+            },
+        )
+        status = int(connection.getresponse().status)  # the answer's body is never read
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        if expired.is_set():
+            return DeliveryOutcome(ok=False, error=f"deadline of {deadline:g} s exceeded")
+        return DeliveryOutcome(ok=False, error=type(exc).__name__)
+    finally:
+        if watchdog is not None:
+            watchdog.cancel()
+        if raw is not None:
+            raw.close()
     if 200 <= status < 300:
         return DeliveryOutcome(ok=True, status=status)
     return DeliveryOutcome(ok=False, status=status, error=f"HTTP {status}")
+
+
+def _expire(sock: Any, expired: Any) -> None:
+    expired.set()
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket_module.SHUT_RDWR)

@@ -1,13 +1,16 @@
-"""Webhook endpoints in the tenants table, next to the tenant they belong to.
+"""Webhook endpoints in their own table (WebhooksTable).
 
 Layout (pk / sk): ``TENANT#<id>`` / ``WEBHOOK#<webhook_id>`` with ``url``, ``events`` (a string
 set), ``secret``, ``created_at`` and ``status``. A tenant's endpoints are one Query on its
 partition, which the fan-out of every event reads.
 
 The signing secret is stored as it is, not hashed: unlike an API key, which we only ever compare,
-a webhook secret is needed in clear to sign each delivery. The table is encrypted at rest
-(SSE with the AWS managed KMS key, see template.yaml), IAM limits who can read it, and no API
-returns the secret: the tenant sees it once, when the endpoint is registered.
+a webhook secret is needed in clear to sign each delivery. That is why the endpoints have a table
+of their own: only the webhooks function (and the admin command) may read it — IAM gives no other
+function access, where a shared tenants table would let any function that reads a tenant's
+partition read its secrets. The table is encrypted at rest (SSE with the AWS managed KMS key, see
+template.yaml), and no API returns the secret: the tenant sees it once, when the endpoint is
+registered.
 """
 
 from __future__ import annotations
@@ -45,9 +48,10 @@ def _endpoint_from(values: dict[str, Any]) -> WebhookEndpoint:
 
 
 class DynamoWebhookRepository:
-    def __init__(self, client: Any, tenants_table: str) -> None:
+    def __init__(self, client: Any, webhooks_table: str, tenants_table: str) -> None:
         self._client = client
-        self._table = tenants_table
+        self._table = webhooks_table
+        self._tenants_table = tenants_table
 
     def put(self, endpoint: WebhookEndpoint) -> None:
         """Store a new endpoint; ``TenantNotFound`` unless the tenant exists (checked in the write)."""
@@ -68,7 +72,7 @@ class DynamoWebhookRepository:
                     TransactItems=[
                         {
                             "ConditionCheck": {
-                                "TableName": self._table,
+                                "TableName": self._tenants_table,
                                 "Key": {"pk": {"S": f"TENANT#{endpoint.tenant_id}"}, "sk": {"S": "PROFILE"}},
                                 "ConditionExpression": "attribute_exists(pk)",
                             }

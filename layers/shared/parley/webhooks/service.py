@@ -1,13 +1,16 @@
 """Webhooks: register endpoints, fan an event out to them, deliver one signed POST at a time.
 
-Every delivery is its own ``WebhookDelivery`` message on the insights queue, so one slow or broken
-receiver never holds up another, nor the worker's batch. A failed POST is not a failed SQS record:
+Webhooks have their own queue and function (``DeliverWebhooksFunction``), so no receiver can delay
+insights or learning: the insights worker only puts a ``WebhookEvent`` on the webhooks queue. The
+webhooks function fans an event out into one ``WebhookDelivery`` message per subscribed endpoint,
+so one slow or broken receiver never holds up another, and delivers each with one signed POST under
+a wall-clock deadline (``parley.webhooks.delivery``). A failed POST is not a failed SQS record:
 ``deliver`` re-sends the message itself with ``attempt + 1`` and a growing delay (SQS's
-``DelaySeconds``, at most 15 minutes), and after ``MAX_ATTEMPTS`` puts it on the dead-letter
-queue, where an operator can inspect or re-drive it. Only our own failures (the store, the queue)
-raise, so the worker's partial batch response retries exactly those.
+``DelaySeconds``, at most 15 minutes), and after ``MAX_ATTEMPTS`` puts it on the webhooks
+dead-letter queue, where an operator can inspect or re-drive it. Only our own failures (the store,
+the queue) raise, so the function's partial batch response retries exactly those.
 
-The body a receiver gets is the envelope built once at fan-out — ``{"id", "type", "created_at",
+The body a receiver gets is the envelope built from the event — ``{"id", "type", "created_at",
 "data"}`` — identical on every attempt; the signature's timestamp is fresh on each attempt.
 """
 
@@ -17,12 +20,12 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from parley.queues.messages import InsightsMessage, WebhookDelivery
+from parley.queues.messages import QueueMessage, WebhookDelivery, WebhookEvent
 from parley.webhooks.delivery import (
     DeliveryOutcome,
     UnsafeDestination,
@@ -42,6 +45,8 @@ BACKOFF_SECONDS = (5, 30, 120, 600, 900)
 # Each event costs one message per endpoint; a bound keeps a tenant's fan-out (and its cost) small.
 MAX_ENDPOINTS_PER_TENANT = 10
 
+FANNED_OUT = "fanned_out"
+NO_ENDPOINT = "no_endpoint"
 DELIVERED = "delivered"
 RETRYING = "retrying"
 DEAD_LETTERED = "dead-lettered"
@@ -51,7 +56,7 @@ Transport = Callable[..., DeliveryOutcome]
 
 
 class DeliveryQueue(Protocol):
-    def send(self, message: InsightsMessage, delay_seconds: int = 0) -> None: ...
+    def send(self, message: QueueMessage, delay_seconds: int = 0) -> None: ...
 
 
 def backoff(attempt: int) -> int:
@@ -149,31 +154,41 @@ class WebhookService:
     # --------------------------------------------------------------------------------------------
     # Fan-out and delivery (the worker)
     # --------------------------------------------------------------------------------------------
-    def fan_out(
-        self, tenant_id: str, event_type: str, payload: Mapping[str, Any], event_id: str
-    ) -> list[WebhookDelivery]:
-        """One delivery message per active endpoint of the tenant subscribed to ``event_type``.
+    def handle(
+        self, message: WebhookEvent | WebhookDelivery, queue: DeliveryQueue, dead_letters: DeliveryQueue
+    ) -> str:
+        """Fan an event out (its deliveries are queued) or deliver one; what was done."""
+        if isinstance(message, WebhookEvent):
+            deliveries = self.fan_out(message)
+            for delivery in deliveries:
+                queue.send(delivery)
+            return FANNED_OUT if deliveries else NO_ENDPOINT
+        return self.deliver(message, queue, dead_letters)
 
-        The caller sends them (``queue.send``); ``event_id`` must be stable for the event (e.g. the
-        triggering message's deduplication id) so receivers can ignore a duplicate delivery.
+    def fan_out(self, event: WebhookEvent) -> list[WebhookDelivery]:
+        """One delivery message per active endpoint of the tenant subscribed to the event's type.
+
+        ``event.event_id`` is stable for the event, so receivers can ignore a duplicate delivery.
         """
-        if event_type not in EVENT_TYPES:
-            raise ValueError(f"unknown webhook event {event_type!r}")
+        if event.event_type not in EVENT_TYPES:
+            raise ValueError(f"unknown webhook event {event.event_type!r}")
         endpoints = [
             endpoint
-            for endpoint in self._repository.list_for_tenant(tenant_id)
-            if endpoint.active and event_type in endpoint.events
+            for endpoint in self._repository.list_for_tenant(event.tenant_id)
+            if endpoint.active and event.event_type in endpoint.events
         ]
-        if not endpoints:
-            return []
-        created_at = _iso(self._clock())
-        envelope = {"id": event_id, "type": event_type, "created_at": created_at, "data": dict(payload)}
+        envelope = {
+            "id": event.event_id,
+            "type": event.event_type,
+            "created_at": event.created_at,
+            "data": dict(event.data),
+        }
         return [
             WebhookDelivery(
-                tenant_id=tenant_id,
+                tenant_id=event.tenant_id,
                 webhook_id=endpoint.webhook_id,
-                event_id=event_id,
-                event_type=event_type,
+                event_id=event.event_id,
+                event_type=event.event_type,
                 payload=envelope,
             )
             for endpoint in endpoints

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import socket
 from typing import Any
 
 import pytest
 
-from parley.webhooks import delivery
 from parley.webhooks.delivery import (
     UnsafeDestination,
     parse_destination,
@@ -182,50 +182,72 @@ def test_a_refused_destination_is_a_failed_delivery_not_an_exception(monkeypatch
     assert outcome.error is not None and outcome.error.startswith("refused")
 
 
+class _FakeSocket:
+    """A connected socket whose peer answers 204: records what is sent and how it was set up."""
+
+    def __init__(self, seen: dict[str, Any]) -> None:
+        self.seen = seen
+        self.sent = b""
+
+    def settimeout(self, timeout: float) -> None:
+        self.seen["read_timeout"] = timeout
+
+    def sendall(self, data: bytes) -> None:
+        self.sent += data
+        self.seen["request"] = self.sent
+
+    def makefile(self, mode: str) -> io.BytesIO:
+        return io.BytesIO(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
+
+    def shutdown(self, how: int) -> None:
+        self.seen["shut_down"] = True
+
+    def close(self) -> None:
+        self.seen["closed"] = True
+
+
 def test_https_connects_to_the_vetted_address_with_the_host_name_for_sni_and_certificate(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """DNS rebinding: the connection must go to the address that was checked, not a new lookup."""
-    import urllib3
+    import ssl
 
     monkeypatch.setattr(socket, "getaddrinfo", _resolving_to("93.184.215.14"))
     seen: dict[str, Any] = {}
+    raw = _FakeSocket(seen)
 
-    class RecordingPool:
-        def __init__(self, host: str, port: int, **kwargs: Any) -> None:
-            seen.update(host=host, port=port, **kwargs)
+    def create_connection(address: tuple[str, int], timeout: float) -> _FakeSocket:
+        seen["connected_to"] = address
+        return raw
 
-        def __enter__(self) -> RecordingPool:
-            return self
+    class Context:
+        def wrap_socket(self, sock: Any, server_hostname: str) -> Any:
+            seen["server_hostname"] = server_hostname
+            seen["wrapped"] = sock is raw
+            return sock
 
-        def __exit__(self, *exc: object) -> None:
-            return None
-
-        def urlopen(self, method: str, url: str, **kwargs: Any) -> Any:
-            seen.update(method=method, url=url, request=kwargs)
-
-            class Response:
-                status = 204
-
-                def release_conn(self) -> None:
-                    return None
-
-            return Response()
-
-    monkeypatch.setattr(urllib3, "HTTPSConnectionPool", RecordingPool)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    monkeypatch.setattr(ssl, "create_default_context", Context)
 
     outcome = post_json("https://hooks.example.com/in?tenant=acme", b"{}", {"Parley-Event": "x"})
 
     assert outcome.ok and outcome.status == 204
-    assert seen["host"] == "93.184.215.14" and seen["port"] == 443
-    assert seen["server_hostname"] == "hooks.example.com"
-    assert seen["assert_hostname"] == "hooks.example.com"
-    assert seen["cert_reqs"] == "CERT_REQUIRED"
-    assert seen["url"] == "/in?tenant=acme"
-    assert seen["request"]["headers"]["Host"] == "hooks.example.com"
-    assert seen["request"]["redirect"] is False
-    assert seen["request"]["retries"] is False
-    assert delivery.USER_AGENT.startswith("Parley-Webhooks/")
+    assert seen["connected_to"] == ("93.184.215.14", 443)
+    assert seen["server_hostname"] == "hooks.example.com" and seen["wrapped"]
+    request_line, *header_lines = seen["request"].split(b"\r\n\r\n")[0].decode().split("\r\n")
+    assert request_line == "POST /in?tenant=acme HTTP/1.1"
+    assert "Host: hooks.example.com" in header_lines
+    assert "Parley-Event: x" in header_lines
+    assert any(line.startswith("User-Agent: Parley-Webhooks/") for line in header_lines)
+    assert seen["closed"]
+
+
+def test_the_default_tls_context_checks_the_certificate_against_the_host_name() -> None:
+    import ssl
+
+    context = ssl.create_default_context()
+
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
 
 
 # ------------------------------------------------------------------------------------------------
