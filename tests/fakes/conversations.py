@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from parley.conversations.entities import (
+    AppendKey,
+    AppendKeyUsed,
     ConcurrentUpdate,
     Conversation,
     ConversationPage,
@@ -48,6 +50,8 @@ class InMemoryConversationRepository(Interleaving):
         self._records: dict[tuple[str, str], _Record] = {}
         # (tenant, idempotency key) -> (conversation id, expires_at epoch)
         self._keys: dict[tuple[str, str], tuple[str, int]] = {}
+        # (tenant, conversation id, append's Idempotency-Key) -> what that append did
+        self._append_keys: dict[tuple[str, str, str], AppendKey] = {}
 
     # ------------------------------------------------------------------------------------------
     # Writes
@@ -78,8 +82,19 @@ class InMemoryConversationRepository(Interleaving):
             self._keys[(tenant, idempotency_key)] = (conversation.id, now_epoch + IDEMPOTENCY_TTL_SECONDS)
         return _copy(conversation), True
 
-    def append(self, before: Conversation, after: Conversation, messages: Sequence[dict[str, Any]]) -> None:
+    def append(
+        self,
+        before: Conversation,
+        after: Conversation,
+        messages: Sequence[dict[str, Any]],
+        key: AppendKey | None = None,
+        now_epoch: int = 0,
+    ) -> None:
         self._interleave()
+        if key is not None:
+            used = self.append_key(before.tenant_id, before.id, key.key, now_epoch)
+            if used is not None:
+                raise AppendKeyUsed(used)
         record = self._records.get((before.tenant_id, before.id))
         if record is None:
             raise ConcurrentUpdate(None)  # the condition on a missing header fails without an item
@@ -104,6 +119,14 @@ class InMemoryConversationRepository(Interleaving):
         )
         # Messages land at position ``before.message_count``: right after the ones stored.
         record.messages.extend(stored(list(messages)))
+        if key is not None:
+            self._append_keys[(before.tenant_id, before.id, key.key)] = AppendKey(
+                key.key, key.request_hash, after.message_count, now_epoch + IDEMPOTENCY_TTL_SECONDS
+            )
+
+    def append_key(self, tenant_id: str, conversation_id: str, key: str, now_epoch: int) -> AppendKey | None:
+        used = self._append_keys.get((tenant_id, conversation_id, key))
+        return used if used is not None and used.expires_at >= now_epoch else None
 
     def put_insights(self, tenant_id: str, conversation_id: str, insights: Insights) -> bool:
         self._interleave()

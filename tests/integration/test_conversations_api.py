@@ -63,8 +63,10 @@ class Api:
         raw_body: str | None = None,
         query: dict[str, str] | None = None,
         tenant: str = "demo",
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, dict, dict]:
         event = load_event(event_path)
+        event["headers"] = {**(event.get("headers") or {}), **(headers or {})}
         if conversation_id is not None:
             event["path"] = (
                 event["path"]
@@ -728,3 +730,78 @@ def test_given_another_tenants_conversation_when_any_route_is_used_then_404_and_
 
 def load_event_body(relative: str) -> dict:
     return json.loads(copy.deepcopy(load_event(relative))["body"])
+
+
+# ------------------------------------------------------------------------------------------------
+# The JSON rule: what could not be read back is never stored
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "content",
+    [
+        json.dumps({"messages": [{"role": "user", "content": "hi"}], "metadata": {"d": "x"}}).replace(
+            '"x"', "[" * 300 + "]" * 300
+        ),
+        '{"messages": [{"role": "user", "content": "hi"}], "metadata": {"n": NaN}}',
+        '{"messages": [{"role": "user", "content": "hi", "latencyMs": 1e400}]}',
+        '{"messages": [{"role": "user", "content": "hi \\ud800 there"}]}',
+    ],
+    ids=["nested-300-deep", "nan", "overflowing-number", "lone-surrogate"],
+)
+def test_embedded_json_that_could_not_be_read_back_is_refused_before_anything_is_stored(
+    api: Api, moto_resources: Any, content: str
+) -> None:
+    status, body, _ = api.call(
+        api.create_fn, "create_conversation/spec_example.json", body={"promptId": "p", "content": content}
+    )
+
+    assert status == 422, body
+    assert body["type"].endswith("validation_failed")
+    assert body["errors"][0]["loc"][:2] == ["body", "content"]
+    listed = api.call(api.list_fn, "list_conversations/default.json")[1]
+    assert listed["pagination"]["total"] == 0
+
+
+def test_an_append_with_non_finite_numbers_is_refused_and_the_conversation_stays_readable(api: Api) -> None:
+    created = api.create({"promptId": "p", "content": "User: hi", "status": "active"})
+
+    status, body, _ = api.call(
+        api.append_fn,
+        "append_messages/spec_example.json",
+        conversation_id=created["id"],
+        raw_body='{"messages": [{"role": "user", "content": "x", "latencyMs": 1e400}], "metadata": {"a": 1}}',
+    )
+
+    assert status == 422, body
+    status, conversation = api.get(created["id"])
+    assert status == 200 and conversation["messageCount"] == 1
+
+
+def test_a_retried_append_with_the_same_idempotency_key_is_answered_once_and_stored_once(api: Api) -> None:
+    created = api.create({"promptId": "p", "content": "User: hi", "status": "active"})
+    append = {"messages": [{"role": "user", "content": "for six"}], "status": "completed"}
+
+    answers = [
+        api.call(
+            api.append_fn,
+            "append_messages/spec_example.json",
+            conversation_id=created["id"],
+            body=append,
+            headers={"Idempotency-Key": "retry-7f3a"},
+        )
+        for _ in range(2)
+    ]
+
+    (first_status, first, first_response), (second_status, second, second_response) = answers
+    assert first_status == second_status == 200
+    assert header(second_response, "Idempotent-Replayed") == "true"
+    assert "Idempotent-Replayed" not in (first_response.get("headers") or {})
+    assert second["messages"] == first["messages"] and second["messageCount"] == 2
+    other_status, other, _ = api.call(
+        api.append_fn,
+        "append_messages/spec_example.json",
+        conversation_id=created["id"],
+        body={"messages": [{"role": "user", "content": "something else"}]},
+        headers={"Idempotency-Key": "retry-7f3a"},
+    )
+    assert other_status == 422 and other["type"].endswith("idempotency_conflict")
+    assert api.get(created["id"])[1]["messageCount"] == 2

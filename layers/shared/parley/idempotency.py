@@ -69,8 +69,14 @@ class PowertoolsIdempotency:
     def run(
         self, key: dict[str, str], payload: dict[str, Any], action: Callable[[], dict[str, Any]]
     ) -> dict[str, Any]:
+        done: list[dict[str, Any]] = []
+
+        def recorded() -> dict[str, Any]:
+            done.append(action())
+            return done[0]
+
         try:
-            result: dict[str, Any] = self._run(call={"key": key, "payload": payload}, action=action)
+            result: dict[str, Any] = self._run(call={"key": key, "payload": payload}, action=recorded)
         except IdempotencyAlreadyInProgressError:
             raise Conflict(
                 "A request with this Idempotency-Key is still in progress; retry shortly.", retry_after=1
@@ -80,6 +86,10 @@ class PowertoolsIdempotency:
                 "This Idempotency-Key was already used with a different request body."
             ) from None
         except IdempotencyPersistenceLayerError:
+            if done:
+                # The action committed; only its record could not be completed. Never a 5xx after
+                # a commit: the client gets its answer (a retry finds the same write: see callers).
+                return done[0]
             # The idempotency table is throttling or unreachable (after the SDK's retries): nothing
             # was done, and the same key is safe to retry.
             raise Unavailable(f"The {self._what} could not be recorded now; retry shortly.") from None

@@ -11,11 +11,12 @@ byte.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from parley.canonical import loads
 
 # Labels a text transcript may use, and the role each one means. ``System`` and ``Tool`` are
 # accepted too, so a rendered transcript parses back into the same roles.
@@ -56,8 +57,10 @@ def parse_content(content: str) -> ParsedContent:
 
 
 def _structured(text: str) -> ParsedContent | None:
+    """The content as structured JSON; None when it is not JSON at all (then it is text). JSON that
+    breaks Parley's rule (too deep, lone surrogates, NaN) is refused, not read as text."""
     try:
-        data = json.loads(text)
+        data = loads(text, ("body", "content"))
     except ValueError:
         return None
     if not isinstance(data, dict) or "messages" not in data:

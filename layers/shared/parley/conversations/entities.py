@@ -65,6 +65,36 @@ class StoredConversation:
     insights: Insights | None
 
 
+@dataclass(frozen=True, slots=True)
+class AppendKey:
+    """An append's ``Idempotency-Key``: what the first call with it did (``message_count`` after it)
+    and a digest of its request, kept 24 hours."""
+
+    key: str
+    request_hash: str
+    message_count: int = 0
+    expires_at: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """What an append answers: the conversation up to this call's last message; ``replayed`` when
+    an earlier call with the same key did the work; ``partial`` when the store could not be read
+    right after the append committed (``messages`` then holds only this call's)."""
+
+    stored: StoredConversation
+    replayed: bool = False
+    partial: bool = False
+
+
+class AppendKeyUsed(Exception):
+    """An append with this key already committed (``used`` says what it did)."""
+
+    def __init__(self, used: AppendKey) -> None:
+        super().__init__("idempotency key already used")
+        self.used = used
+
+
 class ConcurrentUpdate(Exception):
     """The conversation changed since it was read; ``current`` is its new header (None: read again).
 

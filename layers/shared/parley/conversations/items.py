@@ -21,6 +21,9 @@ INSIGHTS_SK = "INSIGHTS"
 CHUNK_PREFIX = "MSG#"
 COUNTER_SK = "COUNT"
 IDEMPOTENCY_SK = "IDEM"
+# An append's Idempotency-Key, in its conversation's partition (before HEADER: reads from HEADER on
+# never see it).
+APPEND_KEY_PREFIX = "APPEND#"
 LIST_SK = "list_sk"
 _OPTIONAL_TEXT = ("llm_model", "company_name", "title", "user_id", "completed_at")
 

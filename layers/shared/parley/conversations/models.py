@@ -11,8 +11,10 @@ from typing import Any, Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
+from parley.canonical import JsonObject, check
 from parley.conversations.entities import Conversation, ConversationPage, StoredConversation
 from parley.conversations.limits import DEFAULT_PAGE_SIZE, MAX_LABEL_CHARS, MAX_PAGE_SIZE
+from parley.errors import Invalid
 
 ConversationStatus = Literal["completed", "abandoned", "in_progress", "active"]
 AppendStatus = Literal["active", "completed"]
@@ -22,8 +24,9 @@ Role = Literal["user", "assistant", "system", "tool"]
 class _ApiModel(BaseModel):
     # defer_build: a model's validator and serializer are built on its first use, not at import —
     # each function uses a few of these models, and building all of them cost ~40 ms of cold start.
+    # No NaN or Infinity in any number (JSON has none; parley.canonical).
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="ignore", defer_build=True
+        alias_generator=to_camel, populate_by_name=True, extra="ignore", defer_build=True, allow_inf_nan=False
     )
 
     def body(self) -> dict[str, Any]:
@@ -36,11 +39,20 @@ class _ApiModel(BaseModel):
 # --------------------------------------------------------------------------------------------
 class TokenUsage(_ApiModel):
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="allow", defer_build=True
+        alias_generator=to_camel, populate_by_name=True, extra="allow", defer_build=True, allow_inf_nan=False
     )
 
     prompt_tokens: int | None = Field(None, ge=0, description="Tokens in the prompt.")
     completion_tokens: int | None = Field(None, ge=0, description="Tokens in the completion.")
+
+    @model_validator(mode="after")
+    def _extras_are_canonical(self) -> TokenUsage:
+        # Any other member a client sends is kept: it must obey the JSON rule too.
+        try:
+            check(self.model_extra or {}, (), depth=1)
+        except Invalid as invalid:
+            raise ValueError(invalid.detail) from None
+        return self
 
 
 class Message(_ApiModel):
@@ -55,10 +67,10 @@ class Message(_ApiModel):
     timestamp: str | None = Field(None, description="ISO 8601 time of the turn.")
     model: str | None = Field(None, max_length=MAX_LABEL_CHARS, description="Model that produced this turn.")
     tokens: int | None = Field(None, ge=0, description="Token count of this turn.")
-    tool_calls: list[dict[str, Any]] | None = Field(None, description="Tool/function calls of this turn.")
+    tool_calls: list[JsonObject] | None = Field(None, description="Tool/function calls of this turn.")
     usage: TokenUsage | None = Field(None, description="Token usage of this turn.")
     latency_ms: int | float | None = Field(None, ge=0, description="Latency of this turn in ms.")
-    metadata: dict[str, Any] | None = Field(None, description="Free-form data kept with the turn.")
+    metadata: JsonObject | None = Field(None, description="Free-form data kept with the turn.")
 
     @field_validator("timestamp")
     @classmethod
@@ -102,9 +114,7 @@ class AppendMessagesRequest(_ApiModel):
     status: AppendStatus = Field(
         "active", description='"active" (default, no change) or "completed" (triggers analysis).'
     )
-    metadata: dict[str, Any] | None = Field(
-        None, description="Shallow-merged into the conversation's metadata."
-    )
+    metadata: JsonObject | None = Field(None, description="Shallow-merged into the conversation's metadata.")
 
 
 class ListConversationsQuery(_ApiModel):
@@ -200,7 +210,11 @@ class ConversationResponse(_ApiModel):
     include_insights: bool = Field(True, exclude=True)
 
     @classmethod
-    def of(cls, stored: StoredConversation, *, include_insights: bool = True) -> ConversationResponse:
+    def of(
+        cls, stored: StoredConversation, *, include_insights: bool = True, partial: bool = False
+    ) -> ConversationResponse:
+        """``partial``: ``messages`` holds only some of them (an append that could not read the rest
+        back); ``messageCount`` is still the conversation's."""
         from parley.conversations.content import render_content
 
         conversation = stored.conversation
@@ -211,7 +225,7 @@ class ConversationResponse(_ApiModel):
             title=conversation.title,
             content=render_content(stored.messages),
             messages=stored.messages,
-            message_count=len(stored.messages),
+            message_count=conversation.message_count if partial else len(stored.messages),
             status=conversation.status,
             llm_model=conversation.llm_model,
             company_name=conversation.company_name,

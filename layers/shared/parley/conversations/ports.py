@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from parley.conversations.entities import (
+    AppendKey,
     Conversation,
     ConversationPage,
     ListFilters,
@@ -30,9 +31,21 @@ class ConversationRepository(Protocol):
         24 h; and whether this call created it."""
         ...
 
-    def append(self, before: Conversation, after: Conversation, messages: Sequence[dict[str, Any]]) -> None:
+    def append(
+        self,
+        before: Conversation,
+        after: Conversation,
+        messages: Sequence[dict[str, Any]],
+        key: AppendKey | None = None,
+        now_epoch: int = 0,
+    ) -> None:
         """Add ``messages`` at ``before.message_count`` and store ``after``; ``ConcurrentUpdate``
-        when the stored header is no longer ``before``."""
+        when the stored header is no longer ``before``; ``AppendKeyUsed`` when ``key`` was used in
+        the last 24 h (then nothing is written)."""
+        ...
+
+    def append_key(self, tenant_id: str, conversation_id: str, key: str, now_epoch: int) -> AppendKey | None:
+        """What the append with this key did, if one committed in the last 24 h."""
         ...
 
     def get_header(self, tenant_id: str, conversation_id: str) -> Conversation | None: ...

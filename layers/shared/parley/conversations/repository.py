@@ -42,6 +42,8 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from parley.conversations.entities import (
+    AppendKey,
+    AppendKeyUsed,
     ConcurrentUpdate,
     Conversation,
     ConversationPage,
@@ -49,6 +51,7 @@ from parley.conversations.entities import (
     StoredConversation,
 )
 from parley.conversations.items import (
+    APPEND_KEY_PREFIX,
     CHUNK_PREFIX,
     COUNTER_SK,
     HEADER_SK,
@@ -144,24 +147,67 @@ class DynamoConversationRepository:
                 _backoff(attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def append(self, before: Conversation, after: Conversation, messages: Sequence[dict[str, Any]]) -> None:
+    def append(
+        self,
+        before: Conversation,
+        after: Conversation,
+        messages: Sequence[dict[str, Any]],
+        key: AppendKey | None = None,
+        now_epoch: int = 0,
+    ) -> None:
         """Add ``messages`` at position ``before.message_count`` and store ``after``'s header.
 
-        Raises ``ConcurrentUpdate`` when the header is no longer ``before``.
+        Raises ``ConcurrentUpdate`` when the header is no longer ``before``, ``AppendKeyUsed`` when
+        ``key`` was used by an append of the last 24 h (the key's item is written in the same
+        transaction, so of two appends with one key exactly one commits).
         """
         items = [self._header_update(before, after)]
         items += self._chunk_puts(before, messages, before.message_count)
         if after.status != before.status:
             items += self._moved_counts(before, after, "s")
+        if key is not None:
+            items.append(self._append_key_put(before, after, key, now_epoch))
         try:
             self._transact(items, "TransactWriteItems append messages")
         except _Cancelled as cancelled:
+            if key is not None and cancelled.code_at(len(items) - 1) == "ConditionalCheckFailed":
+                used = cancelled.item_at(len(items) - 1)
+                raise AppendKeyUsed(_append_key(key.key, used) if used else key) from None
             if cancelled.code_at(0) == "ConditionalCheckFailed":
                 old = cancelled.item_at(0)
                 raise ConcurrentUpdate(conversation_from_item(old) if old else None) from None
             if cancelled.only_conflicts or "ConditionalCheckFailed" in cancelled.codes:
                 raise ConcurrentUpdate(None) from None
             raise cancelled.error from None
+
+    def append_key(self, tenant_id: str, conversation_id: str, key_: str, now_epoch: int) -> AppendKey | None:
+        with translated_errors("GetItem append key"):
+            item = self._client.get_item(
+                TableName=self._table,
+                Key=key(conversation_pk(tenant_id, conversation_id), APPEND_KEY_PREFIX + key_),
+                ConsistentRead=True,
+            ).get("Item")
+        if not item or int(item["expires_at"]["N"]) < now_epoch:  # expired: DynamoDB deletes lazily
+            return None
+        return _append_key(key_, item)
+
+    def _append_key_put(
+        self, before: Conversation, after: Conversation, append_key: AppendKey, now_epoch: int
+    ) -> dict[str, Any]:
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": {
+                    **key(conversation_pk(before.tenant_id, before.id), APPEND_KEY_PREFIX + append_key.key),
+                    "message_count": {"N": str(after.message_count)},
+                    "request_hash": {"S": append_key.request_hash},
+                    "expires_at": {"N": str(now_epoch + IDEMPOTENCY_TTL_SECONDS)},
+                },
+                "ConditionExpression": "attribute_not_exists(pk) OR expires_at < :now",
+                "ExpressionAttributeValues": {":now": {"N": str(now_epoch)}},
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
 
     def _header_update(self, before: Conversation, after: Conversation) -> dict[str, Any]:
         """The header's update to ``after``, on the condition that it is still ``before``."""
@@ -426,6 +472,12 @@ class DynamoConversationRepository:
             kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
             if max_items is not None:
                 kwargs["Limit"] = min(max_items - seen, 1000)
+
+
+def _append_key(key_: str, item: dict[str, Any]) -> AppendKey:
+    return AppendKey(
+        key_, item["request_hash"]["S"], int(item["message_count"]["N"]), int(item["expires_at"]["N"])
+    )
 
 
 class _Cancelled(Exception):

@@ -7,6 +7,7 @@ queue (``parley.insights.relay``), so a completion is analysed exactly when its 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
@@ -20,6 +21,9 @@ from typing import TYPE_CHECKING, Any
 from parley.conversations.content import ContentFormatError, parse_content, rendered_size
 from parley.conversations.entities import (
     COMPLETED,
+    Appended,
+    AppendKey,
+    AppendKeyUsed,
     ConcurrentUpdate,
     Conversation,
     ConversationPage,
@@ -38,6 +42,7 @@ from parley.conversations.ports import ConversationRepository
 from parley.errors import (
     Conflict,
     FieldError,
+    IdempotencyKeyReused,
     Invalid,
     Limit,
     LimitExceeded,
@@ -158,19 +163,27 @@ class ConversationService:
         *,
         read_back: bool = True,
         now: datetime | None = None,
-    ) -> StoredConversation:
+        idempotency_key: str | None = None,
+    ) -> Appended:
         """Append turns atomically; the conversation with every message up to this call's last.
 
         A conversation that is already completed takes no more turns (``Conflict``): its analysis
-        is of the transcript it had, and a retried final call cannot add its messages twice.
+        is of the transcript it had. With ``idempotency_key`` a retry of a committed append answers
+        as the first call did (the same key with another request is ``IdempotencyKeyReused``).
         ``read_back=False`` skips reading the messages back (the turn API never shows them).
+        Once the append has committed the call answers, whatever the read-back meets.
         """
         stored = [message.stored() for message in request.messages]
         if len(stored) > MAX_MESSAGES:
             raise _too_many_messages(len(stored))
         _check_messages(request.messages)
-        current = self._header(tenant_id, conversation_id)
         now = now or self._now()
+        key = None if idempotency_key is None else AppendKey(idempotency_key, _request_hash(request))
+        if key is not None:
+            used = self._repository.append_key(tenant_id, conversation_id, key.key, int(now.timestamp()))
+            if used is not None:
+                return self._replayed(tenant_id, conversation_id, used, key)
+        current = self._header(tenant_id, conversation_id)
         for attempt in range(MAX_APPEND_ATTEMPTS):
             if current.status == COMPLETED:
                 raise Conflict(
@@ -179,16 +192,37 @@ class ConversationService:
                 )
             after = _appended(current, stored, request, now)
             try:
-                self._repository.append(current, after, stored)
+                self._repository.append(current, after, stored, key, int(now.timestamp()))
             except ConcurrentUpdate as changed:
                 current = changed.current or self._header(tenant_id, conversation_id)
                 self._sleep(_jitter.uniform(0, min(0.05, 0.002 * 2**attempt)))
                 continue
-            if not read_back:
-                return StoredConversation(after, [], None)
-            messages = self._repository.messages_before(tenant_id, conversation_id, after.message_count)
-            return StoredConversation(after, messages, None)
+            except AppendKeyUsed as used:
+                assert key is not None
+                return self._replayed(tenant_id, conversation_id, used.used, key)
+            return self._read_back(after, stored, read_back=read_back)
         raise Unavailable("Too many concurrent appends to this conversation; retry shortly.")
+
+    def _read_back(self, after: Conversation, appended: list[dict[str, Any]], *, read_back: bool) -> Appended:
+        """The conversation after a committed append. Past the commit nothing may fail the call (a
+        client would send it again): when the messages cannot be read, this call's are answered."""
+        if not read_back:
+            return Appended(StoredConversation(after, [], None))
+        try:
+            messages = self._repository.messages_before(after.tenant_id, after.id, after.message_count)
+        except Unavailable:
+            return Appended(StoredConversation(after, appended, None), partial=True)
+        return Appended(StoredConversation(after, messages, None))
+
+    def _replayed(self, tenant_id: str, conversation_id: str, used: AppendKey, key: AppendKey) -> Appended:
+        if used.request_hash != key.request_hash:
+            raise IdempotencyKeyReused(
+                "This Idempotency-Key was already used with a different request.",
+                details={"conversationId": conversation_id},
+            )
+        header = self._header(tenant_id, conversation_id)
+        messages = self._repository.messages_before(tenant_id, conversation_id, used.message_count)
+        return Appended(StoredConversation(header, messages, None), replayed=True)
 
     # --------------------------------------------------------------------------------------------
     # Read
@@ -340,6 +374,11 @@ def _title(messages: Sequence[dict[str, Any]]) -> str | None:
 def _user_id(metadata: dict[str, Any]) -> str | None:
     value = metadata.get("userId")
     return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
+
+
+def _request_hash(request: AppendMessagesRequest) -> str:
+    body = json.dumps(request.model_dump(mode="json", by_alias=True), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def _timestamp(now: datetime) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from parley.canonical import JsonObject
 from parley.dialogue.limits import (
     MAX_ID_CHARS,
     MAX_SLOTS,
@@ -28,7 +29,7 @@ MODALITIES = ("text",)
 
 class _Wire(BaseModel):
     # Built on first use, not at import (cold start): see parley.conversations.models._ApiModel.
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", defer_build=True)
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", defer_build=True, allow_inf_nan=False)
 
 
 class UnstructuredInput(_Wire):
@@ -66,7 +67,7 @@ class TurnRequest(_Wire):
         None, alias="conversationId", max_length=MAX_ID_CHARS, description="Auto-generated if omitted."
     )
     user_id: str | None = Field(None, alias="userId", min_length=1, max_length=MAX_USER_ID_CHARS)
-    context: dict[str, Any] | None = Field(None, description="Session attributes (≤ 2000 chars serialised).")
+    context: JsonObject | None = Field(None, description="Session attributes (≤ 2000 chars serialised).")
     environment: Literal["development", "production"] | None = None
 
 

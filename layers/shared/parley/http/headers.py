@@ -19,3 +19,18 @@ def uuid_idempotency_key(request: Request) -> str:
     if not _UUID.fullmatch(value.strip()):
         raise Invalid.field("Idempotency-Key must be a UUID", ("header", IDEMPOTENCY_HEADER), "uuid_parsing")
     return value.strip().lower()
+
+
+def optional_idempotency_key(request: Request, max_chars: int) -> str | None:
+    """The ``Idempotency-Key`` header when sent: 1 to ``max_chars`` visible ASCII characters."""
+    value = request.header(IDEMPOTENCY_HEADER)
+    if value is None:
+        return None
+    key = value.strip()
+    if not 1 <= len(key) <= max_chars or not all("!" <= ch <= "~" for ch in key):
+        raise Invalid.field(
+            f"Idempotency-Key must be 1 to {max_chars} visible ASCII characters",
+            ("header", IDEMPOTENCY_HEADER),
+            "string_pattern_mismatch",
+        )
+    return key

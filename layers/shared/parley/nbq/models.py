@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from parley.canonical import JsonObject
 from parley.nbq.limits import (
     ANSWERED_ID_MAX_CHARS,
     ANSWERED_IDS_MAX,
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
 
 class _Request(BaseModel):
     # Built on first use, not at import: a function validates one of these, and imports all.
-    model_config = ConfigDict(defer_build=True)
+    # No NaN or Infinity in any number (JSON has none; parley.canonical).
+    model_config = ConfigDict(defer_build=True, allow_inf_nan=False)
 
 
 class HistoryMessage(_Request):
@@ -85,7 +87,7 @@ class ConversionRequest(_Request):
     outcome: Literal["purchase", "lead", "abandon", "other"] = Field(
         description="The outcome of the conversation."
     )
-    metadata: dict[str, Any] | None = Field(
+    metadata: JsonObject | None = Field(
         default=None, description="Free-form details for your own use; at most 4096 bytes serialised."
     )
 

@@ -57,7 +57,9 @@ class NbqSessionRepository(Protocol):
         metadata: dict[str, Any] | None,
         recorded_at: str,
         now_epoch: int,
-    ) -> None: ...
+    ) -> bool:
+        """Store a conversion; False when one with this id is stored already (nothing written)."""
+        ...
 
     def latest_outcome(self, tenant_id: str, session_id: str) -> str | None: ...
 

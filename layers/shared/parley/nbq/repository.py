@@ -163,7 +163,8 @@ class DynamoNbqSessionRepository:
         metadata: dict[str, Any] | None,
         recorded_at: str,
         now_epoch: int,
-    ) -> None:
+    ) -> bool:
+        """Store a conversion; False when one with this id is stored already (nothing written)."""
         item: dict[str, Any] = {
             "pk": session_pk(tenant_id, session_id),
             "sk": {"S": f"{CONVERSION_PREFIX}{conversion_id}"},
@@ -176,10 +177,16 @@ class DynamoNbqSessionRepository:
         }
         if metadata is not None:
             item["metadata"] = {"S": json.dumps(metadata, separators=(",", ":"), ensure_ascii=False)}
-        with translated_errors("PutItem conversion"):
-            self._client.put_item(
-                TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(sk)"
-            )
+        try:
+            with translated_errors("PutItem conversion"):
+                self._client.put_item(
+                    TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(sk)"
+                )
+        except Exception as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                return False  # this conversion (its id is derived from the request) is stored already
+            raise
+        return True
 
     def latest_outcome(self, tenant_id: str, session_id: str) -> str | None:
         """The most recently recorded outcome of a session (for the insights' taskCompleted)."""

@@ -10,7 +10,7 @@ the first call of a session too: it is counted as usage off the request path, by
 
 from __future__ import annotations
 
-import secrets
+import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -130,13 +130,19 @@ class NbqService:
             raise RuntimeError("record_conversion needs an idempotency guard")
         key = {"tenant_id": tenant_id, "session_id": session_id, "idempotency_key": idempotency_key}
         payload = {"outcome": request.outcome, "metadata": request.metadata}
+        # The id is derived from the key, so the write itself is idempotent too: a call that runs
+        # again (its idempotency record lost, or expired) finds the conversion it stored.
+        conversion_id = conversion_id_for(tenant_id, session_id, idempotency_key)
         result = self._idempotency.run(
-            key, payload, lambda: {"conversion_id": self._put_conversion(tenant_id, session_id, request)}
+            key,
+            payload,
+            lambda: {"conversion_id": self._put_conversion(tenant_id, session_id, conversion_id, request)},
         )
         return str(result["conversion_id"])
 
-    def _put_conversion(self, tenant_id: str, session_id: str, request: ConversionRequest) -> str:
-        conversion_id = "cv_" + secrets.token_hex(12)
+    def _put_conversion(
+        self, tenant_id: str, session_id: str, conversion_id: str, request: ConversionRequest
+    ) -> str:
         now = self._now()
         self._sessions.put_conversion(
             tenant_id=tenant_id,
@@ -148,6 +154,11 @@ class NbqService:
             now_epoch=int(now.timestamp()),
         )
         return conversion_id
+
+
+def conversion_id_for(tenant_id: str, session_id: str, idempotency_key: str) -> str:
+    digest = hashlib.sha256("\x1f".join((tenant_id, session_id, idempotency_key)).encode()).hexdigest()
+    return "cv_" + digest[:24]
 
 
 class RecordedOutcome(Protocol):

@@ -26,7 +26,7 @@ from parley.conversations.models import (
     ListConversationsQuery,
 )
 from parley.conversations.service import ConversationService, is_conversation_id
-from parley.errors import Conflict, Invalid, LimitExceeded, NotFound
+from parley.errors import Conflict, IdempotencyKeyReused, Invalid, LimitExceeded, NotFound, Unavailable
 from tests.fakes import InMemoryConversationRepository
 
 TENANT = "demo"
@@ -282,7 +282,7 @@ def test_given_an_open_conversation_when_turns_are_appended_then_they_accumulate
     service.append(TENANT, conversation_id, append_request("For six people."), read_back=False)
     result = service.append(
         TENANT, conversation_id, append_request("In teak.", "Thanks!", metadata={"userId": "u-9"})
-    )
+    ).stored
 
     assert [m["content"] for m in result.messages] == [
         "Hi, I need a table.",
@@ -301,7 +301,7 @@ def test_given_an_append_with_status_completed_then_the_conversation_completes_a
 ) -> None:
     # Given an open conversation completed by an append
     conversation_id = open_conversation(service)
-    done = service.append(TENANT, conversation_id, append_request("Thanks, bye!", status="completed"))
+    done = service.append(TENANT, conversation_id, append_request("Thanks, bye!", status="completed")).stored
     assert done.conversation.status == "completed"
     assert done.conversation.completed_at is not None
 
@@ -326,7 +326,7 @@ def test_given_another_append_lands_first_when_appending_then_it_is_retried_and_
     )
 
     # When this call appends
-    result = service.append(TENANT, conversation_id, append_request("mine"))
+    result = service.append(TENANT, conversation_id, append_request("mine")).stored
 
     # Then it retried on the new state: every message landed, each call's contiguous, none lost
     assert [m["content"] for m in result.messages] == ["Hi, I need a table.", "theirs 1", "theirs 2", "mine"]
@@ -505,3 +505,68 @@ def test_given_an_append_completes_a_conversation_when_listed_by_status_then_it_
 
     assert service.page(TENANT, query(status="active")).total == 0
     assert [c.id for c in service.page(TENANT, query(status="completed")).items] == [conversation_id]
+
+
+# ------------------------------------------------------------------------------------------------
+# Append with an Idempotency-Key
+# ------------------------------------------------------------------------------------------------
+def test_given_a_keyed_append_when_it_is_retried_then_the_first_answer_comes_back_and_nothing_twice(
+    service: ConversationService,
+) -> None:
+    # Given a completing append sent with a key (its answer lost on the way back)
+    conversation_id = open_conversation(service)
+    first = service.append(
+        TENANT, conversation_id, append_request("Thanks, bye!", status="completed"), idempotency_key="k-1"
+    )
+
+    # When the client sends it again with the same key
+    again = service.append(
+        TENANT, conversation_id, append_request("Thanks, bye!", status="completed"), idempotency_key="k-1"
+    )
+
+    # Then it is answered as the first time, marked as a replay, and stored once
+    assert again.replayed and not first.replayed
+    assert again.stored.messages == first.stored.messages
+    assert service.get(TENANT, conversation_id).conversation.message_count == 2
+
+
+def test_given_a_used_key_when_another_append_reuses_it_then_it_is_refused(
+    service: ConversationService,
+) -> None:
+    conversation_id = open_conversation(service)
+    service.append(TENANT, conversation_id, append_request("one"), idempotency_key="k-1")
+
+    with pytest.raises(IdempotencyKeyReused):
+        service.append(TENANT, conversation_id, append_request("two"), idempotency_key="k-1")
+    assert service.get(TENANT, conversation_id).conversation.message_count == 2
+
+
+def test_given_a_key_used_on_one_conversation_then_it_is_free_on_another(
+    service: ConversationService,
+) -> None:
+    first, second = open_conversation(service), open_conversation(service)
+
+    service.append(TENANT, first, append_request("one"), idempotency_key="k-1")
+    appended = service.append(TENANT, second, append_request("one"), idempotency_key="k-1")
+
+    assert not appended.replayed
+    assert appended.stored.conversation.message_count == 2
+
+
+def test_given_the_store_fails_after_the_append_committed_then_the_call_still_answers(
+    service: ConversationService, repository: InMemoryConversationRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No 5xx after a commit: a client told "failed" would send it again and store it twice."""
+    conversation_id = open_conversation(service)
+
+    def unavailable(*_: object) -> list[dict[str, object]]:
+        raise Unavailable("busy")
+
+    monkeypatch.setattr(repository, "messages_before", unavailable)
+    appended = service.append(TENANT, conversation_id, append_request("kept"))
+
+    assert appended.partial
+    assert [m["content"] for m in appended.stored.messages] == ["kept"]
+    assert appended.stored.conversation.message_count == 2
+    monkeypatch.undo()
+    assert service.get(TENANT, conversation_id).conversation.message_count == 2
