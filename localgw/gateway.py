@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 import yaml
 from samcli.local.apigw.route import Route
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer
 
 from localgw.apidocs import load_document
 from localgw.gateway_responses import GatewayResponses
@@ -23,6 +23,7 @@ from localgw.intrinsics import IntrinsicResolver
 from localgw.moto_backend import REGION, aws_environment, patched_environ, start_moto
 from localgw.resources import LocalResources, create_resources
 from localgw.runner import FunctionSpec, InProcessRunner
+from localgw.server import make_gateway_server
 from localgw.service import GatewayService
 from localgw.sqs_poller import SqsMapping, SqsPoller
 from localgw.stream_poller import StreamMapping, StreamPoller
@@ -130,7 +131,7 @@ def _start(
         os.environ.setdefault(key, value)
 
     service = _service(sam, resolver, runner, resources, host)
-    server = make_server(host, port, service.app, threaded=True)
+    server = make_gateway_server(service, host, port)
     service.port = server.server_port
     url = f"http://{host}:{server.server_port}"
 

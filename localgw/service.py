@@ -2,7 +2,10 @@
 
 Added: a request id shared by the event and the gateway responses, the authorizer's
 raise("Unauthorized") -> 401, usage-plan throttle and quota, GatewayResponses rendering,
-lenient body decoding, and one log line per request.
+lenient body decoding, and one log line per request. Routing is API Gateway's, not werkzeug's:
+a method answers only where the template declares it (werkzeug adds HEAD to every GET rule),
+slashes are never merged, and no refusal is a redirect or an HTML page. The access line escapes
+what a path or method could use to forge or colour log lines.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import time
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
+from http import HTTPStatus
 from io import StringIO
 from typing import Any, Protocol
 
@@ -27,11 +31,16 @@ from samcli.local.lambdafn.exceptions import FunctionNotFound
 from samcli.local.services.base_local_service import LambdaOutputParser
 
 from localgw.apidocs import render_docs, served_document
-from localgw.gateway_responses import GatewayError, GatewayResponses
+from localgw.gateway_responses import GatewayError, GatewayResponses, RenderedResponse
 from localgw.middleware import RequestBodyMiddleware
 from localgw.sam_seam import gateway_error_for
 
 LOG = logging.getLogger("localgw")
+# Endpoints the gateway serves itself (not routes of the API) and the methods each answers.
+OWN_ENDPOINTS: dict[str, frozenset[str]] = {
+    "openapi_json": frozenset({"GET"}),
+    "docs": frozenset({"GET"}),
+}
 ApiKeyRequired = Callable[[Route, str], bool]
 UsageCheck = Callable[[str], str | None]
 
@@ -95,19 +104,32 @@ class GatewayService(LocalApigwService):  # type: ignore[misc]
     def create(self) -> None:
         super().create()
         app: Flask = self._app
+        # werkzeug retries `/v1//health` with the slashes merged and answers a redirect (HTML);
+        # API Gateway has no route for it.
+        app.url_map.merge_slashes = False
         app.before_request(self._begin)
         app.after_request(self._finish)
         # Flask's documented way to add WSGI middleware; its stubs declare wsgi_app a method.
         app.wsgi_app = RequestBodyMiddleware(  # type: ignore[method-assign]
-            app.wsgi_app, self._reject_too_large, list(self.api.binary_media_types or [])
+            app.wsgi_app, self._reject_request, list(self.api.binary_media_types or [])
         )
         if self.api_document is not None:
             # Served by the gateway itself, without the authorizer: they describe the API, they
             # are not routes of it (the template's house rules list them as public paths).
             docs_page = render_docs(self.api_document)
-            app.add_url_rule("/openapi.json", "openapi_json", self._openapi_json, methods=["GET"])
             app.add_url_rule(
-                "/docs", "docs", lambda: Response(docs_page, mimetype="text/html"), methods=["GET"]
+                "/openapi.json",
+                "openapi_json",
+                self._openapi_json,
+                methods=sorted(OWN_ENDPOINTS["openapi_json"]),
+                provide_automatic_options=False,
+            )
+            app.add_url_rule(
+                "/docs",
+                "docs",
+                lambda: Response(docs_page, mimetype="text/html"),
+                methods=sorted(OWN_ENDPOINTS["docs"]),
+                provide_automatic_options=False,
             )
 
     def _openapi_json(self) -> Response:
@@ -116,9 +138,27 @@ class GatewayService(LocalApigwService):  # type: ignore[misc]
 
     # ---- request lifecycle -------------------------------------------------------------------
 
-    def _begin(self) -> None:
+    def _begin(self) -> Response | None:
         g.request_id = str(uuid.uuid4())
         g.started = time.perf_counter()
+        if not self._is_routed(request.endpoint, request.method, _raw_path(request.environ)):
+            return self._gateway_response(GatewayError("MISSING_AUTHENTICATION_TOKEN"))
+        return None
+
+    def _is_routed(self, endpoint: str | None, method: str, raw_path: str) -> bool:
+        """Whether API Gateway has this method on this path; werkzeug's matching is wider.
+
+        werkzeug answers HEAD wherever GET is routed and matches `//v1/health` as `/v1/health`
+        (it strips leading slashes); API Gateway has neither. An unmatched request (endpoint None)
+        is left to werkzeug's 404/405, which `_finish` maps to the same gateway response.
+        """
+        if endpoint is None:
+            return True
+        if raw_path.startswith("//"):
+            return False
+        if endpoint in OWN_ENDPOINTS:
+            return method in OWN_ENDPOINTS[endpoint]
+        return self._route_key(method, endpoint) in self._dict_of_routes
 
     def _finish(self, response: Response) -> Response:
         if not g.get("integration_answered") and not g.get("gateway_answered"):
@@ -127,10 +167,9 @@ class GatewayService(LocalApigwService):  # type: ignore[misc]
                 response = self._gateway_response(error)
         response.headers.setdefault("x-amzn-RequestId", g.get("request_id", ""))
         elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        LOG.info(
-            "%s %s %s %.1fms %s",
+        log_access(
             request.method,
-            request.path,
+            _raw_path(request.environ),
             response.status_code,
             elapsed,
             g.get("function_name", "-"),
@@ -224,10 +263,56 @@ class GatewayService(LocalApigwService):  # type: ignore[misc]
         response.headers.update(rendered.headers)
         return response
 
-    def _reject_too_large(self, environ: dict[str, Any]) -> tuple[int, dict[str, str], str]:
-        rendered = self.gateway_responses.render("REQUEST_TOO_LARGE", str(uuid.uuid4()))
-        LOG.info("%s %s %s 0.0ms -", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), rendered.status)
-        return rendered.status, rendered.headers, rendered.body
+    def _reject_request(self, environ: dict[str, Any], status: int) -> RenderedResponse:
+        """The middleware's refusals: a body over the payload limit (413) or unreadable (400)."""
+        rendered = self.protocol_error(status)
+        log_access(str(environ.get("REQUEST_METHOD", "-")), _raw_path(environ), rendered.status, 0.0)
+        return rendered
+
+    def protocol_error(self, status: int) -> RenderedResponse:
+        """The gateway response for a request refused before routing (by the HTTP server, too)."""
+        if status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+            return self.gateway_responses.render("REQUEST_TOO_LARGE", str(uuid.uuid4()))
+        response_type = "DEFAULT_5XX" if status >= 500 else "DEFAULT_4XX"
+        return self.gateway_responses.render(response_type, str(uuid.uuid4()), status, _phrase(status))
+
+
+def printable(text: str) -> str:
+    """`text` for one log line: backslash and every non-printable character escaped.
+
+    A path may hold any decoded percent-encoding (`%0a`, `%0d`, `%1b`, U+2028, ...): written as
+    is, it would start a forged log line or colour the terminal.
+    """
+    return "".join(char if char.isprintable() and char != "\\" else _escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char == "\\":
+        return "\\\\"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def log_access(method: str, path: str, status: int, elapsed_ms: float, function: str = "-") -> None:
+    """The gateway's one log line per request."""
+    LOG.info("%s %s %s %.1fms %s", printable(method), printable(path), status, elapsed_ms, function)
+
+
+def _raw_path(environ: dict[str, Any]) -> str:
+    """The decoded path as requested (werkzeug's `request.path` drops repeated leading slashes)."""
+    path = str(environ.get("PATH_INFO", ""))
+    return path.encode("latin-1", "replace").decode("utf-8", "replace")
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Internal server error" if status >= 500 else "Bad Request"
 
 
 def _denied_message(output: str) -> str:

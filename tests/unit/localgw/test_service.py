@@ -3,69 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
 
-from localgw.gateway_responses import GatewayResponses
-from localgw.intrinsics import IntrinsicResolver
-from localgw.runner import FunctionSpec, InProcessRunner
-from localgw.service import GatewayService
 from localgw.template import SamTemplate, load_template
+from tests.helpers.localgw import Harness, allow
 from tests.helpers.paths import ROOT
-
-Handler = Callable[[dict, Any], Any]
 
 
 @pytest.fixture(scope="module")
 def sam() -> SamTemplate:
     return load_template(ROOT / "template.yaml")
-
-
-def allow(event: dict, context: Any) -> dict:
-    stage_arn = "/".join(event["methodArn"].split("/")[:2]) + "/*"
-    return {
-        "principalId": "demo",
-        "policyDocument": {
-            "Version": "2012-10-17",
-            "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": stage_arn}],
-        },
-        "context": {"tenant_id": "demo", "key_prefix": "pk_test_demo"},
-        "usageIdentifierKey": "usage-key-demo",
-    }
-
-
-def echo(event: dict, context: Any) -> dict:
-    return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": json.dumps(event)}
-
-
-class Harness:
-    def __init__(self, sam: SamTemplate, usage_check: Callable[[str], str | None] | None = None) -> None:
-        self.handlers: dict[str, Handler] = {
-            "AuthorizerFunction": allow,
-            "UsageFunction": echo,
-            "HealthFunction": echo,
-        }
-        specs = {
-            name: FunctionSpec(name=name, code_dir=ROOT, handler="app.lambda_handler")
-            for name in sam.functions
-        }
-        self.runner = InProcessRunner(specs, "us-east-1", [])
-        self.runner.handler = self.handlers.__getitem__  # type: ignore[method-assign]
-        api = sam.serverless_api()
-        assert api is not None
-        responses = IntrinsicResolver(sam.parameters, sam.conditions).resolve(api[1]["GatewayResponses"])
-        self.service = GatewayService(
-            sam.api,
-            self.runner,
-            GatewayResponses(responses),
-            usage_check=usage_check,
-            api_key_required=lambda route, method: route.function_name == "UsageFunction",
-            port=3000,
-        )
-        self.client: FlaskClient = self.service.app.test_client()
 
 
 @pytest.fixture
