@@ -179,6 +179,16 @@ def seed(repository: Any, client: Any, table: str, count: int) -> None:
         )
 
 
+def _cursor_at(invoke: Any, event: Any, depth: int) -> str:
+    """The nextCursor of the page that ends at ``depth`` (walked by cursor, 100 at a time)."""
+    cursor: str | None = None
+    for _ in range(depth // 100):
+        query = {"limit": "100", **({"cursor": cursor} if cursor else {})}
+        cursor = invoke(event("list_conversations/default.json", query=query))["pagination"]["nextCursor"]
+    assert cursor is not None
+    return cursor
+
+
 def main() -> None:  # noqa: PLR0915 -- one linear script
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.conversations_calls", description=__doc__.split("\n", 1)[0]
@@ -272,12 +282,13 @@ def main() -> None:  # noqa: PLR0915 -- one linear script
 
         print(f"\n== List with {args.conversations:,} conversations in the tenant (moto times) ==")
         seed(repository, client, table, args.conversations)
+        deep_cursor = _cursor_at(invoke, event, args.conversations // 2)
         for label, query in (
             ("default (limit 20)", None),
             ("limit 100", {"limit": "100"}),
             ("promptId + status", {"promptId": "prompt_3", "status": "active"}),
-            ("offset 5000 (middle)", {"offset": "5000", "limit": "20"}),
-            ("offset 9980 (from the oldest end)", {"offset": str(args.conversations - 20)}),
+            ("offset 1000 (the deepest offset)", {"offset": "1000", "limit": "20"}),
+            (f"cursor at {args.conversations // 2:,} (a deep page)", {"cursor": deep_cursor, "limit": "20"}),
         ):
             timings = []
             for run in range(5):
@@ -288,6 +299,8 @@ def main() -> None:  # noqa: PLR0915 -- one linear script
             print(
                 f"    total={body['pagination']['total']}  median {statistics.median(timings):.1f} ms (moto)"
             )
+        refused = invoke(event("list_conversations/default.json", query={"offset": "5000"}))
+        print(f"    offset 5000: {refused['status']} {refused['type'].rsplit('/', 1)[-1]} (follow nextCursor)")
         print(
             "\nNot in the estimates: GSI writes. A create writes 8 index entries (8 WCU; entries are"
             " < 1 KB); a completion or new insights moves 4 entries and rewrites the other 4 (~12 WCU);"

@@ -29,6 +29,7 @@ from parley.conversations.entities import (
     ListFilters,
     StoredConversation,
 )
+from parley.conversations.items import cursor_for, cursor_position
 from parley.conversations.repository import IDEMPOTENCY_TTL_SECONDS
 from tests.fakes.store import Interleaving, StoreConflict, stored
 
@@ -164,7 +165,9 @@ class InMemoryConversationRepository(Interleaving):
         first: list[dict[str, Any]] = stored(record.messages[:count])
         return first
 
-    def page(self, tenant_id: str, filters: ListFilters, limit: int, offset: int) -> ConversationPage:
+    def page(
+        self, tenant_id: str, filters: ListFilters, limit: int, offset: int, cursor: str | None = None
+    ) -> ConversationPage:
         matching = sorted(
             (
                 record
@@ -174,8 +177,16 @@ class InMemoryConversationRepository(Interleaving):
             key=lambda record: record.list_sk,
             reverse=True,
         )
-        summaries = [_summary(record.header) for record in matching[offset : offset + limit]]
-        return ConversationPage(summaries, len(matching))
+        if cursor is not None:
+            after = cursor_position(cursor)
+            offset = next(
+                (n + 1 for n, record in enumerate(matching) if record.list_sk == after), len(matching)
+            )
+            offset = len([r for r in matching if r.list_sk > after]) if offset == len(matching) else offset
+        chosen = matching[offset : offset + limit]
+        more = offset + len(chosen) < len(matching)
+        next_cursor = cursor_for(chosen[-1].list_sk) if chosen and more else None
+        return ConversationPage([_summary(record.header) for record in chosen], len(matching), next_cursor)
 
 
 def _matches(header: Conversation, filters: ListFilters) -> bool:

@@ -577,6 +577,15 @@ def test_given_a_few_hundred_conversations_when_listed_then_filters_totals_and_p
             for item in listed(**filters, limit="25", offset=str(offset))["data"]
         ]
         assert pages == matching, filters
+        # The same walk by cursor: every page after the first starts where the last one ended.
+        walked, cursor = [], None
+        while True:
+            page = listed(**filters, limit="25", **({"cursor": cursor} if cursor else {}))
+            walked += [item["id"] for item in page["data"]]
+            cursor = page["pagination"].get("nextCursor")
+            if cursor is None:
+                break
+        assert walked == matching, filters
 
     page = listed(limit="3", offset="236")  # read from the oldest end: offset near the total
     assert [item["id"] for item in page["data"]] == [row[0] for row in newest_first[236:239]]
@@ -589,7 +598,12 @@ def test_given_a_few_hundred_conversations_when_listed_then_filters_totals_and_p
         "hasInsights": True,
         "createdAt": first["data"][0]["createdAt"],
     }
-    assert first["pagination"] == {"total": first["pagination"]["total"], "limit": 1, "offset": 0}
+    assert first["pagination"] == {
+        "total": first["pagination"]["total"],
+        "limit": 1,
+        "offset": 0,
+        "nextCursor": first["pagination"]["nextCursor"],
+    }
 
 
 def test_given_completion_by_append_when_listed_then_the_status_counts_move(api) -> None:
@@ -805,3 +819,26 @@ def test_a_retried_append_with_the_same_idempotency_key_is_answered_once_and_sto
     )
     assert other_status == 422 and other["type"].endswith("idempotency_conflict")
     assert api.get(created["id"])[1]["messageCount"] == 2
+
+
+def test_a_deep_offset_is_refused_with_a_clear_422_naming_the_cursor(api: Api) -> None:
+    status, body, _ = api.call(api.list_fn, "list_conversations/default.json", query={"offset": "1001"})
+
+    assert status == 422
+    assert body["errors"][0]["loc"] == ["query", "offset"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"cursor": "not-a-cursor"},
+        {"cursor": "MDE3MzczNDQxNjAwMDAwMDAjY29udl8zODE5ZmM5MGFhMGYyMTY3NTQzMTlmYjI", "offset": "20"},
+        {"cursor": "VCNvdGhlciN0ZW5hbnQ"},
+    ],
+    ids=["garbage", "with-an-offset", "another-shape"],
+)
+def test_a_cursor_no_list_returned_is_a_422_not_a_500(api: Api, query: dict[str, str]) -> None:
+    status, body, _ = api.call(api.list_fn, "list_conversations/default.json", query=query)
+
+    assert status == 422, body
+    assert body["type"].endswith("validation_failed")

@@ -15,7 +15,13 @@ from typing import Any
 import pytest
 
 from parley import aws
-from parley.conversations.entities import ConcurrentUpdate, Conversation, ListFilters
+from parley.conversations.entities import (
+    AppendKey,
+    AppendKeyUsed,
+    ConcurrentUpdate,
+    Conversation,
+    ListFilters,
+)
 from parley.conversations.models import Insights
 from parley.dialogue.ports import SessionConflict
 from parley.errors import IdempotencyKeyReused
@@ -198,6 +204,30 @@ def test_conversations_pages_are_newest_first_filtered_and_exactly_counted(store
     assert ids(ListFilters(), limit=2, offset=1) == (["3", "2"], 4)
     assert ids(ListFilters(), limit=2, offset=3) == (["1"], 4)
     assert ids(ListFilters(), limit=2, offset=4) == ([], 4)
+    first = repository.page(TENANT, ListFilters(prompt_id="a"), 2, 0)
+    after = repository.page(TENANT, ListFilters(prompt_id="a"), 2, 0, first.next_cursor)
+    assert first.next_cursor is not None and after.next_cursor is None
+    assert [item.id[-1] for item in after.items] == ["1"]
+    assert repository.page(TENANT, ListFilters(), 4, 0).next_cursor is None
+
+
+def test_conversations_an_append_key_commits_with_its_append_and_only_once(stores: Stores) -> None:
+    repository = stores.conversations
+    before = conversation(1)
+    repository.create(before, HELLO, list_sk(1), None, NOW)
+    after = replace(before, message_count=2)
+    key = AppendKey("k-1", "hash-1")
+
+    repository.append(before, after, [{"role": "user", "content": "again"}], key, NOW)
+    with pytest.raises(AppendKeyUsed) as used:
+        repository.append(
+            after, replace(after, message_count=3), [{"role": "user", "content": "x"}], key, NOW
+        )
+
+    assert (used.value.used.request_hash, used.value.used.message_count) == ("hash-1", 2)
+    assert repository.append_key(TENANT, before.id, "k-1", NOW + 60) == used.value.used
+    assert repository.append_key(TENANT, before.id, "k-1", NOW + 24 * 3600 + 1) is None
+    assert repository.get_header(TENANT, before.id) == after
 
 
 def test_conversations_insights_are_stored_listed_and_read_with_or_without_messages(stores: Stores) -> None:

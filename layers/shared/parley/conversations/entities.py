@@ -56,6 +56,8 @@ class ConversationPage:
 
     items: list[ConversationSummary]
     total: int
+    # Where the next page starts (``cursor``), when there is one.
+    next_cursor: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

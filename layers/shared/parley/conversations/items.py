@@ -8,13 +8,16 @@ without pydantic or boto3.
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from parley.conversations.entities import Conversation, ConversationSummary, ListFilters
 from parley.conversations.limits import CHUNK_TARGET_BYTES
+from parley.errors import Invalid
 
 HEADER_SK = "HEADER"
 INSIGHTS_SK = "INSIGHTS"
@@ -202,3 +205,22 @@ def header_from_stream(image: Mapping[str, Any]) -> Conversation | None:
         return conversation_from_item({**_STREAM_DEFAULTS, **image})
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"not a conversation header image: {exc}") from exc
+
+
+_LIST_POSITION = re.compile(r"[0-9]{17}#conv_[0-9a-f]{24}")
+
+
+def cursor_for(list_sk: str) -> str:
+    """An opaque cursor for the position after a listed conversation (its ``list_sk``)."""
+    return base64.urlsafe_b64encode(list_sk.encode()).decode().rstrip("=")
+
+
+def cursor_position(cursor: str) -> str:
+    """The ``list_sk`` a cursor stands for; ``Invalid`` for anything a list did not hand out."""
+    try:
+        position = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        position = ""
+    if not _LIST_POSITION.fullmatch(position):
+        raise Invalid.field("cursor is not one a list of this API returned", ("query", "cursor"))
+    return position

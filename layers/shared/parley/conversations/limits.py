@@ -20,6 +20,10 @@ MAX_METADATA_BYTES = 100 * 1024
 MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# A list reads at most this far by offset (at most ~offset items per request); deeper pages follow
+# `pagination.nextCursor`, whose cost is one page whatever the depth.
+MAX_LIST_OFFSET = 1000
+MAX_CURSOR_CHARS = 128
 # Identifiers and labels a client sends (promptId, llmModel, companyName, model, idempotencyKey).
 MAX_LABEL_CHARS = 256
 # The title is the first user turn's first line, shortened to this many characters.

@@ -13,7 +13,13 @@ from pydantic.alias_generators import to_camel
 
 from parley.canonical import JsonObject, check
 from parley.conversations.entities import Conversation, ConversationPage, StoredConversation
-from parley.conversations.limits import DEFAULT_PAGE_SIZE, MAX_LABEL_CHARS, MAX_PAGE_SIZE
+from parley.conversations.limits import (
+    DEFAULT_PAGE_SIZE,
+    MAX_CURSOR_CHARS,
+    MAX_LABEL_CHARS,
+    MAX_LIST_OFFSET,
+    MAX_PAGE_SIZE,
+)
 from parley.errors import Invalid
 
 ConversationStatus = Literal["completed", "abandoned", "in_progress", "active"]
@@ -124,7 +130,21 @@ class ListConversationsQuery(_ApiModel):
     status: ConversationStatus | None = Field(None, description="Filter by status.")
     has_insights: bool | None = Field(None, description="Filter by whether insights exist.")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Max results (1-100).")
-    offset: int = Field(0, ge=0, description="Pagination offset.")
+    offset: int = Field(
+        0, ge=0, le=MAX_LIST_OFFSET, description="Pagination offset (at most 1000; deeper: `cursor`)."
+    )
+    cursor: str | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_CURSOR_CHARS,
+        description="Where the page starts: a `pagination.nextCursor` a list returned (instead of offset).",
+    )
+
+    @model_validator(mode="after")
+    def _offset_or_cursor(self) -> ListConversationsQuery:
+        if self.cursor is not None and self.offset:
+            raise ValueError("give either offset or cursor, not both")
+        return self
 
 
 class GetConversationQuery(_ApiModel):
@@ -255,11 +275,17 @@ class Pagination(_ApiModel):
     total: int = Field(description="Conversations matching the filters, exactly.")
     limit: int
     offset: int
+    next_cursor: str | None = Field(
+        None, description="Pass as `cursor` for the next page; absent on the last."
+    )
 
 
 class ListConversationsResponse(_ApiModel):
     data: list[ConversationListItem]
     pagination: Pagination
+
+    def body(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
     @classmethod
     def of(cls, page: ConversationPage, query: ListConversationsQuery) -> ListConversationsResponse:
@@ -267,7 +293,9 @@ class ListConversationsResponse(_ApiModel):
             data=[
                 ConversationListItem.model_validate(summary, from_attributes=True) for summary in page.items
             ],
-            pagination=Pagination(total=page.total, limit=query.limit, offset=query.offset),
+            pagination=Pagination(
+                total=page.total, limit=query.limit, offset=query.offset, next_cursor=page.next_cursor
+            ),
         )
 
 

@@ -56,7 +56,11 @@ class ConversationRepository(Protocol):
 
     def messages_before(self, tenant_id: str, conversation_id: str, count: int) -> list[dict[str, Any]]: ...
 
-    def page(self, tenant_id: str, filters: ListFilters, limit: int, offset: int) -> ConversationPage: ...
+    def page(
+        self, tenant_id: str, filters: ListFilters, limit: int, offset: int, cursor: str | None = None
+    ) -> ConversationPage:
+        """A page newest first: from ``offset``, or after ``cursor`` (a ``next_cursor`` it returned)."""
+        ...
 
     def put_insights(self, tenant_id: str, conversation_id: str, insights: Insights) -> bool:
         """Store (or replace) the insights; False when the conversation does not exist."""

@@ -58,10 +58,14 @@ from parley.conversations.items import (
     IDEMPOTENCY_SK,
     INSIGHTS_SK,
     LIST_INDEXES,
+    LIST_SK,
+    ListIndex,
     chunk_messages,
     chunk_sk,
     conversation_from_item,
     conversation_pk,
+    cursor_for,
+    cursor_position,
     dims_of,
     header_item,
     idempotency_pk,
@@ -364,8 +368,14 @@ class DynamoConversationRepository:
         )
         return [message for item in chunks for message in json.loads(item["messages"]["S"])]
 
-    def page(self, tenant_id: str, filters: ListFilters, limit: int, offset: int) -> ConversationPage:
-        """One page, newest first, and the exact number of matches."""
+    def page(
+        self, tenant_id: str, filters: ListFilters, limit: int, offset: int, cursor: str | None = None
+    ) -> ConversationPage:
+        """One page, newest first, the exact number of matches, and the cursor of the next page.
+
+        An offset page reads from whichever end of the partition is nearer (the service bounds the
+        offset); a cursor page reads ``limit`` items after the cursor's, wherever it is.
+        """
         index = index_for(filters)
         partition = index.partition(tenant_id, filters.prompt_id, filters.status, filters.has_insights)
         with translated_errors("GetItem conversation count"):
@@ -373,24 +383,58 @@ class DynamoConversationRepository:
                 TableName=self._table, Key=key(f"COUNT#{partition}", COUNTER_SK), ConsistentRead=True
             ).get("Item")
         total = int(counted["total"]["N"]) if counted else 0
+        if cursor is not None:
+            return self._page_after(tenant_id, index, partition, limit, cursor, total)
         if offset >= total:
             return ConversationPage([], total)
         newest_first = offset + limit <= total - offset
         wanted = offset + limit if newest_first else total - offset
-        items: list[dict[str, Any]] = []
-        for item in self._query(
-            "Query conversation list",
-            IndexName=index.name,
-            KeyConditionExpression="#pk = :pk",
-            ExpressionAttributeNames={"#pk": index.pk_attribute},
-            ExpressionAttributeValues={":pk": {"S": partition}},
-            ScanIndexForward=not newest_first,
-            Limit=min(wanted, 1000),
-            max_items=wanted,
-        ):
-            items.append(item)
-        page = items[offset:] if newest_first else list(reversed(items[-limit:]))
-        return ConversationPage([summary_from_item(item) for item in page[:limit]], total)
+        items = list(
+            self._query(
+                "Query conversation list",
+                IndexName=index.name,
+                KeyConditionExpression="#pk = :pk",
+                ExpressionAttributeNames={"#pk": index.pk_attribute},
+                ExpressionAttributeValues={":pk": {"S": partition}},
+                ScanIndexForward=not newest_first,
+                Limit=min(wanted, 1000),
+                max_items=wanted,
+            )
+        )
+        page = (items[offset:] if newest_first else list(reversed(items[-limit:])))[:limit]
+        more = offset + len(page) < total
+        return ConversationPage(
+            [summary_from_item(item) for item in page], total, _cursor_of(page[-1]) if page and more else None
+        )
+
+    def _page_after(
+        self, tenant_id: str, index: ListIndex, partition: str, limit: int, cursor: str, total: int
+    ) -> ConversationPage:
+        after = cursor_position(cursor)
+        conversation_id = after.split("#", 1)[1]
+        start = {
+            **key(conversation_pk(tenant_id, conversation_id), HEADER_SK),
+            index.pk_attribute: {"S": partition},
+            LIST_SK: {"S": after},
+        }
+        items = list(
+            self._query(
+                "Query conversation list",
+                IndexName=index.name,
+                KeyConditionExpression="#pk = :pk",
+                ExpressionAttributeNames={"#pk": index.pk_attribute},
+                ExpressionAttributeValues={":pk": {"S": partition}},
+                ScanIndexForward=False,
+                ExclusiveStartKey=start,
+                Limit=limit + 1,
+                max_items=limit + 1,
+            )
+        )
+        page = items[:limit]
+        more = len(items) > limit
+        return ConversationPage(
+            [summary_from_item(item) for item in page], total, _cursor_of(page[-1]) if more else None
+        )
 
     def _chunk_puts(
         self, conversation: Conversation, messages: Sequence[dict[str, Any]], first_position: int
@@ -472,6 +516,10 @@ class DynamoConversationRepository:
             kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
             if max_items is not None:
                 kwargs["Limit"] = min(max_items - seen, 1000)
+
+
+def _cursor_of(item: dict[str, Any]) -> str:
+    return cursor_for(item[LIST_SK]["S"])
 
 
 def _append_key(key_: str, item: dict[str, Any]) -> AppendKey:

@@ -229,7 +229,7 @@ class ConversationService:
     # --------------------------------------------------------------------------------------------
     def page(self, tenant_id: str, query: ListConversationsQuery) -> ConversationPage:
         filters = ListFilters(prompt_id=query.prompt_id, status=query.status, has_insights=query.has_insights)
-        return self._repository.page(tenant_id, filters, query.limit, query.offset)
+        return self._repository.page(tenant_id, filters, query.limit, query.offset, query.cursor)
 
     def get(self, tenant_id: str, conversation_id: str) -> StoredConversation:
         stored = (
