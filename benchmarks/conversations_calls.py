@@ -300,7 +300,8 @@ def main() -> None:  # noqa: PLR0915 -- one linear script
                 f"    total={body['pagination']['total']}  median {statistics.median(timings):.1f} ms (moto)"
             )
         refused = invoke(event("list_conversations/default.json", query={"offset": "5000"}))
-        print(f"    offset 5000: {refused['status']} {refused['type'].rsplit('/', 1)[-1]} (follow nextCursor)")
+        code = refused["type"].rsplit("/", 1)[-1]
+        print(f"    offset 5000: {refused['status']} {code} (follow nextCursor)")
         print(
             "\nNot in the estimates: GSI writes. A create writes 8 index entries (8 WCU; entries are"
             " < 1 KB); a completion or new insights moves 4 entries and rewrites the other 4 (~12 WCU);"
