@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,8 @@ class GatewayError(Exception):
     response_type: str
     status: int | None = None
     message: str | None = None
+    # The authorizer's context (``$context.authorizer.*``), e.g. the problem a Deny names.
+    authorizer: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,12 @@ class GatewayResponses:
     responses: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def render(
-        self, response_type: str, request_id: str, status: int | None = None, message: str | None = None
+        self,
+        response_type: str,
+        request_id: str,
+        status: int | None = None,
+        message: str | None = None,
+        authorizer: dict[str, str] | None = None,
     ) -> RenderedResponse:
         status = status or DEFAULT_STATUS.get(response_type) or 500
         message = message if message is not None else DEFAULT_MESSAGE.get(response_type, _reason(status))
@@ -84,13 +92,25 @@ class GatewayResponses:
         if template is None:
             body = json.dumps({"message": message})
         else:
-            body = substitute(template, request_id, response_type, message)
+            body = substitute(template, request_id, response_type, message, authorizer)
         headers.setdefault("Content-Type", "application/json")
         return RenderedResponse(status, headers, body)
 
 
-def substitute(template: str, request_id: str, response_type: str, message: str) -> str:
-    """The `$context` variables a gateway response template may use (longest names first)."""
+def substitute(
+    template: str,
+    request_id: str,
+    response_type: str,
+    message: str,
+    authorizer: dict[str, str] | None = None,
+) -> str:
+    """The `$context` variables a gateway response template may use (longest names first). An
+    authorizer's context value replaces `$context.authorizer.<name>`; a name it does not give is
+    rendered empty, as API Gateway renders a variable without a value."""
+    for name, value in sorted((authorizer or {}).items(), key=lambda item: -len(item[0])):
+        variable = f"$context.authorizer.{name}"
+        template = template.replace("${" + variable[2:] + "}", value).replace(variable, value)
+    template = re.sub(r"\$\{?context\.authorizer\.[A-Za-z0-9_]+\}?", "", template)
     values = {
         "$context.error.messageString": json.dumps(message),
         "$context.error.responseType": response_type,

@@ -219,7 +219,12 @@ class GatewayService(LocalApigwService):  # type: ignore[misc]
             LOG.error("authorizer %s: %s", lambda_authorizer.authorizer_name, exc)
             raise GatewayError("AUTHORIZER_CONFIGURATION_ERROR") from exc
         if not allowed:
-            raise GatewayError("ACCESS_DENIED", message=_denied_message(output))
+            denied_context = json.loads(output).get("context") or {}
+            raise GatewayError(
+                "ACCESS_DENIED",
+                message=_denied_message(output),
+                authorizer={str(k): str(v) for k, v in denied_context.items()},
+            )
 
         request_context = route_lambda_event.setdefault("requestContext", {})
         request_context["authorizer"] = context
@@ -257,7 +262,11 @@ class GatewayService(LocalApigwService):  # type: ignore[misc]
     def _gateway_response(self, error: GatewayError) -> Response:
         g.gateway_answered = True
         rendered = self.gateway_responses.render(
-            error.response_type, g.get("request_id") or str(uuid.uuid4()), error.status, error.message
+            error.response_type,
+            g.get("request_id") or str(uuid.uuid4()),
+            error.status,
+            error.message,
+            error.authorizer,
         )
         response = Response(rendered.body, status=rendered.status)
         response.headers.update(rendered.headers)

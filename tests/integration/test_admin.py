@@ -7,6 +7,7 @@ import pytest
 from parley import admin, aws
 from parley.tenants.authentication import KeyAuthenticator
 from parley.tenants.repository import DynamoTenantRepository
+from parley.tenants.scopes import SECRET_SCOPES
 from tests.helpers.paths import ROOT
 
 
@@ -43,6 +44,8 @@ def test_issue_list_and_revoke_a_key(where, moto_resources, capsys) -> None:
     assert listing["keys"] == [
         {
             "prefix": issued["prefix"],
+            "kind": "secret",
+            "scopes": sorted(SECRET_SCOPES),
             "status": "active",
             "created_at": listing["keys"][0]["created_at"],
             "revoked_at": None,
@@ -50,12 +53,30 @@ def test_issue_list_and_revoke_a_key(where, moto_resources, capsys) -> None:
     ]
     assert key not in json.dumps(listing)
 
-    assert _run(capsys, *where, "revoke-key", "acme", issued["prefix"])[0] == 0
+    code, revoked = _run(capsys, *where, "revoke-key", "acme", issued["prefix"])
+    assert code == 0
+    assert "within 30 s" in revoked["note"]
     assert KeyAuthenticator(repository, ttl_seconds=0).authenticate(key) is None
     plan_keys = aws.client("apigateway").get_usage_plan_keys(usagePlanId=moto_resources.usage_plan_id)[
         "items"
     ]
     assert len(plan_keys) == 1
+
+
+def test_issue_key_gives_a_publishable_key_or_a_secret_key_with_the_scopes_asked(where, capsys) -> None:
+    assert _run(capsys, *where, "create-tenant", "acme", "Acme Outdoor")[0] == 0
+
+    publishable = _run(capsys, *where, "issue-key", "acme", "--publishable")[1]
+    runtime = _run(
+        capsys, *where, "issue-key", "acme", "--scope", "runtime", "--scope", "configuration:read"
+    )[1]
+
+    assert publishable["api_key"].startswith("pub_live_") and publishable["scopes"] == ["turn"]
+    assert runtime["kind"] == "secret" and runtime["scopes"] == ["configuration:read", "runtime"]
+    assert admin.main([*where, "issue-key", "acme", "--scope", "everything"]) == 1
+    assert "unknown scopes" in capsys.readouterr().err
+    assert admin.main([*where, "issue-key", "acme", "--publishable", "--scope", "conversations"]) == 1
+    assert "publishable key may hold only" in capsys.readouterr().err
 
 
 def test_errors_are_one_line_and_exit_1(where, capsys) -> None:
@@ -84,7 +105,12 @@ def test_load_config_seeds_the_demo_tenant_and_its_fixed_key_only_locally(
     assert code == 0
     catalog = loaded.pop("catalog")
     deployment = loaded.pop("deployment")
-    assert loaded == {"tenant_id": "demo", "tenant": "created", "local_api_key": "issued"}
+    assert loaded == {
+        "tenant_id": "demo",
+        "tenant": "created",
+        "local_api_key": "issued",
+        "local_publishable_key": "issued",
+    }
     assert deployment["deployment_key"] == "furniture-shop"
     assert deployment["intents"] == ["find_outdoor_table", "delivery_question", "talk_to_person"]
     assert catalog["version"] == "0.9.0-beta.1"
@@ -92,7 +118,11 @@ def test_load_config_seeds_the_demo_tenant_and_its_fixed_key_only_locally(
     assert again["local_api_key"] == "exists" and again["tenant"] == "exists"
     repository = DynamoTenantRepository(aws.dynamodb(), moto_resources.tables["TenantsTable"])
     record = KeyAuthenticator(repository, ttl_seconds=0).authenticate("pk_test_demoDEMOdemoDEMOdemoDEMO01")
-    assert record.tenant_id == "demo"
+    assert record.tenant_id == "demo" and record.scopes == SECRET_SCOPES
+    publishable = KeyAuthenticator(repository, ttl_seconds=0).authenticate(
+        "pub_test_demoDEMOdemoDEMOdemoDEMO01"
+    )
+    assert (publishable.tenant_id, publishable.kind, publishable.scopes) == ("demo", "publishable", {"turn"})
 
 
 def test_load_config_against_a_deployed_table_never_installs_the_demo_key(

@@ -4,6 +4,7 @@ import pytest
 
 from parley import aws
 from parley.tenants.repository import DynamoTenantRepository
+from parley.tenants.scopes import SECRET_SCOPES
 from parley.tenants.service import ApiGatewayUsagePlanRegistry, TenantService
 from tests.helpers.events import load_event
 
@@ -33,7 +34,9 @@ def test_a_valid_bearer_key_is_allowed_with_tenant_context_and_usage_key(
 
     assert _effect(response) == "Allow"
     assert response["principalId"] == "demo"
-    assert response["context"] == {"tenant_id": "demo", "key_prefix": "pk_test_demoDEMO"}
+    assert response["context"]["tenant_id"] == "demo"
+    assert response["context"]["key_prefix"] == "pk_test_demoDEMO"
+    assert set(response["context"]["scopes"].split()) == SECRET_SCOPES
     # The stage-wide resource (no regex characters: SAM local's matcher chokes on them).
     assert response["policyDocument"]["Statement"][0]["Resource"] == (
         "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/*"
@@ -63,7 +66,8 @@ def test_nbq_routes_deny_a_missing_or_malformed_key_so_the_gateway_answers_403(
     response = app.lambda_handler(load_event(f"authorize_request/{case}"), lambda_context)
 
     assert _effect(response) == "Deny"
-    assert "context" not in response
+    assert response["context"]["problemCode"] == "missing_tenant_id"
+    assert "tenant_id" not in response["context"]
     assert "usageIdentifierKey" not in response
 
 
@@ -97,3 +101,77 @@ def test_a_key_of_another_tenant_yields_that_tenant_only(tenants, load_function,
     response = app.lambda_handler(event, lambda_context)
 
     assert response["context"]["tenant_id"] == "acme"
+
+
+# --- scopes ------------------------------------------------------------------------------------
+
+PUBLISHABLE_KEY = "pub_test_demoDEMOdemoDEMOdemoDEMO01"
+
+
+def _event(case: str, **headers: str) -> dict:
+    event = load_event(f"authorize_request/{case}")
+    event["headers"] = {"Accept": "application/json", **headers}
+    return event
+
+
+def _refusal(response: dict) -> tuple[str, str]:
+    assert _effect(response) == "Deny"
+    return response["context"]["problemCode"], response["context"]["problemDetail"]
+
+
+def test_a_publishable_key_holds_conversations_through_the_turn_api_only(
+    tenants, load_function, lambda_context
+) -> None:
+    tenants.issue_key("demo", mode="test", key=PUBLISHABLE_KEY)
+    app = load_function("AuthorizerFunction")
+
+    turn = app.lambda_handler(_event("turn_nlx_key.json", **{"nlx-api-key": PUBLISHABLE_KEY}), lambda_context)
+    usage = app.lambda_handler(
+        _event("nbq_bearer_key.json", Authorization=f"Bearer {PUBLISHABLE_KEY}"), lambda_context
+    )
+    transcripts = app.lambda_handler(
+        _event("conversations_missing_key.json", Authorization=f"Bearer {PUBLISHABLE_KEY}"), lambda_context
+    )
+
+    assert _effect(turn) == "Allow" and turn["context"]["scopes"] == "turn"
+    assert _refusal(usage)[0] == "insufficient_scope"
+    code, detail = _refusal(transcripts)
+    assert code == "insufficient_scope" and "conversations scope" in detail
+
+
+def test_a_secret_key_issued_with_some_scopes_gets_exactly_those(
+    tenants, load_function, lambda_context
+) -> None:
+    nbq_only = tenants.issue_key("demo", mode="test", scopes=frozenset({"nbq"})).key
+    app = load_function("AuthorizerFunction")
+
+    usage = app.lambda_handler(
+        _event("nbq_bearer_key.json", Authorization=f"Bearer {nbq_only}"), lambda_context
+    )
+    turn = app.lambda_handler(_event("turn_nlx_key.json", **{"nlx-api-key": nbq_only}), lambda_context)
+
+    assert _effect(usage) == "Allow"
+    assert _refusal(turn)[0] == "insufficient_scope"
+
+
+def test_each_api_reads_its_own_header_only(tenants, load_function, lambda_context) -> None:
+    app = load_function("AuthorizerFunction")
+
+    # The turn API reads nlx-api-key: a Bearer key there is no key (401) ...
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        app.lambda_handler(_event("turn_nlx_key.json", Authorization=f"Bearer {DEMO_KEY}"), lambda_context)
+    # ... and the NBQ and Conversations APIs read Authorization (403 and 401 as their contracts say).
+    usage = app.lambda_handler(_event("nbq_bearer_key.json", **{"nlx-api-key": DEMO_KEY}), lambda_context)
+    assert _refusal(usage)[0] == "missing_tenant_id"
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        app.lambda_handler(
+            _event("conversations_missing_key.json", **{"nlx-api-key": DEMO_KEY}), lambda_context
+        )
+
+
+def test_a_route_the_scope_table_does_not_know_is_refused(tenants, load_function, lambda_context) -> None:
+    app = load_function("AuthorizerFunction")
+    event = _event("nbq_bearer_key.json", Authorization=f"Bearer {DEMO_KEY}")
+    event["resource"] = event["path"] = "/v1/something-new"
+
+    assert _refusal(app.lambda_handler(event, lambda_context))[0] == "insufficient_scope"

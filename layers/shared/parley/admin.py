@@ -25,9 +25,11 @@ from typing import Any
 from parley.errors import DomainError
 from parley.nbq.catalog import CatalogError, catalog_document, load_catalog_yaml
 from parley.nbq.repository import DynamoNbqConfigRepository
-from parley.tenants.keys import hash_key
+from parley.settings import DEFAULT_TENANT_CACHE_TTL_SECONDS as REVOCATION_SECONDS
+from parley.tenants.keys import PUBLISHABLE, SECRET, hash_key
 from parley.tenants.models import KeyNotFound, TenantExists, TenantNotFound
 from parley.tenants.repository import DynamoTenantRepository
+from parley.tenants.scopes import SECRET_SCOPES, parse_scopes
 from parley.tenants.service import ApiGatewayUsagePlanRegistry, TenantService
 from parley.webhooks.models import WebhookNotFound
 
@@ -129,13 +131,14 @@ def _load_config(
         loaded["tenant"] = "created"
     except TenantExists:
         loaded["tenant"] = "exists"
-    local_key = config.get("local_api_key")
-    if local_key and target.local:
-        if repository.get_api_key(hash_key(local_key)) is None:
-            service.issue_key(tenant_id, mode="test", key=local_key)
-            loaded["local_api_key"] = "issued"
-        else:
-            loaded["local_api_key"] = "exists"
+    for field in ("local_api_key", "local_publishable_key"):
+        local_key = config.get(field)
+        if local_key and target.local:
+            if repository.get_api_key(hash_key(local_key)) is None:
+                service.issue_key(tenant_id, mode="test", key=local_key)
+                loaded[field] = "issued"
+            else:
+                loaded[field] = "exists"
     if catalog is not None:
         size = _nbq_config(target).put_catalog(tenant_id, catalog.version, catalog_document(catalog))
         loaded["catalog"] = {
@@ -229,7 +232,20 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("name")
     issue = commands.add_parser("issue-key", help="issue an API key (its secret is shown once)")
     issue.add_argument("tenant_id")
-    issue.add_argument("--test", action="store_true", help="a pk_test_ key instead of pk_live_")
+    issue.add_argument("--test", action="store_true", help="a test key (pk_test_, pub_test_) instead of live")
+    issue.add_argument(
+        "--scope",
+        action="append",
+        default=None,
+        metavar="SCOPE",
+        help="what the key may call (repeatable; default: every secret scope): "
+        + ", ".join(sorted(SECRET_SCOPES)),
+    )
+    issue.add_argument(
+        "--publishable",
+        action="store_true",
+        help="a publishable key (pub_…) for browsers: the turn API only (scope turn)",
+    )
     listing = commands.add_parser("list-keys", help="list a tenant's keys (prefixes only)")
     listing.add_argument("tenant_id")
     revoke = commands.add_parser("revoke-key", help="revoke a key by its display prefix")
@@ -265,12 +281,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             tenant = service.create_tenant(args.tenant_id, args.name)
             _print({"tenant_id": tenant.tenant_id, "name": tenant.name, "created_at": tenant.created_at})
         elif args.command == "issue-key":
-            issued = service.issue_key(args.tenant_id, mode="test" if args.test else "live")
+            issued = service.issue_key(
+                args.tenant_id,
+                mode="test" if args.test else "live",
+                kind=PUBLISHABLE if args.publishable else SECRET,
+                scopes=parse_scopes(args.scope) if args.scope else None,
+            )
             _print(
                 {
                     "tenant_id": args.tenant_id,
                     "api_key": issued.key,
                     "prefix": issued.record.prefix,
+                    "kind": issued.record.kind,
+                    "scopes": sorted(issued.record.scopes),
                     "note": "store this key now: it is not shown again",
                 }
             )
@@ -282,6 +305,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "keys": [
                         {
                             "prefix": k.prefix,
+                            "kind": k.kind,
+                            "scopes": sorted(k.scopes),
                             "status": "active" if k.active else "revoked",
                             "created_at": k.created_at,
                             "revoked_at": k.revoked_at,
@@ -292,7 +317,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         elif args.command == "revoke-key":
             revoked = service.revoke_key(args.tenant_id, args.prefix)
-            _print({"tenant_id": args.tenant_id, "revoked": revoked.prefix})
+            _print(
+                {
+                    "tenant_id": args.tenant_id,
+                    "revoked": revoked.prefix,
+                    "note": f"the key stops working within {REVOCATION_SECONDS} s (authorizers cache key "
+                    "lookups that long)",
+                }
+            )
         elif args.command == "load-config":
             _print(_load_config(service, repository, target, args.folder))
         elif args.command in WEBHOOK_COMMANDS:

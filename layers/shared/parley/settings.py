@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from parley import __version__
 
 DEFAULT_PROBLEM_TYPE_BASE = "https://api.zelinqa.ai/errors/"
+# How long a container trusts what it read about a key: a revoked key works at most this long after.
+DEFAULT_TENANT_CACHE_TTL_SECONDS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +40,7 @@ class Settings:
     problem_type_base: str = DEFAULT_PROBLEM_TYPE_BASE
     tracer_enabled: bool = False
     # How long a container trusts what it read about a key or a tenant before reading it again.
-    tenant_cache_ttl_seconds: float = 30.0
+    tenant_cache_ttl_seconds: float = DEFAULT_TENANT_CACHE_TTL_SECONDS
     usage_plan_id: str | None = field(default=None)
     # "offline" (default) or "bedrock" (with bedrock_model_id); see parley.insights.providers.
     # The one browser origin allowed to call the API (CorsAllowedOrigin); empty: no CORS headers.
@@ -65,7 +67,10 @@ class Settings:
             webhooks_allow_private=env.get("PARLEY_WEBHOOKS_ALLOW_PRIVATE", "false").lower() == "true",
             problem_type_base=env.get("PARLEY_PROBLEM_TYPE_BASE", DEFAULT_PROBLEM_TYPE_BASE),
             tracer_enabled=env.get("POWERTOOLS_TRACE_DISABLED", "true").lower() not in ("1", "true"),
-            tenant_cache_ttl_seconds=float(env.get("PARLEY_TENANT_CACHE_TTL_SECONDS", "30")),
+            tenant_cache_ttl_seconds=min(
+                float(env.get("PARLEY_TENANT_CACHE_TTL_SECONDS", DEFAULT_TENANT_CACHE_TTL_SECONDS)),
+                DEFAULT_TENANT_CACHE_TTL_SECONDS,  # revocation must take effect within 30 s
+            ),
             usage_plan_id=env.get("PARLEY_USAGE_PLAN_ID") or None,
             cors_allowed_origin=env.get("PARLEY_CORS_ALLOWED_ORIGIN", ""),
             insights_provider=env.get("PARLEY_INSIGHTS_PROVIDER", "offline"),

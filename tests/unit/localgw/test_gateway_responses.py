@@ -38,7 +38,8 @@ def responses() -> GatewayResponses:
 def test_listed_types_use_their_template(
     responses: GatewayResponses, response_type: str, status: int, type_suffix: str
 ) -> None:
-    rendered = responses.render(response_type, REQUEST_ID)
+    # An authorizer's Deny names its problem in its context (the other types ignore it).
+    rendered = responses.render(response_type, REQUEST_ID, authorizer={"problemCode": "missing_tenant_id"})
 
     assert rendered.status == status
     assert rendered.headers["Content-Type"] == "application/problem+json"
@@ -83,3 +84,12 @@ def test_without_any_gateway_responses_api_gateway_default_body() -> None:
 
     assert rendered.status == 429
     assert json.loads(rendered.body) == {"message": "Too Many Requests"}
+
+
+def test_an_authorizer_variable_without_a_value_renders_empty_as_api_gateway_does(
+    responses: GatewayResponses,
+) -> None:
+    body = json.loads(responses.render("ACCESS_DENIED", REQUEST_ID).body)
+
+    assert body["type"] == "https://api.zelinqa.ai/errors/"
+    assert body["title"] == "" and body["status"] == 403

@@ -58,15 +58,22 @@ def test_authorizer_raising_unauthorized_is_401(harness: Harness) -> None:
     assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
-def test_authorizer_deny_is_403_access_denied(harness: Harness) -> None:
+def test_authorizer_deny_is_403_access_denied_with_the_problem_its_context_names(harness: Harness) -> None:
     def deny(event: dict, context: Any) -> dict:
         policy = allow(event, context)
         policy["policyDocument"]["Statement"][0]["Effect"] = "Deny"
+        policy["context"] = {
+            "problemCode": "insufficient_scope",
+            "problemTitle": "Insufficient scope",
+            "problemDetail": "This key may not call GET /v1/usage: it needs the nbq scope.",
+        }
         return policy
 
     harness.handlers["AuthorizerFunction"] = deny
     body = problem(harness.client.get("/v1/usage"), 403)
-    assert body["type"].endswith("missing_tenant_id")
+    assert body["type"] == "https://api.zelinqa.ai/errors/insufficient_scope"
+    assert body["title"] == "Insufficient scope"
+    assert body["detail"] == "This key may not call GET /v1/usage: it needs the nbq scope."
 
 
 def test_authorizer_crash_is_500_authorizer_failure(harness: Harness) -> None:

@@ -13,28 +13,22 @@ from collections.abc import Callable, Mapping
 from parley.tenants.keys import hash_key, is_well_formed
 from parley.tenants.models import ApiKey
 from parley.tenants.repository import TenantRepository
+from parley.tenants.scopes import AUTHORIZATION, KeyHeader
 
 _MAX_ENTRIES = 10_000
 
 
-def presented_key(headers: Mapping[str, str] | None) -> str | None:
-    """The key in ``Authorization: Bearer <key>`` or ``nlx-api-key: <key>`` (names case-insensitive)."""
-    if not headers:
+def presented_key(headers: Mapping[str, str] | None, header: KeyHeader) -> str | None:
+    """The key in the route's own header — ``Authorization: Bearer <key>`` or ``nlx-api-key: <key>``
+    (names case-insensitive); a key in the other header is not looked at."""
+    value = next((v for name, v in (headers or {}).items() if name.lower() == header), None)
+    if value is None:
         return None
-    authorization = nlx_key = None
-    for name, value in headers.items():
-        lowered = name.lower()
-        if lowered == "authorization":
-            authorization = value
-        elif lowered == "nlx-api-key":
-            nlx_key = value
-    if authorization:
-        scheme, _, credentials = authorization.strip().partition(" ")
-        if scheme.lower() == "bearer" and credentials.strip():
-            return credentials.strip()
-    if nlx_key and nlx_key.strip():
-        return nlx_key.strip()
-    return None
+    if header == AUTHORIZATION:
+        scheme, _, value = value.strip().partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+    return value.strip() or None
 
 
 class KeyAuthenticator:

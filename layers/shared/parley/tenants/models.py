@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from parley.tenants.scopes import SECRET_SCOPES
+
 
 @dataclass(frozen=True, slots=True)
 class Tenant:
@@ -25,6 +27,9 @@ class ApiKey:
     revoked_at: str | None = None
     # The API Gateway usage-plan key the authorizer hands back (internal; never shown to clients).
     usage_key_value: str | None = None
+    # What the key may call (parley.tenants.scopes); a key issued before scopes holds every secret one.
+    scopes: frozenset[str] = SECRET_SCOPES
+    kind: str = "secret"
 
 
 @dataclass(frozen=True, slots=True)

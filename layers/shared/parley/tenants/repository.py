@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from parley.store import error_code, from_item, to_item, translated_errors
+from parley.tenants.keys import SECRET
 from parley.tenants.models import ApiKey, KeyNotFound, Tenant, TenantExists, TenantNotFound
+from parley.tenants.scopes import SECRET_SCOPES
 
 
 class TenantRepository(Protocol):
@@ -41,6 +43,9 @@ def _api_key_from(values: dict[str, Any]) -> ApiKey:
         active=values.get("status", "active") == "active",
         revoked_at=values.get("revoked_at"),
         usage_key_value=values.get("usage_key_value"),
+        # Keys issued before scopes existed were full secret keys, and stay so.
+        scopes=frozenset(values["scopes"]) if "scopes" in values else SECRET_SCOPES,
+        kind=values.get("kind", SECRET),
     )
 
 
@@ -116,6 +121,8 @@ class DynamoTenantRepository:
                 "created_at": key.created_at,
                 "status": "active" if key.active else "revoked",
                 "usage_key_value": key.usage_key_value,
+                "scopes": set(key.scopes),
+                "kind": key.kind,
                 "gsi1pk": f"TENANT#{key.tenant_id}",
                 "gsi1sk": f"APIKEY#{key.created_at}#{key.prefix}",
             }

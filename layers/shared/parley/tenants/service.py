@@ -13,9 +13,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from parley.tenants.keys import display_prefix, generate_key, hash_key, is_well_formed
+from parley.tenants.keys import (
+    PUBLISHABLE,
+    SECRET,
+    display_prefix,
+    generate_key,
+    hash_key,
+    is_well_formed,
+    kind_of,
+)
 from parley.tenants.models import ApiKey, IssuedKey, KeyNotFound, Tenant, TenantNotFound
 from parley.tenants.repository import TenantRepository
+from parley.tenants.scopes import PUBLISHABLE_SCOPES, SECRET_SCOPES
 
 TENANT_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{1,62}")
 
@@ -68,24 +77,46 @@ class TenantService:
         self._repository.create_tenant(tenant)
         return tenant
 
-    def issue_key(self, tenant_id: str, mode: str = "live", key: str | None = None) -> IssuedKey:
-        """Issue a new key; ``key`` fixes the secret (only for documented local/test keys)."""
+    def issue_key(
+        self,
+        tenant_id: str,
+        mode: str = "live",
+        key: str | None = None,
+        *,
+        kind: str = SECRET,
+        scopes: frozenset[str] | None = None,
+    ) -> IssuedKey:
+        """Issue a new key; ``key`` fixes the secret (only for documented local/test keys).
+
+        A secret key holds ``scopes`` (every secret scope by default); a publishable key holds
+        only what a browser may do (``turn``) and cannot be given more."""
         tenant = self._repository.get_tenant(tenant_id)
         if tenant is None:
             raise TenantNotFound(tenant_id)
-        if key is not None and not (key.startswith("pk_test_") and is_well_formed(key)):
-            raise ValueError("only a well-formed pk_test_ key may be given explicitly")
+        if key is not None and not (key.startswith(("pk_test_", "pub_test_")) and is_well_formed(key)):
+            raise ValueError("only a well-formed pk_test_ or pub_test_ key may be given explicitly")
+        if key is not None:
+            kind = kind_of(key)
+        if kind == PUBLISHABLE:
+            if scopes is not None and not scopes <= PUBLISHABLE_SCOPES:
+                raise ValueError(f"a publishable key may hold only {sorted(PUBLISHABLE_SCOPES)}")
+            scopes = PUBLISHABLE_SCOPES
+        scopes = SECRET_SCOPES if scopes is None else scopes
+        if not scopes:
+            raise ValueError("a key needs at least one scope")
         usage_key_value = tenant.usage_key_value
         if usage_key_value is None and self._usage_plans is not None:
             usage_key_id, usage_key_value = self._usage_plans.register(tenant_id)
             self._repository.set_usage_key(tenant_id, usage_key_id, usage_key_value)
-        secret = key or generate_key(mode)
+        secret = key or generate_key(mode, kind)
         record = ApiKey(
             key_hash=hash_key(secret),
             tenant_id=tenant_id,
             prefix=display_prefix(secret),
             created_at=self._now(),
             usage_key_value=usage_key_value,
+            scopes=scopes,
+            kind=kind,
         )
         self._repository.put_api_key(record)
         return IssuedKey(key=secret, record=record)
