@@ -27,6 +27,7 @@ from parley.conversations.entities import (
     ConversationPage,
     ConversationSummary,
     ListFilters,
+    OutcomeChanged,
     StoredConversation,
 )
 from parley.conversations.items import cursor_for, cursor_position
@@ -43,6 +44,8 @@ class _Record:
     list_sk: str
     messages: list[dict[str, Any]] = field(default_factory=list)
     insights_json: str | None = None
+    # Every session the conversation has belonged to (the links the Dynamo repository writes).
+    sessions: set[str] = field(default_factory=set)
 
 
 class InMemoryConversationRepository(Interleaving):
@@ -77,7 +80,10 @@ class InMemoryConversationRepository(Interleaving):
         if (tenant, conversation.id) in self._records:
             raise StoreConflict(f"conversation {conversation.id} exists")
         self._records[(tenant, conversation.id)] = _Record(
-            header=_copy(conversation), list_sk=list_sk, messages=stored(list(messages))
+            header=_copy(conversation),
+            list_sk=list_sk,
+            messages=stored(list(messages)),
+            sessions={conversation.session_id},
         )
         if idempotency_key is not None:
             self._keys[(tenant, idempotency_key)] = (conversation.id, now_epoch + IDEMPOTENCY_TTL_SECONDS)
@@ -107,6 +113,7 @@ class InMemoryConversationRepository(Interleaving):
         ):
             raise ConcurrentUpdate(_copy(current))
         completed_now = after.completed_at is not None and before.completed_at is None
+        record.sessions.add(after.session_id)
         record.header = replace(
             current,
             status=after.status,
@@ -129,14 +136,42 @@ class InMemoryConversationRepository(Interleaving):
         used = self._append_keys.get((tenant_id, conversation_id, key))
         return used if used is not None and used.expires_at >= now_epoch else None
 
-    def put_insights(self, tenant_id: str, conversation_id: str, insights: Insights) -> bool:
+    def put_insights(
+        self, tenant_id: str, conversation_id: str, insights: Insights, outcome_at: str | None = None
+    ) -> bool:
         self._interleave()
         record = self._records.get((tenant_id, conversation_id))
         if record is None:
             return False
+        if record.header.outcome_at != outcome_at:
+            raise OutcomeChanged(conversation_id)
         record.insights_json = insights.model_dump_json(by_alias=True)
         record.header = replace(record.header, has_insights=True)
         return True
+
+    def record_outcome(
+        self, tenant_id: str, conversation_id: str, outcome: str, recorded_at: str, insights: Insights | None
+    ) -> bool:
+        self._interleave()
+        record = self._records.get((tenant_id, conversation_id))
+        if record is None:
+            return False
+        header = record.header
+        if header.outcome_at is not None and header.outcome_at >= recorded_at:
+            return False
+        if insights is not None:
+            if not header.has_insights:
+                return False
+            record.insights_json = insights.model_dump_json(by_alias=True)
+        record.header = replace(header, outcome=outcome, outcome_at=recorded_at)
+        return True
+
+    def conversations_of_session(self, tenant_id: str, session_id: str) -> list[str]:
+        return sorted(
+            conversation_id
+            for (tenant, conversation_id), record in self._records.items()
+            if tenant == tenant_id and session_id in record.sessions
+        )
 
     # ------------------------------------------------------------------------------------------
     # Reads

@@ -21,6 +21,7 @@ from parley.conversations.entities import (
     ConcurrentUpdate,
     Conversation,
     ListFilters,
+    OutcomeChanged,
 )
 from parley.conversations.models import Insights
 from parley.dialogue.ports import SessionConflict
@@ -121,6 +122,15 @@ def list_sk(number: int) -> str:
 
 
 HELLO = [{"role": "user", "content": "Hi there"}]
+INSIGHTS = Insights(
+    sentiment="neutral",
+    sentiment_score=0.0,
+    task_completed=True,
+    topics=[],
+    summary="",
+    issues=[],
+    created_at="2026-11-23T10:06:00Z",
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -370,3 +380,21 @@ def test_usage_counters_add_up_per_tenant_and_day_within_the_window(stores: Stor
         date(2026, 11, 23): 5,
         date(2026, 11, 1): 1,
     }
+
+
+def test_conversations_outcomes_are_recorded_newest_wins_and_linked_by_session(stores: Stores) -> None:
+    repository = stores.conversations
+    linked = replace(conversation(1), metadata={"sessionId": "s-1"})
+    repository.create(linked, HELLO, list_sk(1), None, NOW)
+    repository.create(conversation(2), HELLO, list_sk(2), None, NOW)
+
+    assert repository.conversations_of_session(TENANT, "s-1") == [linked.id]
+    assert repository.record_outcome(TENANT, linked.id, "lead", "2026-11-23T10:05:00Z", None)
+    assert not repository.record_outcome(TENANT, linked.id, "abandon", "2026-11-23T10:01:00Z", None)
+    assert not repository.record_outcome(TENANT, "conv_" + "f" * 24, "lead", "2026-11-23T10:05:00Z", None)
+
+    header = repository.get_header(TENANT, linked.id)
+    assert header is not None and (header.outcome, header.outcome_at) == ("lead", "2026-11-23T10:05:00Z")
+    with pytest.raises(OutcomeChanged):
+        repository.put_insights(TENANT, linked.id, INSIGHTS, outcome_at=None)
+    assert repository.put_insights(TENANT, linked.id, INSIGHTS, outcome_at="2026-11-23T10:05:00Z")

@@ -4,6 +4,7 @@ credited once, a poison record fails alone, and webhooks are delivered signed.""
 import http.server
 import json
 import threading
+import uuid
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -238,3 +239,111 @@ def test_with_too_little_time_left_the_webhooks_function_starts_no_delivery(
 
     assert result == {"batchItemFailures": [{"itemIdentifier": "msg-0"}]}
     assert handler.received == []
+
+
+# --- an outcome that arrives after the conversation completed -------------------------------------
+
+
+def _create(load_function, lambda_context, body: dict) -> str:
+    create = load_function("CreateConversationFunction")
+    event = load_event("create_conversation/spec_example.json")
+    event["body"] = json.dumps(body)
+    response = create.lambda_handler(event, lambda_context)
+    assert response["statusCode"] == 200, response["body"]
+    return json.loads(response["body"])["id"]
+
+
+def _record_conversion(load_function, lambda_context, session_id: str, outcome: str) -> None:
+    record = load_function("RecordConversionFunction")
+    event = load_event("record_conversion/spec_purchase.json")
+    event["pathParameters"] = {"session_id": session_id}
+    event["path"] = f"/v1/sessions/{session_id}/conversion"
+    event["headers"]["Idempotency-Key"] = str(uuid.uuid4())
+    event["body"] = json.dumps({"outcome": outcome})
+    assert record.lambda_handler(event, lambda_context)["statusCode"] == 202
+
+
+def test_an_outcome_recorded_after_completion_reaches_the_conversation_its_insights_and_webhooks(
+    stream_relay, worker, load_function, lambda_context, moto_resources
+) -> None:
+    # Given a completed conversation of session "checkout-42", analysed before any outcome existed
+    conversation_id = _create(
+        load_function,
+        lambda_context,
+        {
+            "promptId": "prompt_123",
+            "content": json.dumps(
+                {
+                    "messages": [
+                        {"role": "user", "content": "I need a garden table for six"},
+                        {"role": "assistant", "content": "The Sahara teak table seats six."},
+                        {"role": "user", "content": "Teak then"},
+                    ],
+                    "metadata": {"sessionId": "checkout-42"},
+                }
+            ),
+            "status": "completed",
+        },
+    )
+    [completed] = drain(stream_relay)
+    worker.lambda_handler(sqs_event(encode(completed)), lambda_context)
+    assert _insights(load_function, lambda_context, conversation_id)["taskCompleted"] is None
+    drain(stream_relay, relay=False, queue="WebhooksQueue")
+
+    # When a purchase is recorded for the session afterwards
+    _record_conversion(load_function, lambda_context, "checkout-42", "purchase")
+    [conversion] = drain(stream_relay)
+    assert worker.lambda_handler(sqs_event(encode(conversion)), lambda_context) == {"batchItemFailures": []}
+
+    # Then the conversation carries the outcome, its insights say the task was completed, and the
+    # webhooks announce both changes
+    get = load_function("GetConversationFunction")
+    event = load_event("get_conversation/ok.json")
+    event["pathParameters"] = {"id": conversation_id}
+    conversation = json.loads(get.lambda_handler(event, lambda_context)["body"])
+    assert conversation["outcome"] == "purchase"
+    assert conversation["insights"]["taskCompleted"] is True
+    assert _insights(load_function, lambda_context, conversation_id)["taskCompleted"] is True
+    events = drain(stream_relay, relay=False, queue="WebhooksQueue")
+    assert sorted(e.event_type for e in events) == [
+        "conversation.updated",
+        "conversion.recorded",
+        "insights.updated",
+    ]
+    updated = next(e for e in events if e.event_type == "conversation.updated")
+    assert updated.data == {
+        "conversation_id": conversation_id,
+        "changed_fields": ["outcome"],
+        "outcome": "purchase",
+    }
+
+    # And a redelivery of the same conversion changes nothing more
+    worker.lambda_handler(sqs_event(encode(conversion)), lambda_context)
+    assert [e.event_type for e in drain(stream_relay, relay=False, queue="WebhooksQueue")] == [
+        "conversion.recorded"
+    ]
+
+
+def test_an_outcome_recorded_before_completion_decides_task_completed(
+    stream_relay, worker, load_function, lambda_context
+) -> None:
+    _record_conversion(load_function, lambda_context, "session-7", "abandon")
+    [conversion] = drain(stream_relay)
+    worker.lambda_handler(sqs_event(encode(conversion)), lambda_context)
+    conversation_id = _create(
+        load_function,
+        lambda_context,
+        {
+            "promptId": "p",
+            "content": json.dumps(
+                {
+                    "messages": [{"role": "user", "content": "Thanks, perfect!"}],
+                    "metadata": {"sessionId": "session-7"},
+                }
+            ),
+        },
+    )
+    [completed] = drain(stream_relay)
+    worker.lambda_handler(sqs_event(encode(completed)), lambda_context)
+
+    assert _insights(load_function, lambda_context, conversation_id)["taskCompleted"] is False

@@ -32,6 +32,17 @@ class Conversation:
     metadata: dict[str, Any] = field(default_factory=dict)
     has_insights: bool = False
     completed_at: str | None = None
+    # The latest outcome recorded for the conversation's session (a conversion or feedback), and
+    # when it was recorded: it may arrive after the conversation completed.
+    outcome: str | None = None
+    outcome_at: str | None = None
+
+    @property
+    def session_id(self) -> str:
+        """The session the conversation belongs to: ``metadata.sessionId``, else its own id (a turn
+        conversation's session has the conversation's id)."""
+        linked = self.metadata.get("sessionId")
+        return linked if isinstance(linked, str) and linked else self.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +106,10 @@ class AppendKeyUsed(Exception):
     def __init__(self, used: AppendKey) -> None:
         super().__init__("idempotency key already used")
         self.used = used
+
+
+class OutcomeChanged(Exception):
+    """An outcome was recorded since the conversation was read for analysis: analyse again."""
 
 
 class ConcurrentUpdate(Exception):

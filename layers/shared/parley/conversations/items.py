@@ -28,7 +28,10 @@ IDEMPOTENCY_SK = "IDEM"
 # never see it).
 APPEND_KEY_PREFIX = "APPEND#"
 LIST_SK = "list_sk"
-_OPTIONAL_TEXT = ("llm_model", "company_name", "title", "user_id", "completed_at")
+_OPTIONAL_TEXT = ("llm_model", "company_name", "title", "user_id", "completed_at", "outcome", "outcome_at")
+# The conversations of a session: one item per (session, conversation), written with the
+# conversation (and again when an append changes its metadata.sessionId).
+SESSION_LINK_PREFIX = "C#"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,18 @@ def escape(value: str) -> str:
 
 def conversation_pk(tenant_id: str, conversation_id: str) -> str:
     return f"T#{escape(tenant_id)}#C#{conversation_id}"
+
+
+def session_link_pk(tenant_id: str, session_id: str) -> str:
+    return f"T#{escape(tenant_id)}#S#{escape(session_id)}"
+
+
+def session_link(conversation: Conversation) -> dict[str, Any]:
+    """The item that lists ``conversation`` among its session's conversations."""
+    return key(
+        session_link_pk(conversation.tenant_id, conversation.session_id),
+        SESSION_LINK_PREFIX + conversation.id,
+    )
 
 
 def idempotency_pk(tenant_id: str, idempotency_key: str) -> str:
@@ -143,6 +158,8 @@ def conversation_from_item(item: Mapping[str, Any]) -> Conversation:
         metadata=json.loads(item["metadata"]["S"]) if "metadata" in item else {},
         has_insights=bool(item.get("has_insights", {}).get("BOOL", False)),
         completed_at=text("completed_at"),
+        outcome=text("outcome"),
+        outcome_at=text("outcome_at"),
     )
 
 

@@ -226,6 +226,7 @@ class ConversationResponse(_ApiModel):
     created_at: str
     updated_at: str
     completed_at: str | None = None
+    outcome: str | None = Field(None, description="The latest outcome recorded for the conversation's session.")
     # Whether ``insights`` is part of the answer (``includeInsights``); never serialised itself.
     include_insights: bool = Field(True, exclude=True)
 
@@ -255,6 +256,7 @@ class ConversationResponse(_ApiModel):
             created_at=conversation.created_at,
             updated_at=conversation.updated_at,
             completed_at=conversation.completed_at,
+            outcome=conversation.outcome,
             include_insights=include_insights,
         )
 

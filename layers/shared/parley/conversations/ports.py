@@ -62,6 +62,21 @@ class ConversationRepository(Protocol):
         """A page newest first: from ``offset``, or after ``cursor`` (a ``next_cursor`` it returned)."""
         ...
 
-    def put_insights(self, tenant_id: str, conversation_id: str, insights: Insights) -> bool:
-        """Store (or replace) the insights; False when the conversation does not exist."""
+    def put_insights(
+        self, tenant_id: str, conversation_id: str, insights: Insights, outcome_at: str | None = None
+    ) -> bool:
+        """Store (or replace) the insights of an analysis that read the outcome recorded at
+        ``outcome_at``: ``OutcomeChanged`` when another was recorded since; False when the
+        conversation does not exist."""
+        ...
+
+    def record_outcome(
+        self, tenant_id: str, conversation_id: str, outcome: str, recorded_at: str, insights: Insights | None
+    ) -> bool:
+        """Record an outcome (and replace the insights brought up to date with it, when given),
+        unless a later one is recorded; False when nothing was written."""
+        ...
+
+    def conversations_of_session(self, tenant_id: str, session_id: str) -> list[str]:
+        """The ids of the conversations whose ``metadata.sessionId`` is (or was) ``session_id``."""
         ...

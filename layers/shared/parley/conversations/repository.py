@@ -48,6 +48,7 @@ from parley.conversations.entities import (
     Conversation,
     ConversationPage,
     ListFilters,
+    OutcomeChanged,
     StoredConversation,
 )
 from parley.conversations.items import (
@@ -59,6 +60,7 @@ from parley.conversations.items import (
     INSIGHTS_SK,
     LIST_INDEXES,
     LIST_SK,
+    SESSION_LINK_PREFIX,
     ListIndex,
     chunk_messages,
     chunk_sk,
@@ -71,6 +73,8 @@ from parley.conversations.items import (
     idempotency_pk,
     index_for,
     key,
+    session_link,
+    session_link_pk,
     summary_from_item,
     to_json,
 )
@@ -114,6 +118,7 @@ class DynamoConversationRepository:
             }
         ]
         items += self._chunk_puts(conversation, messages, 0)
+        items.append({"Put": {"TableName": self._table, "Item": session_link(conversation)}})
         key_position = None
         if idempotency_key is not None:
             key_position = len(items)
@@ -169,6 +174,8 @@ class DynamoConversationRepository:
         items += self._chunk_puts(before, messages, before.message_count)
         if after.status != before.status:
             items += self._moved_counts(before, after, "s")
+        if after.session_id != before.session_id:
+            items.append({"Put": {"TableName": self._table, "Item": session_link(after)}})
         if key is not None:
             items.append(self._append_key_put(before, after, key, now_epoch))
         try:
@@ -260,10 +267,14 @@ class DynamoConversationRepository:
             }
         }
 
-    def put_insights(self, tenant_id: str, conversation_id: str, insights: Insights) -> bool:
+    def put_insights(
+        self, tenant_id: str, conversation_id: str, insights: Insights, outcome_at: str | None = None
+    ) -> bool:
         """Store (or replace) a conversation's insights and list it under ``hasInsights=true``.
 
-        For the insights worker. Returns False when the conversation does not exist.
+        For the insights worker, whose analysis read the outcome recorded at ``outcome_at``:
+        ``OutcomeChanged`` when another was recorded since (analyse again). Returns False when the
+        conversation does not exist.
         """
         body = {"S": insights.model_dump_json(by_alias=True)}
         pk = conversation_pk(tenant_id, conversation_id)
@@ -271,44 +282,100 @@ class DynamoConversationRepository:
             current = self.get_header(tenant_id, conversation_id)
             if current is None:
                 return False
+            if current.outcome_at != outcome_at:
+                raise OutcomeChanged(conversation_id)
             put = {"Put": {"TableName": self._table, "Item": {**key(pk, INSIGHTS_SK), "body": body}}}
             if current.has_insights:
                 with translated_errors("PutItem insights"):
                     self._client.put_item(**put["Put"])
                 return True
-            after = _replace(current, has_insights=True)
-            values: dict[str, Any] = {
-                ":true": {"BOOL": True},
-                ":false": {"BOOL": False},
-                ":status": {"S": current.status},
-            }
-            sets = ["has_insights = :true"]
-            for index in LIST_INDEXES:
-                if "h" in index.dims:
-                    sets.append(f"{index.pk_attribute} = :{index.pk_attribute}")
-                    values[f":{index.pk_attribute}"] = {"S": index.partition(*dims_of(after))}
-            items = [
-                put,
-                {
-                    "Update": {
-                        "TableName": self._table,
-                        "Key": key(pk, HEADER_SK),
-                        "UpdateExpression": "SET " + ", ".join(sets),
-                        "ConditionExpression": "has_insights = :false AND #status = :status",
-                        "ExpressionAttributeNames": {"#status": "status"},
-                        "ExpressionAttributeValues": values,
-                    }
-                },
-                *self._moved_counts(current, after, "h"),
-            ]
             try:
-                self._transact(items, "TransactWriteItems put insights")
+                self._transact([put, *self._insights_listed(current)], "TransactWriteItems put insights")
                 return True
             except _Cancelled as cancelled:
                 if cancelled.code_at(1) != "ConditionalCheckFailed" and not cancelled.only_conflicts:
                     raise cancelled.error from None
                 _backoff(attempt)
         raise ConcurrentUpdate(None)
+
+    def _insights_listed(self, current: Conversation) -> list[dict[str, Any]]:
+        """The header's move to ``hasInsights=true`` (on the condition that nothing it was analysed
+        from changed: status, insights, the recorded outcome), and its list counters."""
+        after = _replace(current, has_insights=True)
+        values: dict[str, Any] = {
+            ":true": {"BOOL": True},
+            ":false": {"BOOL": False},
+            ":status": {"S": current.status},
+        }
+        sets = ["has_insights = :true"]
+        for index in LIST_INDEXES:
+            if "h" in index.dims:
+                sets.append(f"{index.pk_attribute} = :{index.pk_attribute}")
+                values[f":{index.pk_attribute}"] = {"S": index.partition(*dims_of(after))}
+        condition = "has_insights = :false AND #status = :status AND "
+        if current.outcome_at is None:
+            condition += "attribute_not_exists(outcome_at)"
+        else:
+            condition += "outcome_at = :outcome_at"
+            values[":outcome_at"] = {"S": current.outcome_at}
+        update = {
+            "Update": {
+                "TableName": self._table,
+                "Key": key(conversation_pk(current.tenant_id, current.id), HEADER_SK),
+                "UpdateExpression": "SET " + ", ".join(sets),
+                "ConditionExpression": condition,
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": values,
+            }
+        }
+        return [update, *self._moved_counts(current, after, "h")]
+
+    def record_outcome(
+        self, tenant_id: str, conversation_id: str, outcome: str, recorded_at: str, insights: Insights | None
+    ) -> bool:
+        """Record ``outcome`` on the conversation unless a later one is recorded already; with
+        ``insights`` (the stored ones, brought up to date), replace them in the same write.
+        False when nothing was written (no such conversation, a later outcome, insights changed)."""
+        pk = conversation_pk(tenant_id, conversation_id)
+        values: dict[str, Any] = {":outcome": {"S": outcome}, ":at": {"S": recorded_at}}
+        condition = "attribute_exists(pk) AND (attribute_not_exists(outcome_at) OR outcome_at < :at)"
+        items: list[dict[str, Any]] = []
+        if insights is not None:
+            condition += " AND has_insights = :true"
+            values[":true"] = {"BOOL": True}
+            body = {"S": insights.model_dump_json(by_alias=True)}
+            items.append({"Put": {"TableName": self._table, "Item": {**key(pk, INSIGHTS_SK), "body": body}}})
+        items.insert(
+            0,
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": key(pk, HEADER_SK),
+                    "UpdateExpression": "SET outcome = :outcome, outcome_at = :at",
+                    "ConditionExpression": condition,
+                    "ExpressionAttributeValues": values,
+                }
+            },
+        )
+        try:
+            self._transact(items, "TransactWriteItems record outcome")
+        except _Cancelled as cancelled:
+            if cancelled.code_at(0) == "ConditionalCheckFailed":
+                return False
+            raise cancelled.error from None
+        return True
+
+    def conversations_of_session(self, tenant_id: str, session_id: str) -> list[str]:
+        """The ids of the conversations that belong (or belonged) to a session."""
+        items = self._query(
+            "Query session conversations",
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={
+                ":pk": {"S": session_link_pk(tenant_id, session_id)},
+                ":prefix": {"S": SESSION_LINK_PREFIX},
+            },
+        )
+        return [item["sk"]["S"].removeprefix(SESSION_LINK_PREFIX) for item in items]
 
     # ---------------------------------------------------------------------------------------
     # Reads

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from parley.conversations.models import Insights
 from parley.conversations.ports import ConversationRepository
 from parley.errors import NotFound
+from parley.insights.outcomes import OutcomeRecorder
 from parley.insights.providers import InsightsProvider
 from parley.insights.transcript import Transcript, Turn
 from parley.nbq.detection import known_categories, tokens_of
@@ -92,7 +93,11 @@ class InsightsWorker:
                 },
                 event_id("conversion.recorded", message.tenant_id, message.conversion_id),
             )
-            return Processed("credited" if credited else "already_credited")
+            recorded = OutcomeRecorder(self._conversations, self._emit, event_id).record(message)
+            detail = (
+                f"{'credited' if credited else 'already credited'}, outcome on {recorded} conversation(s)"
+            )
+            return Processed("credited" if credited else "already_credited", detail)
         if isinstance(message, ConversationUpdated):
             self._emit(
                 message.tenant_id,
@@ -134,6 +139,9 @@ class InsightsWorker:
             return Processed("already_analysed")
         transcript = self._transcript(tenant_id, stored)
         analysis = self._provider.analyze(transcript)
+        # Analysed with the outcome recorded at this time: if another arrives meanwhile, the
+        # write refuses (OutcomeChanged) and the message is analysed again on its redelivery.
+        outcome_at = stored.conversation.outcome_at
         insights = Insights(
             sentiment=analysis.sentiment,
             sentiment_score=analysis.sentiment_score,
@@ -143,7 +151,7 @@ class InsightsWorker:
             issues=analysis.issues,
             created_at=self._now().strftime("%Y-%m-%dT%H:%M:%SZ"),
         )
-        if not self._conversations.put_insights(tenant_id, conversation_id, insights):
+        if not self._conversations.put_insights(tenant_id, conversation_id, insights, outcome_at):
             return Processed("conversation_not_found")
         self._emit(
             tenant_id,
@@ -162,10 +170,10 @@ class InsightsWorker:
             covered = tuple(c for c in prepared.catalog.categories if c in known)
         except NotFound:
             covered = ()
-        # A conversation is linked to an NBQ session by metadata.sessionId (the Conversations
-        # spec's field), else by sharing its id (as turn-processing conversations do).
-        session_id = str(stored.conversation.metadata.get("sessionId") or stored.conversation.id)
-        outcome = self._sessions.latest_outcome(tenant_id, session_id)
+        # The outcome recorded on the conversation, else its session's latest (a conversation is
+        # linked to a session by metadata.sessionId, else by sharing its id, as turn ones do).
+        header = stored.conversation
+        outcome = header.outcome or self._sessions.latest_outcome(tenant_id, header.session_id)
         return Transcript(turns, covered, outcome)
 
 

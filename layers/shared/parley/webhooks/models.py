@@ -8,9 +8,11 @@ from dataclasses import dataclass
 CONVERSATION_UPDATED = "conversation.updated"
 CONVERSATION_COMPLETED = "conversation.completed"
 INSIGHTS_GENERATED = "insights.generated"
+# Insights brought up to date after they were generated (an outcome recorded later).
+INSIGHTS_UPDATED = "insights.updated"
 CONVERSION_RECORDED = "conversion.recorded"
 EVENT_TYPES: frozenset[str] = frozenset(
-    {CONVERSATION_UPDATED, CONVERSATION_COMPLETED, INSIGHTS_GENERATED, CONVERSION_RECORDED}
+    {CONVERSATION_UPDATED, CONVERSATION_COMPLETED, INSIGHTS_GENERATED, INSIGHTS_UPDATED, CONVERSION_RECORDED}
 )
 
 
