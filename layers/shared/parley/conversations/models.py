@@ -226,7 +226,7 @@ class ConversationResponse(_ApiModel):
     created_at: str
     updated_at: str
     completed_at: str | None = None
-    outcome: str | None = Field(None, description="The latest outcome recorded for the conversation's session.")
+    outcome: str | None = Field(None, description="The latest outcome recorded for its session.")
     # Whether ``insights`` is part of the answer (``includeInsights``); never serialised itself.
     include_insights: bool = Field(True, exclude=True)
 
