@@ -37,6 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--state-file", default=None, help=f"default: {DEFAULT_STATE_FILE} next to the template"
     )
     parser.add_argument("--no-seed", action="store_true", help="do not load the demo tenant")
+    parser.add_argument(
+        "--schedule-interval",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="run every scheduled function this often instead of at its rate (tests, demos)",
+    )
     parser.add_argument("--log-level", default="INFO")
     return parser
 
@@ -65,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=not args.no_seed,
         state_file=state_file,
         host=args.host,
+        schedule_interval=args.schedule_interval,
     )
     try:
         print(f"Parley local gateway on {gateway.url} (state: {gateway.state_file})", flush=True)

@@ -23,6 +23,7 @@ from localgw.intrinsics import IntrinsicResolver
 from localgw.moto_backend import REGION, aws_environment, patched_environ, start_moto
 from localgw.resources import LocalResources, create_resources
 from localgw.runner import FunctionSpec, InProcessRunner
+from localgw.scheduler import Schedule, Scheduler, rate_seconds
 from localgw.server import make_gateway_server
 from localgw.service import GatewayService
 from localgw.sqs_poller import SqsMapping, SqsPoller
@@ -46,7 +47,7 @@ class Gateway:
     resources: LocalResources
     runner: InProcessRunner
     demo_key: str | None = None
-    pollers: list[SqsPoller | StreamPoller] = field(default_factory=list)
+    pollers: list[SqsPoller | StreamPoller | Scheduler] = field(default_factory=list)
     _server: BaseWSGIServer | None = None
     _cleanup: ExitStack = field(default_factory=ExitStack)
     _stopped: bool = False
@@ -87,6 +88,7 @@ def start(
     seed: bool = True,
     state_file: str | os.PathLike[str] | None = None,
     host: str = "127.0.0.1",
+    schedule_interval: float | None = None,
 ) -> Gateway:
     """Start everything and return once requests are served; `Gateway.stop()` undoes it all.
 
@@ -102,6 +104,7 @@ def start(
             seed=seed,
             state_file=state_file,
             host=host,
+            schedule_interval=schedule_interval,
         )
     except BaseException:
         cleanup.close()
@@ -117,6 +120,7 @@ def _start(
     seed: bool,
     state_file: str | os.PathLike[str] | None,
     host: str,
+    schedule_interval: float | None = None,
 ) -> Gateway:
     moto_server, endpoint_url = start_moto()
     cleanup.callback(moto_server.stop)
@@ -154,6 +158,7 @@ def _start(
     gateway.pollers = [
         *_start_pollers(sam, resolver, resources, runner, session),
         *_start_stream_pollers(resolver, resources, runner, session),
+        *_start_schedulers(resolver, resources, runner, schedule_interval),
     ]
     # Written last: whoever waits for the state file finds everything seeded and serving.
     _write_state(path, state)
@@ -279,6 +284,33 @@ def _start_pollers(
             poller.start()
             pollers.append(poller)
     return pollers
+
+
+def _start_schedulers(
+    resolver: IntrinsicResolver,
+    resources: LocalResources,
+    runner: InProcessRunner,
+    interval: float | None,
+) -> list[Scheduler]:
+    """One thread per Schedule event of a function, like an EventBridge rule (``interval``, when
+    given, replaces every rate: tests and demos need not wait a minute)."""
+    schedulers: list[Scheduler] = []
+    for name, spec in runner.functions.items():
+        for event_name, event in spec.events.items():
+            if event.get("Type") not in ("Schedule", "ScheduleV2"):
+                continue
+            props = resolver.resolve(event.get("Properties", {}))
+            if str(props.get("Enabled", True)).lower() == "false":
+                continue
+            expression = str(props.get("Schedule") or props.get("ScheduleExpression") or "")
+            period = interval or rate_seconds(expression)
+            if period is None:
+                LOG.warning("%s: schedule %r is not run locally (only rate(...) is)", name, expression)
+                continue
+            scheduler = Scheduler(Schedule(name, f"{name}-{event_name}", period), runner, resources.region)
+            scheduler.start()
+            schedulers.append(scheduler)
+    return schedulers
 
 
 def _start_stream_pollers(

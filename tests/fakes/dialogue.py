@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from parley.dialogue.limits import MAX_DEPLOYMENT_BYTES
-from parley.dialogue.ports import SessionConflict, StoredDeployment, StoredSession
+from parley.dialogue.ports import IdleSession, SessionConflict, StoredDeployment, StoredSession
 from parley.errors import Limit, LimitExceeded
 from tests.fakes.store import Interleaving, stored
 
@@ -48,6 +48,8 @@ class _Session:
     state: dict[str, Any]
     version: int
     idle_expires_at: int
+    open_transcript: str | None = None
+    idle_timeout_seconds: int = 0
 
 
 class InMemoryTurnSessionRepository(Interleaving):
@@ -69,6 +71,8 @@ class InMemoryTurnSessionRepository(Interleaving):
         *,
         expected_version: int | None,
         idle_expires_at: int,
+        open_transcript: str | None = None,
+        idle_timeout_seconds: int = 0,
     ) -> int:
         self._interleave()
         current = self._sessions.get((tenant_id, conversation_id))
@@ -78,5 +82,25 @@ class InMemoryTurnSessionRepository(Interleaving):
         elif current is None or current.version != expected_version:
             raise SessionConflict(conversation_id)
         version = (expected_version or 0) + 1
-        self._sessions[(tenant_id, conversation_id)] = _Session(stored(state), version, idle_expires_at)
+        self._sessions[(tenant_id, conversation_id)] = _Session(
+            stored(state), version, idle_expires_at, open_transcript, idle_timeout_seconds
+        )
         return version
+
+    def idle(self, now_epoch: int, limit: int) -> list[IdleSession]:
+        due = [
+            IdleSession(
+                tenant, conversation, s.open_transcript, s.version, s.idle_expires_at, s.idle_timeout_seconds
+            )
+            for (tenant, conversation), s in self._sessions.items()
+            if s.open_transcript is not None and s.idle_expires_at <= now_epoch
+        ]
+        return sorted(due, key=lambda session: session.idle_expires_at)[:limit]
+
+    def unlist_idle(self, session: IdleSession) -> bool:
+        self._interleave()
+        current = self._sessions.get((session.tenant_id, session.conversation_id))
+        if current is None or current.version != session.version:
+            return False
+        self._sessions[(session.tenant_id, session.conversation_id)] = replace(current, open_transcript=None)
+        return True

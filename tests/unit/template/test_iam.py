@@ -71,6 +71,15 @@ ALLOWED: dict[str, set[Grant]] = {
         ("WebhooksQueue", "sqs:SendMessage"),
         ("WebhooksDeadLetterQueue", "sqs:SendMessage"),
     },
+    # The idle sweep: the idle index (Query), unlisting a session (UpdateItem); the closing append
+    # through the conversations service without read-back (header GetItem, transaction Put/Update).
+    "CloseIdleConversationsFunction": {
+        ("SessionsTable/index/idle", "dynamodb:Query"),
+        ("SessionsTable", "dynamodb:UpdateItem"),
+        ("ConversationsTable", "dynamodb:GetItem"),
+        ("ConversationsTable", "dynamodb:PutItem"),
+        ("ConversationsTable", "dynamodb:UpdateItem"),
+    },
     # Relays stream records to the insights queue; the dead-letter queue is its event sources'
     # OnFailure destination (the stream read grants are SAM's, per event source). New
     # next-questions sessions: one usage-counter ADD per tenant and day (UpdateItem).
@@ -194,6 +203,7 @@ def test_given_every_grant_when_looking_for_scan_or_wildcards_then_there_are_non
                 "WebhooksQueue",
                 "WebhooksDeadLetterQueue",
                 "ConversationsTable/index/*",
+                "SessionsTable/index/idle",
                 "bedrock:foundation-model",
             }, (function, resource)
 

@@ -183,8 +183,12 @@ def test_given_the_aliased_functions_then_they_are_the_api_functions_and_the_aut
     assert {name for name, p in functions(template).items() if p.get("AutoPublishAlias")} == aliased
     for name in set(functions(template)) - aliased:
         properties = functions(template)[name]
-        assert events_of(properties, "SQS") or events_of(properties, "DynamoDB"), name
-        assert "SnapStart" not in properties, f"{name}: nobody waits on a queue consumer's cold start"
+        assert (
+            events_of(properties, "SQS")
+            or events_of(properties, "DynamoDB")
+            or events_of(properties, "Schedule")
+        ), name
+        assert "SnapStart" not in properties, f"{name}: nobody waits on a consumer's cold start"
 
 
 @pytest.mark.parametrize("snapstart", ["true", "false"])

@@ -33,6 +33,18 @@ class DeploymentRepository(Protocol):
     def get(self, tenant_id: str, deployment_key: str) -> StoredDeployment | None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class IdleSession:
+    """A session whose open transcript nobody has written to since ``idle_expires_at``."""
+
+    tenant_id: str
+    conversation_id: str
+    transcript_id: str
+    version: int
+    idle_expires_at: int
+    idle_timeout_seconds: int
+
+
 class TurnSessionRepository(Protocol):
     def get(self, tenant_id: str, conversation_id: str) -> StoredSession | None: ...
 
@@ -44,7 +56,19 @@ class TurnSessionRepository(Protocol):
         *,
         expected_version: int | None,
         idle_expires_at: int,
+        open_transcript: str | None = None,
+        idle_timeout_seconds: int = 0,
     ) -> int:
         """Store the state as the next version (``expected_version=None`` creates the session);
-        ``SessionConflict`` when another turn got there first. The new version."""
+        ``SessionConflict`` when another turn got there first. The new version. With
+        ``open_transcript`` (the conversation it is writing, still active) the session is listed
+        for the idle sweep at ``idle_expires_at``."""
+        ...
+
+    def idle(self, now_epoch: int, limit: int) -> list[IdleSession]:
+        """Sessions listed for the sweep whose idle time passed, oldest first (at most ``limit``)."""
+        ...
+
+    def unlist_idle(self, session: IdleSession) -> bool:
+        """Take the session off the sweep's list, unless a turn changed it since it was read."""
         ...

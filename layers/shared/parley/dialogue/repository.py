@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from typing import Any
 
 from parley.dialogue.limits import MAX_DEPLOYMENT_BYTES
-from parley.dialogue.ports import SessionConflict, StoredDeployment, StoredSession
+from parley.dialogue.ports import IdleSession, SessionConflict, StoredDeployment, StoredSession
 from parley.errors import Limit, LimitExceeded
 from parley.store import error_code, translated_errors
 
@@ -29,6 +30,9 @@ DEPLOYMENT_PREFIX = "DEPLOYMENT#"
 STATE_SK = "STATE"
 # Kept past the idle timeout so a late turn learns its conversation expired (and says so).
 RETENTION_AFTER_IDLE_SECONDS = 24 * 3600
+# The sparse index of sessions whose transcript is open: the idle sweep reads it by idle time.
+IDLE_INDEX = "idle"
+IDLE_SHARDS = 4
 
 
 class DynamoDeploymentRepository:
@@ -97,19 +101,31 @@ class DynamoTurnSessionRepository:
         *,
         expected_version: int | None,
         idle_expires_at: int,
+        open_transcript: str | None = None,
+        idle_timeout_seconds: int = 0,
     ) -> int:
         """Store the state as the next version; ``expected_version=None`` creates the session.
 
         Raises ``SessionConflict`` when another turn got there first. Returns the new version.
+        With ``open_transcript`` the item is listed in the ``idle`` index for the sweep.
         """
         version = (expected_version or 0) + 1
+        key = self._key(tenant_id, conversation_id)
         item = {
-            **self._key(tenant_id, conversation_id),
+            **key,
             "state": {"S": json.dumps(state, separators=(",", ":"), ensure_ascii=False)},
             "version": {"N": str(version)},
             "idle_expires_at": {"N": str(idle_expires_at)},
             "expires_at": {"N": str(idle_expires_at + RETENTION_AFTER_IDLE_SECONDS)},
         }
+        if open_transcript is not None:
+            item |= {
+                "idle_shard": {"S": _idle_shard(key["pk"]["S"])},
+                "tenant_id": {"S": tenant_id},
+                "conversation_id": {"S": conversation_id},
+                "transcript_id": {"S": open_transcript},
+                "idle_timeout_seconds": {"N": str(idle_timeout_seconds)},
+            }
         if expected_version is None:
             condition: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
         else:
@@ -125,3 +141,52 @@ class DynamoTurnSessionRepository:
                 raise SessionConflict(conversation_id) from None
             raise
         return version
+
+    def idle(self, now_epoch: int, limit: int) -> list[IdleSession]:
+        found: list[IdleSession] = []
+        for shard in range(IDLE_SHARDS):
+            with translated_errors("Query idle sessions"):
+                response = self._client.query(
+                    TableName=self._table,
+                    IndexName=IDLE_INDEX,
+                    KeyConditionExpression="idle_shard = :shard AND idle_expires_at <= :now",
+                    ExpressionAttributeValues={
+                        ":shard": {"S": f"IDLE#{shard}"},
+                        ":now": {"N": str(now_epoch)},
+                    },
+                    Limit=limit,
+                )
+            found += [_idle_session(item) for item in response.get("Items", [])]
+        return sorted(found, key=lambda session: session.idle_expires_at)[:limit]
+
+    def unlist_idle(self, session: IdleSession) -> bool:
+        try:
+            with translated_errors("UpdateItem idle session"):
+                self._client.update_item(
+                    TableName=self._table,
+                    Key=self._key(session.tenant_id, session.conversation_id),
+                    UpdateExpression="REMOVE idle_shard",
+                    ConditionExpression="version = :version",
+                    ExpressionAttributeValues={":version": {"N": str(session.version)}},
+                )
+        except Exception as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+
+def _idle_shard(pk: str) -> str:
+    # A few partitions, so a busy deployment's sessions do not all share one index partition.
+    return f"IDLE#{zlib.crc32(pk.encode()) % IDLE_SHARDS}"
+
+
+def _idle_session(item: dict[str, Any]) -> IdleSession:
+    return IdleSession(
+        tenant_id=item["tenant_id"]["S"],
+        conversation_id=item["conversation_id"]["S"],
+        transcript_id=item["transcript_id"]["S"],
+        version=int(item["version"]["N"]),
+        idle_expires_at=int(item["idle_expires_at"]["N"]),
+        idle_timeout_seconds=int(item["idle_timeout_seconds"]["N"]),
+    )

@@ -182,6 +182,9 @@ class TurnService:
     def _save(
         self, tenant_id: str, deployment: Deployment, result: TurnResult, expected: int | None, epoch: int
     ) -> None:
+        # A transcript still open is listed for the idle sweep, which closes it if nobody comes back.
+        still_open = result.state.status == ACTIVE and not result.completes
+        open_transcript = result.state.conversation_id if still_open else None
         try:
             self._sessions.save(
                 tenant_id,
@@ -189,6 +192,8 @@ class TurnService:
                 result.state.to_json(),
                 expected_version=expected,
                 idle_expires_at=epoch + deployment.idle_timeout_seconds,
+                open_transcript=open_transcript,
+                idle_timeout_seconds=deployment.idle_timeout_seconds,
             )
         except SessionConflict:
             raise Conflict(
