@@ -9,6 +9,7 @@ import pytest
 
 from tests.helpers.events import load_event
 
+
 @pytest.mark.parametrize("suffix", ["\n", "\r\n", " ", "\x00", "0"])
 def test_a_conversation_id_with_anything_after_it_is_no_conversation(
     load_function, lambda_context, suffix: str
