@@ -18,7 +18,7 @@ from typing import Any
 from parley.conversations.service import ConversationService
 from parley.dialogue.deployment import Deployment
 from parley.dialogue.engine import SessionState, TurnResult
-from parley.errors import DomainError
+from parley.errors import DomainError, NotFound
 from parley.ports import Log
 
 
@@ -56,21 +56,26 @@ class TurnTranscript:
         status = "completed" if result.completes else "active"
         conversation_id = result.state.conversation_id
         try:
-            if created:
-                metadata = {
-                    "userId": result.state.user_id,
-                    "deploymentKey": deployment.key,
-                    "channelKey": result.state.channel_key,
-                    "sessionId": conversation_id,
-                }
-                content = json.dumps({"messages": turn, "metadata": metadata}, ensure_ascii=False)
-                request = CreateConversationRequest.model_validate(
-                    {"promptId": deployment.key, "content": content, "status": status}
-                )
-                self._conversations.create(tenant_id, request, conversation_id=conversation_id, now=now)
-            else:
+            if not created:
                 appended = AppendMessagesRequest.model_validate({"messages": turn, "status": status})
-                self._conversations.append(tenant_id, conversation_id, appended, read_back=False, now=now)
+                try:
+                    self._conversations.append(tenant_id, conversation_id, appended, read_back=False, now=now)
+                    return
+                except NotFound:
+                    # Its creation failed on an earlier turn (the turn itself was applied): start
+                    # the transcript here rather than lose every later turn too.
+                    pass
+            metadata = {
+                "userId": result.state.user_id,
+                "deploymentKey": deployment.key,
+                "channelKey": result.state.channel_key,
+                "sessionId": conversation_id,
+            }
+            content = json.dumps({"messages": turn, "metadata": metadata}, ensure_ascii=False)
+            request = CreateConversationRequest.model_validate(
+                {"promptId": deployment.key, "content": content, "status": status}
+            )
+            self._conversations.create(tenant_id, request, conversation_id=conversation_id, now=now)
         except Exception:
             if self._logger is not None:
                 self._logger.exception(
