@@ -13,11 +13,12 @@ export AWS_DEFAULT_REGION ?= us-east-1
 # sam build needs python3.12 on PATH: the venv's bin comes first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help venv run test lint template-check checkov unit build bench fuzz deploy lock clean
+.PHONY: help venv web browser run test lint template-check checkov unit build bench eval fuzz deploy lock clean
 
 help:
 	@echo "make run    start the local gateway on 127.0.0.1:$(PORT) (moto-backed, demo tenant seeded)"
 	@echo "make test   lint, template checks and the whole test suite"
+	@echo "make eval   dialogue understanding per deployment and language (benchmarks/understanding/)"
 	@echo "make lint | template-check | build | bench | fuzz | deploy | clean"
 
 $(BIN)/.installed: requirements-dev.txt
@@ -37,7 +38,23 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install -q -r requirements-checkov.txt
 	touch $@
 
-run: venv
+# NLX's published clients, pinned in web/package-lock.json: the demo page serves the Touchpoint
+# widget from web/node_modules; the e2e tests drive chat-core and the page with them.
+web/node_modules/.installed: web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	touch $@
+
+web: web/node_modules/.installed
+
+# The browser the demo page's test drives: Debian's chromium, installed when missing.
+browser:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
+	@command -v chromium >/dev/null || { echo "chromium could not be installed (apt-get install chromium)"; exit 1; }
+
+run: venv web
 	$(BIN)/python -m localgw --port $(PORT)
 
 # ruff (lint, format, complexity <= 15), mypy strict (parley, functions, localgw), and the
@@ -51,7 +68,7 @@ lint: venv
 template-check: venv $(CHECKOV_VENV)/.installed
 	$(BIN)/python -m tools.template_checks --checkov $(CHECKOV_VENV)/bin/checkov
 
-test: lint template-check
+test: lint template-check web browser
 	$(BIN)/python -m pytest
 
 build: venv
@@ -62,6 +79,11 @@ build: venv
 
 bench: venv
 	$(BIN)/python -m benchmarks.run
+
+# The understanding evaluation: intent, slot and out-of-scope accuracy and task completion per
+# deployment and language, held-out and the rest; updates its section in benchmarks/results.md.
+eval: venv
+	$(BIN)/python -m benchmarks.understanding --write
 
 # Schemathesis over the four OpenAPI documents with more cases than `make test` (20 per operation
 # and mode there); prints the counts per document.
@@ -79,4 +101,4 @@ lock:
 	  /tmp/parley-lock/bin/pip freeze | grep -v -iE '^(pip|setuptools)=='; } > requirements-dev.txt
 
 clean:
-	rm -rf .aws-sam $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf .aws-sam $(VENV) $(CHECKOV_VENV) .pytest_cache .ruff_cache .mypy_cache web/node_modules

@@ -13,10 +13,13 @@ from pathlib import Path
 from benchmarks.aws_calls import AwsCallsSection
 from benchmarks.cold_start import ColdStartSection
 from benchmarks.common import BenchContext, Section, SectionResult, machine, runs_from_env
+from benchmarks.dependencies import DependenciesSection
 from benchmarks.learning import LearningSection
 from benchmarks.nbq_selection import NbqSelectionSection
+from benchmarks.recognition import RecognitionSection
 from benchmarks.scripts import ConversationsSection, TurnLatencySection
 from benchmarks.throughput import ThroughputSection
+from benchmarks.understanding import UnderstandingSection
 from benchmarks.warm import WarmSection
 
 HERE = Path(__file__).resolve().parent
@@ -29,6 +32,9 @@ SECTIONS: tuple[Section, ...] = (
     NbqSelectionSection(),
     LearningSection(),
     ThroughputSection(),
+    UnderstandingSection(),
+    RecognitionSection(),
+    DependenciesSection(),
 )
 
 

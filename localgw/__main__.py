@@ -78,6 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Parley local gateway on {gateway.url} (state: {gateway.state_file})", flush=True)
         if gateway.demo_key:
             print(f"Demo API key: {gateway.demo_key}", flush=True)
+        if gateway.demo_publishable_key:
+            print(
+                f"Demo publishable key (turn API only, for browser pages): {gateway.demo_publishable_key}",
+                flush=True,
+            )
+            print(f"Chat demo (NLX's Touchpoint widget): {gateway.url}/demo", flush=True)
             print(f"Try: {gateway.curl_line()}", flush=True)
         print("Ctrl-C stops it.", flush=True)
         stopping.wait()

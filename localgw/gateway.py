@@ -18,6 +18,7 @@ from samcli.local.apigw.route import Route
 from werkzeug.serving import BaseWSGIServer
 
 from localgw.apidocs import load_document
+from localgw.demo import DemoPages
 from localgw.gateway_responses import GatewayResponses
 from localgw.intrinsics import IntrinsicResolver
 from localgw.moto_backend import REGION, aws_environment, patched_environ, start_moto
@@ -47,6 +48,7 @@ class Gateway:
     resources: LocalResources
     runner: InProcessRunner
     demo_key: str | None = None
+    demo_publishable_key: str | None = None
     pollers: list[SqsPoller | StreamPoller | Scheduler] = field(default_factory=list)
     _server: BaseWSGIServer | None = None
     _cleanup: ExitStack = field(default_factory=ExitStack)
@@ -148,13 +150,19 @@ def _start(
         "usage_plan_id": resources.usage_plan_id,
         "api_url": url,
     }
-    demo_key = _seed(sam.root, path, state) if seed else None
+    demo_keys = _seed(sam.root, path, state) if seed else {}
+    demo_key = demo_keys.get("local_api_key")
+    publishable_key = demo_keys.get("local_publishable_key")
     if demo_key:
         state["demo_key"] = demo_key
+    if publishable_key:
+        state["demo_publishable_key"] = publishable_key
 
     thread = threading.Thread(target=server.serve_forever, name="localgw-http", daemon=True)
     thread.start()
-    gateway = Gateway(url, state, path, sam, resources, runner, demo_key, _server=server, _cleanup=cleanup)
+    gateway = Gateway(
+        url, state, path, sam, resources, runner, demo_key, publishable_key, _server=server, _cleanup=cleanup
+    )
     gateway.pollers = [
         *_start_pollers(sam, resolver, resources, runner, session),
         *_start_stream_pollers(resolver, resources, runner, session),
@@ -252,6 +260,7 @@ def _service(
         api_key_required=api_key_required,
         host=host,
         api_document=load_document(sam.root),
+        demo=DemoPages(sam.root),
     )
 
 
@@ -341,12 +350,13 @@ def _start_stream_pollers(
     return pollers
 
 
-def _seed(root: Path, state_file: Path, state: dict[str, Any]) -> str | None:
-    """Load the demo tenant with the admin command, in-process, through a state file of its own."""
+def _seed(root: Path, state_file: Path, state: dict[str, Any]) -> dict[str, str]:
+    """Load the demo tenant with the admin command, in-process, through a state file of its own;
+    its fixed local keys (secret and publishable) by name."""
     folder = root / DEMO_TENANT_FOLDER
     if not (folder / "tenant.yaml").exists():
         LOG.warning("no %s: nothing seeded", folder / "tenant.yaml")
-        return None
+        return {}
     seed_state = state_file.with_name(state_file.name + ".seeding")
     _write_state(seed_state, state)
     from parley import admin
@@ -358,8 +368,10 @@ def _seed(root: Path, state_file: Path, state: dict[str, Any]) -> str | None:
     if code:
         raise RuntimeError(f"seeding {folder} failed (parley.admin exited {code})")
     config = yaml.safe_load((folder / "tenant.yaml").read_text())
-    key = config.get("local_api_key") if isinstance(config, dict) else None
-    return str(key) if key else None
+    if not isinstance(config, dict):
+        return {}
+    names = ("local_api_key", "local_publishable_key")
+    return {name: str(config[name]) for name in names if config.get(name)}
 
 
 def _write_state(path: Path, state: dict[str, Any]) -> None:

@@ -31,6 +31,7 @@ from samcli.local.lambdafn.exceptions import FunctionNotFound
 from samcli.local.services.base_local_service import LambdaOutputParser
 
 from localgw.apidocs import render_docs, served_document
+from localgw.demo import DemoPages
 from localgw.gateway_responses import GatewayError, GatewayResponses, RenderedResponse
 from localgw.middleware import RequestBodyMiddleware
 from localgw.sam_seam import gateway_error_for
@@ -40,6 +41,9 @@ LOG = logging.getLogger("localgw")
 OWN_ENDPOINTS: dict[str, frozenset[str]] = {
     "openapi_json": frozenset({"GET"}),
     "docs": frozenset({"GET"}),
+    "demo_en": frozenset({"GET"}),
+    "demo_es": frozenset({"GET"}),
+    "demo_widget": frozenset({"GET"}),
 }
 ApiKeyRequired = Callable[[Route, str], bool]
 UsageCheck = Callable[[str], str | None]
@@ -87,10 +91,12 @@ class GatewayService(LocalApigwService):  # type: ignore[misc]
         port: int | None = None,
         host: str = "127.0.0.1",
         api_document: dict[str, Any] | None = None,
+        demo: DemoPages | None = None,
     ) -> None:
         super().__init__(api, lambda_runner, port=port, host=host)
         self.gateway_responses = gateway_responses
         self.api_document = api_document
+        self.demo = demo
         self.usage_check = usage_check
         self.api_key_required = api_key_required or (lambda route, method: False)
 
@@ -130,6 +136,30 @@ class GatewayService(LocalApigwService):  # type: ignore[misc]
                 lambda: Response(docs_page, mimetype="text/html"),
                 methods=sorted(OWN_ENDPOINTS["docs"]),
                 provide_automatic_options=False,
+            )
+
+        if self.demo is not None:
+            self._add_demo(app, self.demo)
+
+    @staticmethod
+    def _add_demo(app: Flask, demo: DemoPages) -> None:
+        def page(language: str) -> Response:
+            if not demo.installed():
+                return Response(demo.not_installed_page(), status=503, mimetype="text/html")
+            return Response(demo.page(language), mimetype="text/html")
+
+        def widget() -> Response:
+            if not demo.installed():
+                return Response("make run installs the widget (npm ci --prefix web)", status=404)
+            return Response(demo.widget_path.read_bytes(), mimetype="text/javascript")
+
+        for endpoint, path, view in (
+            ("demo_en", "/demo", lambda: page("en")),
+            ("demo_es", "/demo/es", lambda: page("es")),
+            ("demo_widget", "/demo/touchpoint-ui.js", widget),
+        ):
+            app.add_url_rule(
+                path, endpoint, view, methods=sorted(OWN_ENDPOINTS[endpoint]), provide_automatic_options=False
             )
 
     def _openapi_json(self) -> Response:

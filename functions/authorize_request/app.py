@@ -12,6 +12,7 @@ not cached (the template sets no identity source), and a narrower resource gains
 from typing import Any
 
 from parley import aws
+from parley.http.problems import legacy_code
 from parley.observability import Observability
 from parley.settings import Settings
 from parley.tenants.authentication import KeyAuthenticator
@@ -60,6 +61,7 @@ def lambda_handler(event: dict[str, Any], context: object) -> dict[str, Any]:
             "problemCode": decision.refusal.code,
             "problemTitle": decision.refusal.title,
             "problemDetail": decision.refusal.detail,
+            "problemErrorCode": legacy_code(decision.refusal.code),
         }
         return _policy("Deny", "anonymous", event["methodArn"], problem)
     key = decision.key

@@ -54,6 +54,8 @@ def test_a_publishable_key_reads_no_transcript_usage_or_conversion(
 
     body = _problem(response, 403, "insufficient_scope")
     assert "scope" in body["detail"]
+    # with the `error` member every other problem carries (the Conversations spec's clients read it)
+    assert body["error"] == {"code": "FORBIDDEN", "message": "Insufficient scope"}
 
 
 def test_each_api_reads_its_own_header(gateway: RunningGateway) -> None:

@@ -29,6 +29,8 @@ LIMITS: dict[str, tuple[str, int]] = {
         1024 * KIB,
     ),
     "/c/{deploymentKey}/{channelKey}": ("/c/furniture-shop/web-en-US", 64 * KIB),
+    "/c/{deploymentKey}/{channelKey}/context": ("/c/furniture-shop/web-en-US/context", 64 * KIB),
+    "/c/{deploymentKey}/{channelKey}/requestToken": ("/c/furniture-shop/web-en-US/requestToken", 64 * KIB),
 }
 
 

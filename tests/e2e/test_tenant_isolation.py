@@ -263,6 +263,50 @@ def check_process_turn(world: World) -> None:
     assert "deployment" in theirs.json()["detail"].lower()
 
 
+def check_update_context(world: World) -> None:
+    # Given a chat of the demo tenant whose id the other tenant knows
+    chat = f"chat-{uuid.uuid4()}"
+    demo = {"nlx-api-key": world.demo_key, "nlx-conversation-id": chat}
+    mine = requests.post(
+        f"{world.gateway.url}{TURN_PATH}/context",
+        json={"context": {"cart": 1}},
+        headers=demo,
+        timeout=TIMEOUT,
+    )
+    assert mine.status_code == 200, mine.text
+
+    # When the other tenant sets context on that id, it meets no deployment of its own
+    theirs = requests.post(
+        f"{world.gateway.url}{TURN_PATH}/context",
+        json={"context": {"injected": True}},
+        headers={"nlx-api-key": world.other_key, "nlx-conversation-id": chat},
+        timeout=TIMEOUT,
+    )
+    assert theirs.status_code == 404, theirs.text
+    assert "deployment" in theirs.json()["detail"].lower()
+
+    # And the demo chat's context is only the demo's
+    again = requests.post(
+        f"{world.gateway.url}{TURN_PATH}/context",
+        json={"context": {"cart": 2}},
+        headers=demo,
+        timeout=TIMEOUT,
+    )
+    assert again.json()["context"] == {"cart": 2}
+
+
+def check_request_token(world: World) -> None:
+    # Voice is offered to nobody: the other tenant learns nothing about the demo's deployment
+    theirs = requests.post(
+        f"{world.gateway.url}{TURN_PATH}/requestToken",
+        json={"requestToken": True},
+        headers={"nlx-api-key": world.other_key},
+        timeout=TIMEOUT,
+    )
+    assert theirs.status_code == 403, theirs.text
+    assert theirs.json()["type"].endswith("/not_offered")
+
+
 CHECKS: dict[tuple[str, str], Callable[[World], None]] = {
     ("GET", "/api/v1/conversations/{id}"): check_get_conversation,
     ("GET", "/api/v1/conversations/{id}/insights"): check_get_insights,
@@ -273,6 +317,8 @@ CHECKS: dict[tuple[str, str], Callable[[World], None]] = {
     ("POST", "/v1/next-questions"): check_next_questions,
     ("POST", "/v1/sessions/{session_id}/conversion"): check_record_conversion,
     ("POST", "/c/{deploymentKey}/{channelKey}"): check_process_turn,
+    ("POST", "/c/{deploymentKey}/{channelKey}/context"): check_update_context,
+    ("POST", "/c/{deploymentKey}/{channelKey}/requestToken"): check_request_token,
 }
 
 

@@ -35,10 +35,8 @@ def test_the_readme_conversation_reaches_fulfilment_and_is_listed_as_a_conversat
     _say(gateway, "we are 6 people", conversation_id)
     last = _say(gateway, "aluminium please", conversation_id)
 
-    assert last["payload"] == {
-        "intentId": "find_outdoor_table",
-        "slots": {"budget": "500-1000", "seating": "6", "material": "aluminium"},
-    }
+    assert last["payload"]["intentId"] == "find_outdoor_table"
+    assert last["payload"]["slots"] == {"budget": "500-1000", "seating": "6", "material": "aluminium"}
     transcript = requests.get(
         f"{gateway.url}/api/v1/conversations/{conversation_id}",
         headers={"Authorization": f"Bearer {gateway.demo_key}"},

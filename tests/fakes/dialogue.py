@@ -50,6 +50,7 @@ class _Session:
     idle_expires_at: int
     open_transcript: str | None = None
     idle_timeout_seconds: int = 0
+    segment_id: str | None = None
 
 
 class InMemoryTurnSessionRepository(Interleaving):
@@ -61,7 +62,9 @@ class InMemoryTurnSessionRepository(Interleaving):
         session = self._sessions.get((tenant_id, conversation_id))
         if session is None:
             return None
-        return StoredSession(stored(session.state), session.version, session.idle_expires_at)
+        return StoredSession(
+            stored(session.state), session.version, session.idle_expires_at, session.segment_id
+        )
 
     def save(
         self,
@@ -73,6 +76,7 @@ class InMemoryTurnSessionRepository(Interleaving):
         idle_expires_at: int,
         open_transcript: str | None = None,
         idle_timeout_seconds: int = 0,
+        segment_id: str | None = None,
     ) -> int:
         self._interleave()
         current = self._sessions.get((tenant_id, conversation_id))
@@ -83,7 +87,7 @@ class InMemoryTurnSessionRepository(Interleaving):
             raise SessionConflict(conversation_id)
         version = (expected_version or 0) + 1
         self._sessions[(tenant_id, conversation_id)] = _Session(
-            stored(state), version, idle_expires_at, open_transcript, idle_timeout_seconds
+            stored(state), version, idle_expires_at, open_transcript, idle_timeout_seconds, segment_id
         )
         return version
 

@@ -112,7 +112,12 @@ def test_load_config_seeds_the_demo_tenant_and_its_fixed_key_only_locally(
         "local_publishable_key": "issued",
     }
     assert deployment["deployment_key"] == "furniture-shop"
-    assert deployment["intents"] == ["find_outdoor_table", "delivery_question", "talk_to_person"]
+    assert deployment["intents"] == [
+        "find_outdoor_table",
+        "delivery_question",
+        "returns_question",
+        "talk_to_person",
+    ]
     assert catalog["version"] == "0.9.0-beta.1"
     assert catalog["questions"] == 13
     assert again["local_api_key"] == "exists" and again["tenant"] == "exists"

@@ -1,10 +1,14 @@
 """CORS: a deployment names one browser origin (CorsAllowedOrigin); the default allows none."""
 
+import re
+
 import pytest
 from samcli.yamlhelper import yaml_parse
 
+from parley.http.endpoint import CORS_ALLOWED_HEADERS
 from tests.helpers.events import load_event
 from tests.helpers.paths import ROOT
+from tests.helpers.web import WEB, node_modules_installed
 
 ORIGIN = "https://app.example.com"
 
@@ -61,3 +65,19 @@ def test_the_template_never_allows_every_origin_and_defaults_to_none() -> None:
     cors = api["Properties"]["Cors"]
     assert "*" not in str(cors)
     assert api["Properties"]["Auth"]["AddDefaultAuthorizerToCorsPreflight"] is False
+
+
+def test_the_preflight_allows_every_header_nlxs_published_sdk_sends() -> None:
+    # The headers chat-core (pinned in web/package.json) sets on its requests, read from its code
+    node_modules_installed()
+    sdk = (WEB / "node_modules/@nlxai/chat-core/lib/index.esm.js").read_text(encoding="utf-8")
+    sent = set(re.findall(r'"(nlx-[a-z-]+)"', sdk)) | {"nlx-api-key", "Content-Type"}
+    assert {"nlx-sdk-version", "nlx-conversation-id"} <= sent
+
+    template = yaml_parse((ROOT / "template.yaml").read_text())
+    api = next(r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Api")
+    preflight = {h.lower() for h in api["Properties"]["Cors"]["AllowHeaders"].strip("'").split(",")}
+    answers = {h.lower() for h in CORS_ALLOWED_HEADERS.split(",")}
+
+    assert {h.lower() for h in sent} <= preflight
+    assert {h.lower() for h in sent} <= answers

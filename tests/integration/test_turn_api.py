@@ -97,7 +97,8 @@ def test_a_dialogue_by_text_reaches_fulfilment_and_its_transcript_is_a_conversat
     )
 
     assert first["metadata"]["intentId"] == "find_outdoor_table"
-    assert first["metadata"]["hasPendingDataRequest"] is True
+    # Nothing is left pending (NLX's SDK would poll): the question is the answer
+    assert first["metadata"]["hasPendingDataRequest"] is False
     assert first["messages"][0]["text"] == "Hi! I'm the Terrace & Table assistant."
     question = first["messages"][-1]
     assert question["text"] == BUDGET_QUESTION
@@ -105,7 +106,7 @@ def test_a_dialogue_by_text_reaches_fulfilment_and_its_transcript_is_a_conversat
     assert question["choicesMetadata"] == {"source": "Local"}
     assert question["choices"][1] == {"choiceId": "500-1000", "choiceText": "€500–€1,000"}
     assert first["context"] == {"pageUrl": "https://shop.example/outdoor", "cartValue": 0}
-    assert first["modalities"] == ["text"]
+    assert first["modalities"] == []
     assert first["request_id"] == "req_7c1e5a2b4d3f4a6b"
     conversation_id = first["conversationId"]
 
@@ -115,12 +116,12 @@ def test_a_dialogue_by_text_reaches_fulfilment_and_its_transcript_is_a_conversat
     third = client.say("teak would be lovely", conversation_id)
 
     # Then the intent is fulfilled with the collected slots
-    assert third["payload"] == {
-        "intentId": "find_outdoor_table",
-        "slots": {"budget": "500-1000", "seating": "6", "material": "teak"},
-    }
+    assert third["payload"]["intentId"] == "find_outdoor_table"
+    assert third["payload"]["slots"] == {"budget": "500-1000", "seating": "6", "material": "teak"}
+    assert second["payload"]["slots"] == {"budget": "500-1000", "seating": "6"}  # on every turn
     assert third["messages"][-1]["text"] == (
-        "Here is our shortlist: Teak tables seating 6, €500–€1,000. I've sent it to your basket page."
+        "Here is our shortlist of teak tables for 6 people, between €500 and €1,000. "
+        "I've sent it to your basket page."
     )
     assert third["metadata"]["hasPendingDataRequest"] is False
     assert third["context"] == first["context"]
@@ -139,7 +140,11 @@ def test_a_dialogue_by_choices_from_an_empty_request(client) -> None:
     opening = client.send(load_event("process_turn/empty_request.json") and {"request": {}})
     menu = opening["messages"][-1]
     assert menu["type"] == "multichoice"
-    assert [c["choiceId"] for c in menu["choices"]] == ["find_outdoor_table", "delivery_question"]
+    assert [c["choiceId"] for c in menu["choices"]] == [
+        "find_outdoor_table",
+        "delivery_question",
+        "returns_question",
+    ]
     assert opening["metadata"]["incomprehension"] is False
     conversation_id = opening["conversationId"]
 
@@ -197,11 +202,12 @@ def test_repeated_incomprehension_is_frustration_then_persisting_frustration_esc
     assert (twice["metadata"]["frustration"], twice["metadata"]["escalation"]) == (True, False)
     assert thrice["metadata"]["escalation"] is True
     assert thrice["metadata"]["escalationChannel"]["type"] == "live_chat"
-    # In handoff the bot stops asking
-    after = client.say("hello?", conversation_id)
-    assert after["metadata"]["hasPendingDataRequest"] is False
-    assert after["metadata"]["escalation"] is True
+    # The handed-off task's transcript is final; a later turn is a new task under the same id
     assert _transcript(moto_resources, conversation_id).conversation.status == "completed"
+    after = client.say("How long does delivery take?", conversation_id)
+    assert after["conversationId"] == conversation_id
+    assert after["metadata"]["escalation"] is False
+    assert _texts(after) == ["What is the delivery postcode, so I can check delivery options?"]
 
 
 def test_a_strongly_negative_turn_is_frustration(client) -> None:
@@ -222,7 +228,8 @@ def test_asking_for_a_human_escalates_at_once(client) -> None:
         "queue": "furniture-sales",
         "hours": "Mon–Sat 9:00–18:00 CET",
     }
-    assert body["payload"] == {"handoff": True}
+    assert body["payload"]["handoff"] is True
+    assert body["payload"]["status"] == "handoff"
 
 
 def test_a_delivery_question_takes_a_postcode(client) -> None:
@@ -252,7 +259,7 @@ def test_a_turn_on_an_expired_conversation_starts_afresh_and_says_so(client, mot
 
     body = client.say("under 500", old_id)
 
-    assert body["conversationId"] != old_id
+    assert body["conversationId"] == old_id  # the client's id stays valid for its whole chat
     assert _texts(body)[0] == "Your previous conversation timed out, so let's start over."
     old = _transcript(moto_resources, old_id)
     assert old.conversation.status == "completed"
@@ -318,9 +325,15 @@ def test_client_errors_are_problems(case, status, code, client) -> None:
     assert body["request_id"].startswith("req_7c1e5a2b")
 
 
-def test_a_conversation_id_this_api_did_not_issue_is_a_400(client) -> None:
-    response = client.raw({"conversationId": "my-own-id", "request": {"unstructured": {"text": "hi"}}})
-    assert response["statusCode"] == 400
+def test_a_conversation_id_the_client_chose_is_kept_and_one_of_the_wrong_form_is_a_400(client) -> None:
+    chosen = client.raw({"conversationId": "my-own-id", "request": {"unstructured": {"text": "hi"}}})
+    assert chosen["statusCode"] == 200
+    assert json.loads(chosen["body"])["conversationId"] == "my-own-id"
+
+    wrong = client.raw({"conversationId": "my own id\n", "request": {"unstructured": {"text": "hi"}}})
+    problem = json.loads(wrong["body"])
+    assert wrong["statusCode"] == 400
+    assert [error["loc"] for error in problem["errors"]] == [["body", "conversationId"]]
 
 
 def test_another_tenants_conversation_is_not_reachable(client, moto_resources) -> None:
@@ -347,7 +360,6 @@ def test_catalog_questions_a_turn_asks_are_served_in_the_nbq_session_of_the_same
     first = client.say("I'd like an outdoor dining table")
     conversation = first["conversationId"]
     asked_first = sessions.served_questions("demo", conversation)
-    assert first["metadata"]["hasPendingDataRequest"] is True
     assert len(asked_first) == 1 and asked_first <= {"q_budget_range", "q_seating_capacity", "q_material"}
 
     client.say("about 900 euros", conversation)

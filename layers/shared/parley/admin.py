@@ -262,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--events",
         required=True,
         help="comma-separated: conversation.updated, conversation.completed, insights.generated, "
-        "conversion.recorded",
+        "insights.updated, conversion.recorded",
     )
     webhooks = commands.add_parser("list-webhooks", help="list a tenant's webhooks (no secrets)")
     webhooks.add_argument("tenant_id")

@@ -102,6 +102,11 @@ class LimitExceeded(DomainError):
         self.limit = limit
 
 
+class NotOffered(DomainError):
+    """A capability a client may ask for that Parley does not provide (e.g. voice): a clear refusal,
+    not a missing route."""
+
+
 class Unavailable(DomainError):
     """A dependency is throttling or unreachable after the SDK's retries; the same call may succeed
     after ``retry_after`` seconds (1 unless said)."""

@@ -186,6 +186,7 @@ REQUEST_MODELS: list[tuple[str, type[BaseModel]]] = [
     ("AppendMessagesRequest", conversations.AppendMessagesRequest),
     ("Message", conversations.Message),
     ("TurnRequest", dialogue.TurnRequest),
+    ("ContextRequest", dialogue.ContextRequest),
     ("UnstructuredInput", dialogue.UnstructuredInput),
     ("StructuredInput", dialogue.StructuredInput),
     ("Slot", dialogue.SlotInput),
@@ -235,6 +236,7 @@ RESPONSE_MODELS: list[tuple[str, type[BaseModel]]] = [
     ("InsightsResponse", conversations.InsightsResponse),
     ("Insights", conversations.Insights),
     ("TurnResponse", dialogue.TurnResponse),
+    ("ContextResponse", dialogue.ContextResponse),
     ("TurnMessage", dialogue.TurnMessage),
     ("ResponseMetadata", dialogue.ResponseMetadata),
 ]
@@ -447,12 +449,14 @@ RAISED: dict[tuple[str, str], set[int]] = {
     ("/v1/usage", "get"): {200, 403, 429, 500, 503},
     ("/v1/next-questions", "post"): {200, 403, 404, 413, 422, 429, 500, 503},
     ("/v1/sessions/{session_id}/conversion", "post"): {202, 403, 404, 409, 413, 422, 429, 500, 503},
-    ("/api/v1/conversations", "post"): {200, 401, 413, 422, 429, 500, 503},
-    ("/api/v1/conversations", "get"): {200, 401, 422, 429, 500, 503},
-    ("/api/v1/conversations/{id}", "get"): {200, 401, 404, 422, 429, 500, 503},
-    ("/api/v1/conversations/{id}/messages", "post"): {200, 401, 404, 409, 413, 422, 429, 500, 503},
-    ("/api/v1/conversations/{id}/insights", "get"): {200, 401, 404, 429, 500, 503},
-    ("/c/{deploymentKey}/{channelKey}", "post"): {200, 400, 401, 404, 409, 413, 429, 500, 503},
+    ("/api/v1/conversations", "post"): {200, 401, 403, 413, 422, 429, 500, 503},
+    ("/api/v1/conversations", "get"): {200, 401, 403, 422, 429, 500, 503},
+    ("/api/v1/conversations/{id}", "get"): {200, 401, 403, 404, 422, 429, 500, 503},
+    ("/api/v1/conversations/{id}/messages", "post"): {200, 401, 403, 404, 409, 413, 422, 429, 500, 503},
+    ("/api/v1/conversations/{id}/insights", "get"): {200, 401, 403, 404, 429, 500, 503},
+    ("/c/{deploymentKey}/{channelKey}", "post"): {200, 400, 401, 403, 404, 409, 413, 429, 500, 503},
+    ("/c/{deploymentKey}/{channelKey}/context", "post"): {200, 400, 401, 403, 404, 409, 413, 429, 500, 503},
+    ("/c/{deploymentKey}/{channelKey}/requestToken", "post"): {401, 403, 413, 429, 500},
 }
 
 

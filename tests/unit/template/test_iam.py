@@ -121,6 +121,14 @@ ALLOWED: dict[str, set[Grant]] = {
         ("ConversationsTable", "dynamodb:PutItem"),
         ("ConversationsTable", "dynamodb:UpdateItem"),
     },
+    # The deployment (GetItem), the session's state (Get, conditional Put); no transcript.
+    "UpdateContextFunction": {
+        ("TenantsTable", "dynamodb:GetItem"),
+        ("SessionsTable", "dynamodb:GetItem"),
+        ("SessionsTable", "dynamodb:PutItem"),
+    },
+    # Answers 501 from the request alone.
+    "RequestVoiceTokenFunction": set(),
 }
 
 

@@ -1,19 +1,27 @@
+# ruff: noqa: RUF002 -- the texts use en dashes and multiplication signs, as they are written
 """The dialogue state machine: state in, one turn, (messages, flags, payload, new state) out.
 
 Pure: no clock, no storage, no network — the service passes today's date, the next-slot chooser
-(the NBQ engine) and the sentiment scorer. One turn:
+(the NBQ engine) and the sentiment scorer. The channel's language (its key's suffix) selects the
+deployment's content and the recognition of that language. One turn:
 
 1. In handoff, the bot does not ask anything: it repeats that a person will answer.
-2. Understand the input. Structured: ``intentId`` starts an intent, ``slots[]`` fill slots,
-   ``choiceId`` answers the pending multichoice question (an unknown id is an incomprehension).
-   Free text: a request for a human escalates; the pending question's answer is tried first; an
-   intent is recognised (a clearly different one switches, keeping filled slots); every other open
-   slot of the active intent is extracted from the same text.
-3. Flags: incomprehension (input that gave nothing), frustration (VADER compound ≤ -0.5, or a
-   second incomprehension in a row), escalation (a human asked for, an escalating intent, or
-   frustration on two turns in a row) → handoff.
+2. Understand the input. Structured: ``intentId`` starts an intent (``NLX.Welcome`` answers the
+   welcome, ``NLX.Escalation`` asks for a person, any other ``NLX.*`` is acknowledged), ``slots[]``
+   fill slots, ``choiceId`` answers the pending multichoice question (an unknown id is an
+   incomprehension). Free text: a request for a person; the pending question's answer (a weak
+   answer — a bare number — gives way to another intent the text names); corrections of filled
+   slots ("actually make that 6", "mejor de aluminio"); the intent, where another intent in the
+   middle of a task is a digression (answered, then the task resumes) unless the user corrects
+   course ("actually, …"); the other open slots from the same text; small talk (greeting, thanks,
+   goodbye, help) when that is all the text is; out of scope when it names nothing.
+3. Flags: incomprehension (input that gave nothing), frustration (a strongly negative turn, or a
+   second incomprehension in a row), escalation (the deployment's policy: a person asked for, an
+   escalating intent, N consecutive misunderstandings, M consecutive strongly negative turns).
 4. Answer: the next missing slot's question (a multichoice message when it has choices), or the
-   intent's fulfilment with the collected slots in the payload, or the intent menu.
+   intent's fulfilment (the first template whose slots are all filled), or the intent menu. The
+   payload reports, on every turn, the active intent, the slots understood so far and what this
+   turn understood.
 """
 
 from __future__ import annotations
@@ -23,17 +31,29 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from parley.dialogue.deployment import INTENT_MENU, Deployment, Intent, Slot
-from parley.dialogue.recognition import IntentMatcher, coerce_slot_value, extract_slot
+from parley.dialogue.deployment import INTENT_MENU, Deployment, Intent, Slot, language_of
+from parley.dialogue.recognition import (
+    IntentMatcher,
+    LanguageModel,
+    Recognition,
+    Utterance,
+    coerce_slot_value,
+)
 
 STRONGLY_NEGATIVE = -0.5
-# Frustrated turns in a row that hand the conversation to a person.
-PERSISTENT_FRUSTRATION = 2
 # Incomprehensions in a row that count as frustration.
 REPEATED_INCOMPREHENSION = 2
 # User texts kept in the state (the NBQ engine reads them for what is already covered).
 KEPT_USER_TEXTS = 10
 KEPT_TEXT_CHARS = 500
+NLX_PREFIX = "NLX."
+# Next to an answer to the pending question, another intent must be recognised at least this
+# well to be a digression ("money is no object" answers the budget; it asks nothing about refunds).
+DIGRESSION_SCORE = 0.8
+# One slot value names its intent only with some of the intent's words in the text too.
+VALUE_INTENT_SCORE = 0.3
+NLX_WELCOME = "NLX.Welcome"
+NLX_ESCALATION = "NLX.Escalation"
 
 ACTIVE, FULFILLED, HANDOFF = "active", "fulfilled", "handoff"
 SlotChooser = Callable[[Intent, Sequence[Slot], "SessionState"], Slot]
@@ -54,9 +74,13 @@ class SessionState:
     slots: dict[str, Any] = field(default_factory=dict)
     pending: str | None = None  # a slot id, INTENT_MENU, or None
     incomprehensions: int = 0
-    frustrations: int = 0
+    frustrations: int = 0  # consecutive strongly negative turns
     context: dict[str, Any] = field(default_factory=dict)
     user_texts: tuple[str, ...] = ()
+    # The task a digression interrupted, resumed once the digression is answered.
+    resume: str | None = None
+    # The slot filled last: what "actually, make that 6" corrects.
+    last_slot: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -74,6 +98,8 @@ class SessionState:
             "frustrations": self.frustrations,
             "context": self.context,
             "userTexts": list(self.user_texts),
+            "resume": self.resume,
+            "lastSlot": self.last_slot,
         }
 
     @classmethod
@@ -93,6 +119,8 @@ class SessionState:
             frustrations=int(data.get("frustrations", 0)),
             context=dict(data.get("context") or {}),
             user_texts=tuple(data.get("userTexts") or ()),
+            resume=data.get("resume"),
+            last_slot=data.get("lastSlot"),
         )
 
 
@@ -129,7 +157,7 @@ class TurnResult:
     frustration: bool
     escalation: bool
     payload: dict[str, Any]
-    # The conversation ends with this turn (fulfilment or handoff): its transcript is completed.
+    # The conversation ends with this turn (fulfilment, goodbye or handoff): its transcript is completed.
     completes: bool
     # What the user said, as the transcript shows it (text, utterance, or the choice's text).
     user_text: str | None
@@ -142,21 +170,223 @@ class TurnResult:
         return "not_understood" if self.incomprehension else "understood"
 
 
-def _menu(deployment: Deployment, text: str) -> BotMessage:
-    return BotMessage(text, tuple((i.id, i.title) for i in deployment.intents.values() if not i.escalate))
+# ------------------------------------------------------------------------------------------------
+# What the input says
+# ------------------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class _Reading:
+    """What the input says, accumulated over the understanding steps."""
+
+    intent_id: str | None
+    slots: dict[str, Any]
+    pending: str | None
+    user_text: str | None
+    understood: bool = False
+    wants_human: bool = False
+    builtin: str | None = None  # greeting, thanks, goodbye, help, acknowledgement, welcome, nlx
+    recognised: str | None = None  # the intent this turn named
+    digression: str | None = None  # another intent named in the middle of a task
+    resume: str | None = None
+    out_of_scope: bool = False
+    off_topic: bool = False  # recognised as something the assistant does not do
+    filled: dict[str, Any] = field(default_factory=dict)
+    corrected: list[str] = field(default_factory=list)
+    last_slot: str | None = None
+
+    def fill(self, slot_id: str, value: Any) -> None:
+        if slot_id in self.slots and self.slots[slot_id] != value:
+            self.corrected.append(slot_id)
+        self.slots[slot_id] = value
+        self.filled[slot_id] = value
+        self.last_slot = slot_id
+        self.understood = True
 
 
-def _question(slot: Slot) -> BotMessage:
-    return BotMessage(slot.prompt, tuple((c.id, c.text) for c in slot.choices))
+def _read_structured(view: Deployment, model: LanguageModel, turn: TurnInput, reading: _Reading) -> None:
+    intent_id = turn.intent_id
+    if intent_id and intent_id.startswith(NLX_PREFIX):
+        reading.understood = True
+        if intent_id == NLX_ESCALATION:
+            reading.wants_human = True
+        else:
+            reading.builtin = "welcome" if intent_id == NLX_WELCOME else "nlx"
+    elif intent_id and intent_id in view.intents:
+        reading.intent_id, reading.recognised, reading.understood, reading.pending = (
+            intent_id,
+            intent_id,
+            True,
+            None,
+        )
+    for slot_id, value in turn.slots:
+        slot = view.slot(slot_id)
+        coerced = coerce_slot_value(slot, value, model) if slot is not None else None
+        if coerced is not None:
+            reading.fill(slot_id, coerced)
+    if turn.choice_id and reading.pending is not None:
+        _read_choice(view, turn.choice_id, reading)
 
 
-def _display(slot: Slot, value: Any) -> str:
-    if slot.kind == "choice":
-        choice = slot.choice(str(value))
-        return choice.text if choice else str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def _read_choice(view: Deployment, choice_id: str, reading: _Reading) -> None:
+    if reading.pending == INTENT_MENU:
+        intent = view.intents.get(choice_id)
+        if intent is not None:
+            reading.intent_id, reading.recognised, reading.understood, reading.pending = (
+                intent.id,
+                intent.id,
+                True,
+                None,
+            )
+            reading.user_text = reading.user_text or intent.title
+        return
+    slot = view.slot(reading.pending or "")
+    choice = slot.choice(choice_id) if slot is not None else None
+    if slot is not None and choice is not None:
+        reading.fill(slot.id, choice.id)
+        reading.pending = None
+        reading.user_text = reading.user_text or choice.text
+
+
+def _read_text(
+    view: Deployment, model: LanguageModel, utterance: Utterance, today: date, reading: _Reading
+) -> None:
+    if utterance.wants_human:
+        reading.wants_human = reading.understood = True
+    filled_pending = _answer_pending(view, model, utterance, today, reading)
+    if not filled_pending and utterance.small_talk:
+        # Nothing but small talk ("hey there", "thanks!", "see you later"): that is the turn.
+        reading.builtin, reading.understood = utterance.small_talk, True
+        return
+    _corrections(view, model, utterance, today, reading)
+    recognition = model.recognise(utterance)
+    _read_intent(recognition, utterance, reading, filled_pending=filled_pending)
+    if reading.intent_id is None:
+        # No intent named, but slot values that only one intent uses ("6 people, teak"):
+        # the intent whose slots the text fills most.
+        reading.intent_id = _intent_by_values(view, model, utterance, today)
+    for intent_id in (reading.intent_id, reading.digression, reading.resume):
+        if intent_id is not None and intent_id in view.intents:
+            _fill_open_slots(view.intents[intent_id], model, utterance, today, reading)
+    reading.out_of_scope = not reading.understood and recognition.out_of_scope
+    reading.off_topic = reading.out_of_scope and recognition.off_topic
+
+
+def _read_intent(
+    recognition: Recognition, utterance: Utterance, reading: _Reading, *, filled_pending: bool
+) -> None:
+    """The intent the text names: it starts or switches the task, or — in the middle of a task,
+    unless the user corrects course ("actually, …") — it is a digression. Next to an answer to the
+    pending question, only a confident recognition is a digression."""
+    recognised = recognition.intent_id
+    if recognised is None or (filled_pending and recognised == reading.intent_id):
+        return
+    if (filled_pending or reading.filled) and recognition.score < DIGRESSION_SCORE:
+        return  # the words gave a value; a weak match of another intent on the rest is no request
+    reading.understood = True
+    reading.recognised = recognised
+    switch = (
+        reading.intent_id is None or utterance.correcting or (not filled_pending and reading.pending is None)
+    )
+    if recognised == reading.intent_id:
+        return
+    if switch:
+        reading.intent_id, reading.pending = recognised, None
+    else:
+        reading.digression = recognised
+
+
+def _answer_pending(
+    view: Deployment, model: LanguageModel, utterance: Utterance, today: date, reading: _Reading
+) -> bool:
+    """The pending question's answer; a weak one (a bare number, the whole text) only when the
+    text names no other intent, is not small talk and corrects nothing ("actually make it 50"
+    changes an earlier answer)."""
+    if reading.pending is None or reading.pending == INTENT_MENU:
+        return False
+    slot = view.slot(reading.pending)
+    found = model.extract(slot, utterance, pending=True, today=today) if slot is not None else None
+    if slot is None or found is None:
+        return False
+    if not found.strong:
+        other = model.recognise(utterance).intent_id
+        if (
+            (other is not None and other != reading.intent_id)
+            or utterance.small_talk
+            or utterance.wants_human
+            or (utterance.correcting and reading.slots)
+        ):
+            return False
+    reading.fill(slot.id, found.value)
+    reading.pending = None
+    return True
+
+
+def _corrections(
+    view: Deployment, model: LanguageModel, utterance: Utterance, today: date, reading: _Reading
+) -> None:
+    """Filled slots the text gives a new value for ("no, aluminium instead", "mejor de aluminio");
+    with correcting words and a bare value, the filled slot that value fits best ("actually make
+    that 6": the seats, not the budget)."""
+    intent = view.intents.get(reading.intent_id or "")
+    if intent is None:
+        return
+    for slot in intent.slots:
+        if slot.id not in reading.slots or slot.id in reading.filled or slot.kind == "text":
+            continue
+        found = model.extract(slot, utterance, pending=False, today=today)
+        if found is not None and found.strong and found.value != reading.slots[slot.id]:
+            reading.fill(slot.id, found.value)
+    if not utterance.correcting or reading.filled:
+        return
+    candidates = []
+    for slot in intent.slots:
+        if slot.id not in reading.slots or slot.kind == "text":
+            continue
+        found = model.extract(slot, utterance, pending=True, today=today)
+        if found is not None and found.value != reading.slots[slot.id]:
+            candidates.append((_fit(slot, found.value), slot.id != reading.last_slot, slot.id, found.value))
+    if candidates:
+        _span, _older, slot_id, value = min(candidates)
+        reading.fill(slot_id, value)
+
+
+def _fit(slot: Slot, value: Any) -> float:
+    """How narrowly the slot's chosen value holds the number: the width of the choice's range
+    (a count of 6 fits the seats' 5–6 far better than the budget's "under 500")."""
+    choice = slot.choice(str(value)) if slot.kind == "choice" else None
+    if choice is None or (choice.minimum is None and choice.maximum is None):
+        return float("inf")
+    low = choice.minimum if choice.minimum is not None else 0.0
+    return (choice.maximum if choice.maximum is not None else float("inf")) - low
+
+
+def _fill_open_slots(
+    intent: Intent, model: LanguageModel, utterance: Utterance, today: date, reading: _Reading
+) -> None:
+    for slot in intent.slots:
+        if slot.id not in reading.slots:
+            found = model.extract(slot, utterance, pending=False, today=today)
+            # A bare amount ("… of 800") is taken unless the turn corrects something with it.
+            if found is not None and (found.strong or not utterance.correcting):
+                reading.fill(slot.id, found.value)
+
+
+def _intent_by_values(
+    view: Deployment, model: LanguageModel, utterance: Utterance, today: date
+) -> str | None:
+    """The intent whose slots the text fills: with two values or more, or one value and some of
+    the intent's words ("the best" alone names no table)."""
+    best_id, best_count = None, 0
+    scores = model.scores(utterance)
+    for intent in view.intents.values():
+        count = sum(
+            1
+            for slot in intent.slots
+            # A text slot's pattern (a postcode) is too loose to name an intent by itself.
+            if slot.kind != "text" and model.extract(slot, utterance, pending=False, today=today) is not None
+        )
+        if count > best_count and (count >= 2 or scores.get(intent.id, 0.0) >= VALUE_INTENT_SCORE):
+            best_id, best_count = intent.id, count
+    return best_id
 
 
 def run_turn(
@@ -173,27 +403,38 @@ def run_turn(
 ) -> TurnResult:
     """One turn. ``notice`` is said first (e.g. that an expired conversation started over); the
     first turn of a conversation opens with the welcome unless ``greet`` is False."""
+    language = language_of(state.channel_key)
+    view = deployment.localized(language)
+    model = matcher.for_language(language)
     messages: list[BotMessage] = []
     if notice:
         messages.append(BotMessage(notice))
     if state.turn == 0 and greet:
-        messages.append(BotMessage(deployment.welcome))
+        messages.append(BotMessage(view.welcome))
     text = (turn.text or "").strip()
     user_text = text or (turn.utterance or "").strip() or None
 
     if state.status == HANDOFF:
-        messages.append(BotMessage(deployment.handoff))
+        messages.append(BotMessage(view.handoff))
         return TurnResult(
             tuple(messages), replace(state, turn=state.turn + 1), state.intent_id, False, False, False,
-            True, {"handoff": True}, False, user_text,
+            True, {"handoff": True, **_payload(view, state, None)}, False, user_text,
         )  # fmt: skip
 
-    reading = _Reading(state.intent_id, dict(state.slots), state.pending, user_text)
+    reading = _Reading(
+        state.intent_id,
+        dict(state.slots),
+        state.pending,
+        user_text,
+        resume=state.resume,
+        last_slot=state.last_slot,
+    )
     if turn.structured:
-        _read_structured(deployment, turn, reading)
+        _read_structured(view, model, turn, reading)
     elif text:
-        _read_text(deployment, matcher, text, today, reading)
-    flags = _Flags.of(deployment, state, turn, reading, sentiment(text) if text else 0.0)
+        _read_text(view, model, model.read(text), today, reading)
+    score = _sentiment(text, model.language, sentiment) if text else 0.0
+    flags = _Flags.of(view, state, turn, reading, score)
     user_texts = state.user_texts
     if text:
         user_texts = (*user_texts, text[:KEPT_TEXT_CHARS])[-KEPT_USER_TEXTS:]
@@ -202,11 +443,25 @@ def run_turn(
         turn=state.turn + 1,
         intent_id=reading.intent_id,
         slots=reading.slots,
+        pending=reading.pending,
         incomprehensions=flags.incomprehensions,
         frustrations=flags.frustrations,
         user_texts=user_texts,
+        resume=reading.resume,
+        last_slot=reading.last_slot,
     )
-    return _answer(deployment, new_state, flags, reading, messages, choose_slot, first_turn=state.turn == 0)
+    answer = _Answer(view, new_state, flags, reading, messages, choose_slot, first_turn=state.turn == 0)
+    return answer.result()
+
+
+def _sentiment(text: str, language: str, english: Callable[[str], float]) -> float:
+    """The turn's sentiment: the service's scorer for English, the language's lexicon otherwise
+    (no English lexicon on other languages' words)."""
+    if language == "en":
+        return english(text)
+    from parley.insights.sentiment import compound_in
+
+    return compound_in(text, language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,152 +477,95 @@ class _Flags:
 
     @classmethod
     def of(
-        cls, deployment: Deployment, state: SessionState, turn: TurnInput, reading: _Reading, sentiment: float
+        cls, view: Deployment, state: SessionState, turn: TurnInput, reading: _Reading, sentiment: float
     ) -> _Flags:
         had_input = not turn.empty
         incomprehension = had_input and not reading.understood
         incomprehensions = state.incomprehensions + 1 if incomprehension else 0
-        frustration = sentiment <= STRONGLY_NEGATIVE or incomprehensions >= REPEATED_INCOMPREHENSION
-        frustrations = state.frustrations + 1 if frustration else 0
-        intent = deployment.intents.get(reading.intent_id) if reading.intent_id else None
+        negative = sentiment <= STRONGLY_NEGATIVE
+        frustration = negative or incomprehensions >= REPEATED_INCOMPREHENSION
+        frustrations = state.frustrations + 1 if negative else 0
+        policy = view.escalation
+        intent = view.intents.get(reading.digression or reading.intent_id or "")
+        can_hand_off = bool(view.escalation_channel)
         escalation = (
-            reading.wants_human or frustrations >= PERSISTENT_FRUSTRATION or bool(intent and intent.escalate)
+            (reading.wants_human and policy.on_request)
+            or bool(intent and intent.escalate)
+            or (can_hand_off and 0 < policy.after_misunderstandings <= incomprehensions)
+            or (can_hand_off and 0 < policy.after_frustration <= frustrations)
         )
         return cls(had_input, incomprehension, incomprehensions, frustration, frustrations, escalation)
 
 
-def _answer(
-    deployment: Deployment,
-    state: SessionState,
-    flags: _Flags,
-    reading: _Reading,
-    messages: list[BotMessage],
-    choose_slot: SlotChooser,
-    *,
-    first_turn: bool,
-) -> TurnResult:
-    """What the bot says after understanding the input: a hand-off, the intent menu, the next
-    question, or the intent's fulfilment."""
-    user_text, incomprehension, frustration = reading.user_text, flags.incomprehension, flags.frustration
-    if flags.escalation:
-        messages.append(BotMessage(deployment.handoff))
-        return TurnResult(
-            tuple(messages), replace(state, status=HANDOFF, pending=None), state.intent_id, False,
-            incomprehension, frustration, True, {"handoff": True}, True, user_text,
-        )  # fmt: skip
-    if incomprehension:
-        messages.append(BotMessage(deployment.fallback))
-    elif frustration:
-        messages.append(BotMessage("I am sorry this is frustrating — let us sort it out."))
-
-    intent = deployment.intents.get(state.intent_id) if state.intent_id else None
-    if intent is None:
-        prompt = (
-            "Here is what I can help with:" if flags.had_input or not first_turn else "What can I do for you?"
-        )
-        messages.append(_menu(deployment, prompt))
-        return TurnResult(
-            tuple(messages), replace(state, pending=INTENT_MENU), None, True, incomprehension,
-            frustration, False, {}, False, user_text,
-        )  # fmt: skip
-
-    missing = [s for s in intent.slots if s.required and s.id not in state.slots]
-    if missing:
-        slot = choose_slot(intent, missing, state)
-        messages.append(_question(slot))
-        return TurnResult(
-            tuple(messages), replace(state, pending=slot.id), intent.id, True, incomprehension,
-            frustration, False, {}, False, user_text,
-        )  # fmt: skip
-
-    slots = state.slots
-    collected = {s.id: slots[s.id] for s in intent.slots if s.id in slots}
-    shown = {s.id: _display(s, slots[s.id]) for s in intent.slots if s.id in slots}
-    messages.append(BotMessage(intent.fulfilment.format_map(_Defaulting(shown))))
-    return TurnResult(
-        tuple(messages), replace(state, status=FULFILLED, pending=None), intent.id, False,
-        incomprehension, frustration, False, {"intentId": intent.id, "slots": collected}, True, user_text,
-    )  # fmt: skip
+# ------------------------------------------------------------------------------------------------
+# The answer
+# ------------------------------------------------------------------------------------------------
+def _menu(view: Deployment, text: str) -> BotMessage:
+    return BotMessage(text, tuple((i.id, i.title) for i in view.intents.values() if not i.escalate))
 
 
-@dataclass(slots=True)
-class _Reading:
-    """What the input says, accumulated over the understanding steps."""
-
-    intent_id: str | None
-    slots: dict[str, Any]
-    pending: str | None
-    user_text: str | None
-    understood: bool = False
-    wants_human: bool = False
+def _question(slot: Slot) -> BotMessage:
+    return BotMessage(slot.prompt, tuple((c.id, c.text) for c in slot.choices))
 
 
-def _read_structured(deployment: Deployment, turn: TurnInput, reading: _Reading) -> None:
-    if turn.intent_id and turn.intent_id in deployment.intents:
-        reading.intent_id, reading.understood, reading.pending = turn.intent_id, True, None
-    for slot_id, value in turn.slots:
-        slot = deployment.slot(slot_id)
-        coerced = coerce_slot_value(slot, value) if slot is not None else None
-        if coerced is not None:
-            reading.slots[slot_id], reading.understood = coerced, True
-    if not turn.choice_id or reading.pending is None:
-        return
-    if reading.pending == INTENT_MENU:
-        intent = deployment.intents.get(turn.choice_id)
-        if intent is not None:
-            reading.intent_id, reading.understood, reading.pending = intent.id, True, None
-            reading.user_text = reading.user_text or intent.title
-        return
-    slot = deployment.slot(reading.pending)
-    choice = slot.choice(turn.choice_id) if slot is not None else None
-    if choice is not None:
-        reading.slots[reading.pending], reading.understood, reading.pending = choice.id, True, None
-        reading.user_text = reading.user_text or choice.text
+_DAYS = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+}
+_MONTH_NAMES = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+           "octubre", "noviembre", "diciembre"),
+}  # fmt: skip
 
 
-def _read_text(
-    deployment: Deployment, matcher: IntentMatcher, text: str, today: date, reading: _Reading
-) -> None:
-    from parley.insights.issues import HUMAN_REQUEST
-
-    reading.wants_human = reading.understood = HUMAN_REQUEST.search(text) is not None
-    filled_pending = False
-    if reading.pending is not None and reading.pending != INTENT_MENU:
-        slot = deployment.slot(reading.pending)
-        value = extract_slot(slot, text, pending=True, today=today) if slot is not None else None
-        if value is not None:
-            reading.slots[reading.pending], reading.pending = value, None
-            filled_pending = reading.understood = True
-    recognised, _score = matcher.recognise(text)
-    if recognised is not None:
-        reading.understood = True
-        # An answer to the pending question keeps the intent; otherwise a new intent switches.
-        if not filled_pending and recognised != reading.intent_id:
-            reading.intent_id, reading.pending = recognised, None
-    if reading.intent_id is None:
-        # No intent named, but slot values that only one intent uses ("6 people, teak"):
-        # the intent whose slots the text fills most.
-        reading.intent_id = _intent_by_values(deployment, text, today)
-    if reading.intent_id is not None:
-        for slot in deployment.intents[reading.intent_id].slots:
-            if slot.id not in reading.slots:
-                value = extract_slot(slot, text, pending=False, today=today)
-                if value is not None:
-                    reading.slots[slot.id], reading.understood = value, True
+def _date_in_words(value: str, language: str) -> str:
+    """2026-11-24 → "Tuesday 24 November 2026" / "martes 24 de noviembre de 2026"."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return value
+    base = language[:2] if language[:2] in _DAYS else "en"
+    weekday, month = _DAYS[base][day.weekday()], _MONTH_NAMES[base][day.month - 1]
+    if base == "es":
+        return f"{weekday} {day.day} de {month} de {day.year}"
+    return f"{weekday} {day.day} {month} {day.year}"
 
 
-def _intent_by_values(deployment: Deployment, text: str, today: date) -> str | None:
-    best_id, best_count = None, 0
-    for intent in deployment.intents.values():
-        count = sum(
-            1
-            for slot in intent.slots
-            # A text slot's pattern (a postcode) is too loose to name an intent by itself.
-            if slot.kind != "text" and extract_slot(slot, text, pending=False, today=today) is not None
-        )
-        if count > best_count:
-            best_id, best_count = intent.id, count
-    return best_id
+def display(slot: Slot, value: Any, *, in_sentence: bool = False, language: str = "en") -> str:
+    """A slot value as a person reads it (a choice's text, or its phrase inside a sentence; a date
+    in words)."""
+    if slot.kind == "choice":
+        choice = slot.choice(str(value))
+        if choice is None:
+            return str(value)
+        return choice.in_sentence if in_sentence else choice.text
+    if slot.kind == "date":
+        return _date_in_words(str(value), language)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def fulfilment_text(intent: Intent, slots: dict[str, Any], language: str = "en") -> str:
+    """The first template whose placeholders are all filled, with the values as they read in a
+    sentence; the last template, unfilled placeholders empty, when none is complete."""
+    shown = {
+        s.id: display(s, slots[s.id], in_sentence=True, language=language)
+        for s in intent.slots
+        if s.id in slots
+    }
+    for template in intent.templates:
+        if all(name in shown for name in _names(template)):
+            return template.format_map(shown)
+    return intent.templates[-1].format_map(_Defaulting(shown))
+
+
+def _names(template: str) -> list[str]:
+    import string
+
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
 
 
 class _Defaulting(dict[str, str]):
@@ -375,3 +573,143 @@ class _Defaulting(dict[str, str]):
 
     def __missing__(self, key: str) -> str:
         return ""
+
+
+def _payload(view: Deployment, state: SessionState, reading: _Reading | None) -> dict[str, Any]:
+    """What the engine understood: the active intent and its slots so far, and this turn's reading."""
+    intent = view.intents.get(state.intent_id or "")
+    slots = {s.id: state.slots[s.id] for s in intent.slots if s.id in state.slots} if intent else {}
+    payload: dict[str, Any] = {"intentId": state.intent_id, "slots": slots, "language": view.language}
+    if reading is not None:
+        payload["understood"] = {
+            "intent": reading.digression or reading.recognised,
+            "builtin": reading.builtin,
+            "slots": dict(reading.filled),
+            "corrected": list(reading.corrected),
+            "outOfScope": reading.out_of_scope,
+        }
+    return payload
+
+
+class _Answer:
+    """What the bot says after understanding the input: a hand-off, small talk, a digression's
+    answer, the intent menu, the next question, or the intent's fulfilment."""
+
+    def __init__(
+        self,
+        view: Deployment,
+        state: SessionState,
+        flags: _Flags,
+        reading: _Reading,
+        messages: list[BotMessage],
+        choose_slot: SlotChooser,
+        *,
+        first_turn: bool,
+    ) -> None:
+        self.view, self.state, self.flags, self.reading = view, state, flags, reading
+        self.messages, self.choose_slot, self.first_turn = messages, choose_slot, first_turn
+
+    def _done(
+        self, state: SessionState, *, pending: bool, completes: bool = False, **extra: Any
+    ) -> TurnResult:
+        payload = {**extra, **_payload(self.view, state, self.reading), "status": state.status}
+        return TurnResult(
+            tuple(self.messages), state, state.intent_id, pending, self.flags.incomprehension,
+            self.flags.frustration, self.flags.escalation, payload, completes, self.reading.user_text,
+        )  # fmt: skip
+
+    def say(self, text: str) -> None:
+        self.messages.append(BotMessage(text))
+
+    def result(self) -> TurnResult:
+        view, reading, flags = self.view, self.reading, self.flags
+        if flags.escalation:
+            self.say(view.handoff)
+            state = replace(self.state, status=HANDOFF, pending=None)
+            return self._done(state, pending=False, completes=True, handoff=True)
+        if flags.incomprehension:
+            self.say(view.message("out_of_scope") if reading.off_topic else view.fallback)
+        elif flags.frustration:
+            self.say(view.message("frustration"))
+        for slot_id in dict.fromkeys(reading.corrected):
+            slot = view.slot(slot_id)
+            if slot is not None and slot_id in self.state.slots:
+                self.say(view.message("corrected", value=display(slot, self.state.slots[slot_id])))
+        if reading.builtin == "goodbye":
+            self.say(view.message("goodbye"))
+            return self._done(
+                replace(self.state, status=FULFILLED, pending=None), pending=False, completes=True
+            )
+        if reading.digression is not None:
+            return self._digression(reading.digression)
+        return self._continue(self.state)
+
+    def _small_talk(self, task_active: bool) -> None:
+        builtin, view = self.reading.builtin, self.view
+        if builtin == "greeting" and task_active and not self.first_turn:
+            self.say(view.message("greeting_again"))
+        elif builtin == "thanks":
+            self.say(view.message("thanks"))
+        elif builtin == "help":
+            self.messages.append(_menu(view, view.message("help")))
+        elif builtin == "welcome" and not self.first_turn:
+            self.say(view.welcome)
+
+    def _continue(self, state: SessionState) -> TurnResult:
+        """Ask what the active intent still needs, or fulfil it, or offer the menu."""
+        view = self.view
+        intent = view.intents.get(state.intent_id or "")
+        self._small_talk(task_active=intent is not None)
+        if intent is None:
+            return self._offer_menu(state)
+        missing = [s for s in intent.slots if s.required and s.id not in state.slots]
+        if missing:
+            slot = self.choose_slot(intent, missing, state)
+            self.messages.append(_question(slot))
+            return self._done(replace(state, pending=slot.id), pending=True)
+        self.say(fulfilment_text(intent, state.slots, self.view.language))
+        if state.resume and state.resume in view.intents and state.resume != intent.id:
+            return self._resume(state, intent)
+        return self._done(replace(state, status=FULFILLED, pending=None), pending=False, completes=True)
+
+    def _offer_menu(self, state: SessionState) -> TurnResult:
+        view, builtin = self.view, self.reading.builtin
+        if builtin == "help":
+            return self._done(replace(state, pending=INTENT_MENU), pending=True)
+        if builtin == "thanks":
+            prompt = "anything_else"
+        elif builtin == "greeting":
+            prompt = "menu" if self.first_turn else "greeting"
+        elif builtin in ("welcome", "acknowledgement", "nlx"):
+            prompt = "menu"
+        else:  # something was said that named nothing, or a later turn with nothing in it
+            prompt = "menu_again" if self.flags.had_input or not self.first_turn else "menu"
+        self.messages.append(_menu(view, view.message(prompt)))
+        return self._done(replace(state, pending=INTENT_MENU), pending=True)
+
+    def _resume(self, state: SessionState, finished: Intent) -> TurnResult:
+        """A digression's task is done: back to the task it interrupted."""
+        kept = {k: v for k, v in state.slots.items() if k not in {s.id for s in finished.slots}}
+        resumed = replace(state, intent_id=state.resume, resume=None, slots=kept, pending=None)
+        self.say(self.view.message("resume"))
+        self.reading.builtin = None
+        return self._continue(resumed)
+
+    def _digression(self, other_id: str) -> TurnResult:
+        """Another intent in the middle of a task: answer it and go back to the task (if it needs
+        answers of its own, ask them first and come back afterwards)."""
+        view, state = self.view, self.state
+        other = view.intents[other_id]
+        missing = [s for s in other.slots if s.required and s.id not in state.slots]
+        if missing:
+            suspended = replace(state, intent_id=other.id, resume=state.intent_id, pending=None)
+            return self._continue(suspended)
+        self.say(fulfilment_text(other, state.slots, self.view.language))
+        kept = {
+            k: v
+            for k, v in state.slots.items()
+            if k not in {s.id for s in other.slots}
+            or k in {s.id for s in view.intents[state.intent_id or other_id].slots}
+        }
+        self.say(view.message("resume"))
+        return self._continue(replace(state, slots=kept, pending=None))

@@ -17,15 +17,12 @@ from datetime import UTC, datetime
 
 from parley.conversations.service import ConversationService
 from parley.dialogue.ports import IdleSession, TurnSessionRepository
+from parley.dialogue.transcript import timeout_note
 from parley.errors import Conflict, NotFound
 from parley.ports import Log
 
 GRACE_SECONDS = 30
 BATCH = 100
-
-
-def timeout_note(idle_timeout_seconds: int) -> str:
-    return f"The conversation timed out after {idle_timeout_seconds} s without a turn."
 
 
 class IdleSweeper:

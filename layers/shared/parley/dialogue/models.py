@@ -6,12 +6,14 @@ the turn's outcome. Limits are in ``parley.dialogue.limits``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from parley.canonical import JsonObject
 from parley.dialogue.limits import (
+    CONVERSATION_ID,
+    MAX_CONVERSATION_ID_CHARS,
     MAX_ID_CHARS,
     MAX_SLOTS,
     MAX_TEXT_CHARS,
@@ -21,10 +23,13 @@ from parley.dialogue.limits import (
 )
 
 if TYPE_CHECKING:
+    from parley.dialogue.context_update import ContextUpdated
     from parley.dialogue.service import TurnOutcome
 
 SlotValue = str | bool | int | float
-MODALITIES = ("text",)
+# The response's rich modalities: none (the spec's list, empty; NLX's widget reads it as a mapping
+# and warns about a modality named "0" for every item — see docs/decisions.md).
+MODALITIES: tuple[str, ...] = ()
 
 
 class _Wire(BaseModel):
@@ -53,6 +58,8 @@ class StructuredInput(_Wire):
         None, alias="choiceId", max_length=MAX_ID_CHARS, description="The chosen option."
     )
     upload_ids: list[str] | None = Field(None, alias="uploadIds", max_length=MAX_UPLOAD_IDS)
+    # NLX's SDK asks again for data a response said was pending; Parley never leaves any pending.
+    poll: bool | None = Field(None, description="A poll for pending data: changes nothing.")
     utterance: str | None = Field(None, max_length=MAX_TEXT_CHARS, description="Text of the input.")
 
 
@@ -61,14 +68,62 @@ class RequestInput(_Wire):
     structured: StructuredInput | None = None
 
 
+def _whole_conversation_id(value: str) -> str:
+    # Matched whole: a trailing newline (which the pattern's `$` would accept) is no id.
+    if not CONVERSATION_ID.fullmatch(value):
+        raise ValueError(
+            f"conversationId must be 1 to {MAX_CONVERSATION_ID_CHARS} characters of letters, digits, "
+            "'.', '_', ':' and '-', starting with a letter or digit"
+        )
+    return value
+
+
+# A conversation id a client may choose (NLX's SDK mints UUIDs), or one Parley minted.
+ClientConversationId = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_CONVERSATION_ID_CHARS, pattern=f"^{CONVERSATION_ID.pattern}$"),
+    AfterValidator(_whole_conversation_id),
+]
+
+
 class TurnRequest(_Wire):
     request: RequestInput = Field(description="The payload containing the user's input data.")
-    conversation_id: str | None = Field(
-        None, alias="conversationId", max_length=MAX_ID_CHARS, description="Auto-generated if omitted."
+    conversation_id: ClientConversationId | None = Field(
+        None,
+        alias="conversationId",
+        description="Auto-generated if omitted; a client's own id (1-128 of A-Z a-z 0-9 . _ : -) is kept.",
     )
     user_id: str | None = Field(None, alias="userId", min_length=1, max_length=MAX_USER_ID_CHARS)
     context: JsonObject | None = Field(None, description="Session attributes (≤ 2000 chars serialised).")
     environment: Literal["development", "production"] | None = None
+
+
+class ContextRequest(_Wire):
+    """``POST …/context`` as NLX's ``sendContext()`` sends it."""
+
+    context: JsonObject = Field(description="Session attributes to set (≤ 2000 chars serialised).")
+    conversation_id: ClientConversationId | None = Field(
+        None, alias="conversationId", description="The conversation (the nlx-conversation-id header wins)."
+    )
+    user_id: str | None = Field(None, alias="userId", min_length=1, max_length=MAX_USER_ID_CHARS)
+    language_code: str | None = Field(
+        None,
+        alias="languageCode",
+        max_length=35,
+        description="Informative: the channel key's suffix rules.",
+    )
+
+
+class ContextResponse(_Wire):
+    conversation_id: str = Field(alias="conversationId")
+    context: dict[str, Any]
+
+    @classmethod
+    def of(cls, updated: ContextUpdated) -> ContextResponse:
+        return cls(conversation_id=updated.conversation_id, context=updated.context)
+
+    def body(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
 
 
 class MessageChoice(_Wire):
@@ -115,7 +170,8 @@ class TurnResponse(_Wire):
         metadata = ResponseMetadata(
             multimodal_enabled=deployment.multimodal_enabled,
             external_processing_enabled=deployment.external_processing_enabled,
-            has_pending_data_request=result.pending,
+            # No flow waits on asynchronous data: NLX's SDK polls while this is true.
+            has_pending_data_request=False,
             intent_id=result.intent_id,
             escalation=result.escalation,
             frustration=result.frustration,

@@ -23,6 +23,8 @@ class StoredSession:
     state: dict[str, Any]
     version: int
     idle_expires_at: int
+    # The transcript the current task writes (None: the conversation's own id, as before segments).
+    segment_id: str | None = None
 
 
 class DeploymentRepository(Protocol):
@@ -58,11 +60,12 @@ class TurnSessionRepository(Protocol):
         idle_expires_at: int,
         open_transcript: str | None = None,
         idle_timeout_seconds: int = 0,
+        segment_id: str | None = None,
     ) -> int:
         """Store the state as the next version (``expected_version=None`` creates the session);
-        ``SessionConflict`` when another turn got there first. The new version. With
-        ``open_transcript`` (the conversation it is writing, still active) the session is listed
-        for the idle sweep at ``idle_expires_at``."""
+        ``SessionConflict`` when another turn got there first. The new version. ``segment_id`` is
+        the transcript the current task writes; with ``open_transcript`` (that transcript, still
+        active) the session is listed for the idle sweep at ``idle_expires_at``."""
         ...
 
     def idle(self, now_epoch: int, limit: int) -> list[IdleSession]:

@@ -1,376 +1,724 @@
-"""Offline understanding of one utterance: which intent, which slot values. Pure and deterministic.
+"""Offline understanding of one utterance: which intent, which slot values, which small talk.
+Pure and deterministic; everything per deployment and language is built once (``IntentMatcher``).
 
-**Intents.** Each intent is scored against the utterance: for each example utterance, the share of
-its content words the user's text contains (a word also matches a close misspelling, at 0.9) blended
-with ``difflib``'s character ratio of the two normalised texts; a keyword phrase contained in the
-text scores 0.9. The best intent wins if it reaches ``INTENT_THRESHOLD``; ties go to the intent
-declared first. Everything per deployment (token sets, vocabulary) is built once (``IntentMatcher``).
+**Reading** (``LanguageModel.read``): the text is folded and cut into tokens (``parley.language``);
+the first ``MAX_CORRECTED_WORDS_PER_TURN`` unknown words are corrected against the deployment's
+vocabulary (deletion index + RapidFuzz with a cut-off); words are stemmed (Snowball).
 
-**Slot values.** Choices by their text or a synonym (whole-word phrases), or by a number falling in
-a choice's range; numbers (digits or words, "a couple"), counts before a slot's units ("6 people"),
-money (a number next to a currency, "1.2k"), dates (ISO, weekdays, "tomorrow", "in 2 weeks",
-"12 June"). A slot that was just asked takes a bare number, and a text slot its whole answer.
+**Intents.** Each intent's example utterances and keywords become sets of content stems (stop
+words left out), weighted by how few intents use them (idf). Candidates come from an inverted
+index (stem → examples), so a turn touches only the examples that share a stem with it. An
+intent's score is the mean of (a) the best example's covered share and (b) the share of the
+text's evidence that points at the intent, unknown words counting against every intent; a
+keyword phrase found in the text scores at least ``KEYWORD_SCORE``. Generic out-of-scope lines
+(the language's, and the deployment's ``out_of_scope``) compete as an intent of their own: when
+they win, or nothing reaches ``INTENT_THRESHOLD``, the text is out of scope.
+
+**Slot values.** Choices by their text or a synonym (stemmed phrases, not when negated: "not
+teak"), or by a number in a choice's range: money ("under 500 euros", "1000-2000"), counts of
+people ("me, my wife and the three kids"); numbers, money and dates as values. A slot that was
+just asked also takes a bare number (unless another unit claims it: "we are 6 people" is no
+budget), and a text slot its whole answer. Patterns run on RE2.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
+import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
 from typing import Any
 
 from parley.dialogue.deployment import Choice, Deployment, Slot
-from parley.nbq.detection import CURRENCIES, tokens_of
+from parley.dialogue.limits import MAX_CORRECTED_WORDS_PER_TURN
+from parley.language import base_language
+from parley.language.dates import date_in
+from parley.language.fuzzy import FuzzyVocabulary
+from parley.language.lexicon import Lexicon, lexicon
+from parley.language.numbers import NOT_PEOPLE, Quantity, count_of_people, quantities
+from parley.language.stems import stem_words
+from parley.language.text import CLAUSE_BREAKS, fold, tokens
 
-INTENT_THRESHOLD = 0.5
-KEYWORD_SCORE = 0.9
-FUZZY_WORD_CUTOFF = 0.8
-FUZZY_WORD_WEIGHT = 0.9
-OVERLAP_WEIGHT = 0.7
-# Words that say nothing about what the user wants; left out of the overlap.
-STOPWORDS = frozenset(
-    "a an the i im i'm me my we our you your to of for in on at and or is are be do does can could "
-    "would will it this that with about please hi hello hey some any there what how want need like "
-    "looking look get have has just so".split()
-)
-NUMBER_VALUES = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "couple": 2, "dozen": 12,
-}  # fmt: skip
-_CURRENCY_SYMBOLS = "€$£"
-_CURRENCY_WORDS = "|".join(sorted((c for c in CURRENCIES if c.isalpha() and c != "k"), key=len, reverse=True))
-# One number: 1,200 / 1.200 / 1 200 (thousands), 12.5, optionally k; a currency before or after.
-_AMOUNT = re.compile(
-    rf"(?P<before>[{_CURRENCY_SYMBOLS}])?\s?"
-    r"(?P<number>\d{1,3}(?:[,.\u00a0 ]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)"
-    r"(?P<k>\s?k\b)?"
-    rf"(?:\s?(?P<after>[{_CURRENCY_SYMBOLS}]|\b(?:{_CURRENCY_WORDS})\b))?",
-    re.IGNORECASE,
-)
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_RELATIVE = re.compile(r"\bin\s+(\d+|a|an|one|two|three|four|five|six)\s+(day|week|month)s?\b")
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-            ("october", "oct"), ("november", "nov"), ("december", "dec"),
-        ),
-        start=1,
+INTENT_THRESHOLD = 0.6
+# A bounded number this large is an amount even without a currency ("max 1000", "under 200").
+MONEY_WITHOUT_CURRENCY = 50
+KEYWORD_SCORE = 0.85
+CHOICE_EVIDENCE = 0.6
+UNKNOWN_WEIGHT = 1.5  # an unknown content word counts as this much evidence against every intent
+OUT_OF_SCOPE = "@out_of_scope"
+NEGATION_REACH = 3
+SMALL_TALK = ("goodbye", "thanks", "help", "greeting", "acknowledgement")
+MAX_SMALL_TALK_WORDS = 12
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading a text
+# ------------------------------------------------------------------------------------------------
+class Utterance:
+    """One text as recognition sees it: folded, typo-corrected tokens and their stems; numbers,
+    counts and dates computed on first use."""
+
+    def __init__(self, text: str, model: LanguageModel) -> None:
+        self.text = text.strip()
+        self.lex = model.lex
+        self._count_nouns = model.count_nouns
+        self._date_words = model.date_words
+        self.folded = fold(self.text)
+        raw = tokens(self.folded)
+        self.corrected: dict[str, str] = model.corrections(raw)
+        self.tokens = [self.corrected.get(t, t) for t in raw]
+        self._numbered = any(t[0].isdigit() or t in self.lex.number_words for t in self.tokens)
+        self.stems = model.stems(self.tokens)
+        self.content = frozenset(
+            s for i, (t, s) in enumerate(zip(self.tokens, self.stems, strict=True)) if self._votes(i, t)
+        )
+        self._counts: dict[frozenset[str], int | None] = {}
+        self.recognition: Recognition | None = None
+
+    def _votes(self, i: int, token: str) -> bool:
+        """Whether a token is a content word that says what the text is about: not a stop word,
+        and not the noun of a count ("6 personas" is a number of people, not a request for one)."""
+        if not token.isalpha() or token in self.lex.stop_words or token in self._date_words:
+            return False
+        if token in self.lex.negations:
+            return False
+        if token in self.lex.money_context and self._numbered:
+            return False  # "no quiero pagar más de 35": the words of an amount say nothing else
+        if token in self._count_nouns:
+            before = self.tokens[max(0, i - 2) : i]
+            return not any(t[0].isdigit() or t in self.lex.number_words for t in before)
+        return True
+
+    @cached_property
+    def quantities(self) -> list[Quantity]:
+        return quantities(self.tokens, self.lex)
+
+    def count(self, nouns: frozenset[str]) -> int | None:
+        if nouns not in self._counts:
+            self._counts[nouns] = count_of_people(self.tokens, self.lex, nouns)
+        return self._counts[nouns]
+
+    def date(self, today: date) -> date | None:
+        return date_in(self.folded, self.tokens, self.lex, today)
+
+    def has(self, phrases: Iterable[tuple[str, ...]]) -> bool:
+        return any(_find(self.tokens, phrase) >= 0 for phrase in phrases)
+
+    @cached_property
+    def correcting(self) -> bool:
+        """Words that correct something said before ("actually", "instead", "mejor")."""
+        return self.has(self.lex.corrections)
+
+    @cached_property
+    def wants_human(self) -> bool:
+        return _wants_human(self.tokens, self.lex)
+
+    @cached_property
+    def small_talk(self) -> str | None:
+        """greeting, thanks, goodbye, help or acknowledgement when the text is only that."""
+        return _small_talk(self.tokens, self.lex)
+
+
+def _find(tokens: list[str], phrase: tuple[str, ...], start: int = 0) -> int:
+    """Where the phrase starts in the tokens (from ``start``), or -1: C-level ``list.index`` for
+    its first word, then a comparison."""
+    n, first = len(phrase), phrase[0]
+    wanted = list(phrase)
+    try:
+        i = tokens.index(first, start)
+        while True:
+            if tokens[i : i + n] == wanted:
+                return i
+            i = tokens.index(first, i + 1)
+    except ValueError:
+        return -1
+
+
+def _negated(tokens: Sequence[str], at: int, lex: Lexicon) -> bool:
+    """A negation within a few tokens before ``at`` in the same clause ("not teak", "sin vidrio")."""
+    for k in range(at - 1, max(-1, at - 1 - NEGATION_REACH), -1):
+        token = tokens[k]
+        if token in CLAUSE_BREAKS:
+            return False
+        if token in lex.negations:
+            return True
+    return False
+
+
+def _wants_human(words: list[str], lex: Lexicon) -> bool:
+    for phrase in lex.human_terms:
+        at = _find(words, phrase)
+        if at >= 0 and not _negated(words, at, lex):
+            return True
+    for phrase in lex.human_verbs:
+        at = _find(words, phrase)
+        while at >= 0:
+            end = at + len(phrase)
+            if not _negated(words, at, lex) and any(w in lex.human_targets for w in words[end : end + 4]):
+                return True
+            at = _find(words, phrase, at + 1)
+    return False
+
+
+def _small_talk(words: list[str], lex: Lexicon) -> str | None:
+    if sum(1 for w in words if w not in CLAUSE_BREAKS) > MAX_SMALL_TALK_WORDS:
+        return None  # a long text is never only small talk
+    kinds = (
+        ("goodbye", lex.goodbyes),
+        ("thanks", lex.thanks),
+        ("help", lex.helps),
+        ("greeting", lex.greetings),
+        ("acknowledgement", lex.acknowledgements),
     )
-    for name in names
-}  # fmt: skip
-_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + "|".join(_MONTHS) + r")\b")
-_MONTH_DAY = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b")
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    covered = [t in CLAUSE_BREAKS or t in lex.fillers for t in words]
+    found: set[str] = set()
+    for kind, phrases in kinds:
+        for phrase in phrases:
+            at = _find(words, phrase)
+            while at >= 0:
+                for k in range(at, at + len(phrase)):
+                    covered[k] = True
+                found.add(kind)
+                at = _find(words, phrase, at + len(phrase))
+    if not found or not all(covered):
+        return None
+    return next(kind for kind in SMALL_TALK if kind in found)
 
 
+# ------------------------------------------------------------------------------------------------
+# One language of one deployment
+# ------------------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class _Example:
-    words: frozenset[str]
-    normalised: str
+    intent: str
+    stems: frozenset[str]
+    weight: float
+    factor: float = 1.0  # a choice's words cover an intent less than an example utterance does
 
 
 @dataclass(frozen=True, slots=True)
-class _IntentModel:
-    intent_id: str
-    examples: tuple[_Example, ...]
-    keywords: tuple[tuple[str, ...], ...]
+class Recognition:
+    intent_id: str | None  # None: out of scope or nothing recognised
+    score: float
+    out_of_scope: bool
+    # The generic out-of-scope lines won (weather, jokes …), rather than nothing being recognised.
+    off_topic: bool = False
 
 
-def _content_words(tokens: Iterable[str]) -> list[str]:
-    return [t for t in tokens if t.isalnum() and t not in STOPWORDS]
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """A slot value found in a text, and whether the text said it outright (a choice's words, a
+    currency, a unit) rather than by a bare number or the whole answer."""
+
+    value: Any
+    strong: bool
 
 
-def _contains(tokens: Sequence[str], phrase: Sequence[str]) -> bool:
-    n = len(phrase)
-    if not n:
-        return False
-    first = phrase[0]
-    return any(
-        tokens[i] == first and tuple(tokens[i : i + n]) == tuple(phrase) for i in range(len(tokens) - n + 1)
-    )
+@dataclass
+class _Phrases:
+    """Phrases (stem tuples) indexed by their first stem."""
+
+    by_first: dict[str, list[tuple[tuple[str, ...], Any]]] = field(default_factory=dict)
+
+    def add(self, phrase: tuple[str, ...], target: Any) -> None:
+        if phrase:
+            self.by_first.setdefault(phrase[0], []).append((phrase, target))
+
+    def matches(self, stems: Sequence[str]) -> list[tuple[int, int, Any]]:
+        """(start, end, target) of every phrase occurrence."""
+        found = []
+        for i, stem in enumerate(stems):
+            for phrase, target in self.by_first.get(stem, ()):
+                if tuple(stems[i : i + len(phrase)]) == phrase:
+                    found.append((i, i + len(phrase), target))
+        return found
 
 
+class LanguageModel:
+    """Recognition for one language view of a deployment, built once."""
+
+    def __init__(self, view: Deployment) -> None:
+        self.language = base_language(view.language)
+        self.lex = lexicon(self.language)
+        self._stem_memo: dict[str, str] = {}
+        vocabulary = self._vocabulary(view)
+        self.fuzzy = FuzzyVocabulary(vocabulary)
+        self._known = vocabulary | self.lex.stop_words | _lexicon_words(self.lex) | self.lex.common_words
+        self.date_words = frozenset(
+            (*self.lex.weekdays, *self.lex.months, *self.lex.span_days, *self.lex.today_words)
+        ).union(*self.lex.tomorrow_words)
+        self._build_intents(view)
+        self._choices: dict[str, _Phrases] = {}
+        for intent in view.intents.values():
+            for slot in intent.slots:
+                if slot.id not in self._choices:
+                    self._choices[slot.id] = self._choice_phrases(slot)
+        self._units = {
+            slot.id: frozenset(w for unit in slot.units for w in tokens(fold(unit)) if w.isalpha())
+            for intent in view.intents.values()
+            for slot in intent.slots
+        }
+        # Nouns that make a number a count ("6 people", "3 phones"): after a number they say how
+        # much of something, not what the text is about.
+        self.count_nouns = self.lex.people_nouns.union(*self._units.values())
+
+    # --- preparation ------------------------------------------------------------------------
+    def _vocabulary(self, view: Deployment) -> frozenset[str]:
+        words: set[str] = set()
+        texts: list[str] = [*view.out_of_scope]
+        for intent in view.intents.values():
+            texts += [*intent.utterances, *intent.keywords]
+            for slot in intent.slots:
+                texts += [*slot.units, *(t for c in slot.choices for t in (c.text, *c.synonyms))]
+        for text in texts:
+            words.update(t for t in tokens(fold(text)) if t.isalpha() and len(t) > 2)
+        words.update(w for p in self.lex.number_phrases for w in p)
+        words.update(self.lex.number_words)
+        words.update(self.lex.people_nouns)
+        return frozenset(words - self.lex.stop_words)
+
+    def _content(self, text: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        words = tokens(fold(text))
+        stems = self.stems(words)
+        content = frozenset(
+            s
+            for w, s in zip(words, stems, strict=True)
+            if w.isalpha() and w not in self.lex.stop_words and w not in self.lex.negations
+        )
+        return content, tuple(stems)
+
+    def _build_intents(self, view: Deployment) -> None:
+        sources: list[tuple[str, str, float]] = []
+        self._keywords = _Phrases()
+        for intent in view.intents.values():
+            sources += [(intent.id, u, 1.0) for u in intent.utterances]
+            for keyword in intent.keywords:
+                sources.append((intent.id, keyword, 1.0))
+                self._keywords.add(self._content(keyword)[1], intent.id)
+            # The words of the intent's choices say what it is about too ("teak", "Japan"), less.
+            for slot in intent.slots:
+                sources += [
+                    (intent.id, text, CHOICE_EVIDENCE)
+                    for choice in slot.choices
+                    for text in (choice.text, *choice.synonyms)
+                    if not any(ch.isdigit() for ch in text)
+                ]
+        sources += [(OUT_OF_SCOPE, u, 1.0) for u in (*self.lex.out_of_scope, *view.out_of_scope)]
+        contents = [(intent_id, self._content(text)[0], factor) for intent_id, text, factor in sources]
+        intents_of: dict[str, set[str]] = {}
+        for intent_id, stems, _factor in contents:
+            for stem in stems:
+                intents_of.setdefault(stem, set()).add(intent_id)
+        total = len({intent_id for intent_id, _, _ in contents})
+        self._idf = {stem: 1.0 + math.log(total / len(ids)) for stem, ids in intents_of.items()}
+        self._pools: dict[str, frozenset[str]] = {}
+        self._examples: list[_Example] = []
+        self._postings: dict[str, list[int]] = {}
+        for intent_id, stems, factor in contents:
+            if not stems:
+                continue
+            self._pools[intent_id] = self._pools.get(intent_id, frozenset()) | stems
+            index = len(self._examples)
+            self._examples.append(_Example(intent_id, stems, sum(self._idf[s] for s in stems), factor))
+            for stem in stems:
+                self._postings.setdefault(stem, []).append(index)
+        self._intent_order = [*view.intents, OUT_OF_SCOPE]
+
+    def _choice_phrases(self, slot: Slot) -> _Phrases:
+        phrases = _Phrases()
+        for choice in slot.choices:
+            for text in (choice.text, *choice.synonyms):
+                stems = self._content(text)[1]
+                phrases.add(tuple(s for s in stems if s not in CLAUSE_BREAKS), choice)
+        return phrases
+
+    # --- per turn ------------------------------------------------------------------------------
+    def stems(self, words: Sequence[str]) -> list[str]:
+        memo = self._stem_memo
+        missing = [w for w in words if w not in memo and w.isalpha()]
+        if missing:
+            if len(memo) > 50_000:
+                memo.clear()
+            memo.update(zip(missing, stem_words(missing, self.language), strict=True))
+        return [memo.get(w, w) for w in words]
+
+    def corrections(self, words: Sequence[str]) -> dict[str, str]:
+        """Near-miss spellings of known words, for the first unknown words of the text."""
+        corrected: dict[str, str] = {}
+        tried = 0
+        for word in dict.fromkeys(words):
+            if word in self._known or not word.isalpha() or len(word) < 5:
+                continue
+            tried += 1
+            if tried > MAX_CORRECTED_WORDS_PER_TURN:
+                break
+            found = self.fuzzy.correct(word)
+            if found is not None:
+                corrected[word] = found
+        return corrected
+
+    def read(self, text: str) -> Utterance:
+        return Utterance(text, self)
+
+    def scores(self, utterance: Utterance) -> dict[str, float]:
+        content = utterance.content
+        idf = self._idf
+        known = [s for s in content if s in idf]
+        total = sum(idf[s] for s in known) + UNKNOWN_WEIGHT * (len(content) - len(known))
+        coverage: dict[str, float] = {}
+        matched: dict[int, float] = {}
+        for stem in known:
+            weight = idf[stem]
+            for index in self._postings.get(stem, ()):
+                matched[index] = matched.get(index, 0.0) + weight
+        for index, weight in matched.items():
+            example = self._examples[index]
+            share = example.factor * weight / example.weight
+            if share > coverage.get(example.intent, 0.0):
+                coverage[example.intent] = share
+        result: dict[str, float] = {}
+        for intent_id, best in coverage.items():
+            evidence = sum(idf[s] for s in known if s in self._pools[intent_id])
+            result[intent_id] = 0.5 * best + 0.5 * (evidence / total if total else 0.0)
+        for start, end, intent_id in self._keywords.matches(utterance.stems):
+            if not any(stem in content for stem in utterance.stems[start:end]):
+                continue  # its words are an amount's, a count's or a date's here
+            result[intent_id] = max(
+                result.get(intent_id, 0.0), KEYWORD_SCORE + 0.1 * result.get(intent_id, 0.0)
+            )
+        return {intent_id: round(score, 4) for intent_id, score in result.items()}
+
+    def recognise(self, utterance: Utterance) -> Recognition:
+        if utterance.recognition is None:
+            utterance.recognition = self._recognise(utterance)
+        return utterance.recognition
+
+    def _recognise(self, utterance: Utterance) -> Recognition:
+        scores = self.scores(utterance)
+        if not scores:
+            return Recognition(None, 0.0, bool(utterance.content))
+        order = {intent_id: i for i, intent_id in enumerate(self._intent_order)}
+        best = min(scores, key=lambda i: (-scores[i], order.get(i, len(order))))
+        score = scores[best]
+        if best == OUT_OF_SCOPE or score < INTENT_THRESHOLD:
+            return Recognition(None, score, True, best == OUT_OF_SCOPE and score >= INTENT_THRESHOLD)
+        return Recognition(best, score, False)
+
+    # --- slot values -----------------------------------------------------------------------
+    def extract(self, slot: Slot, utterance: Utterance, *, pending: bool, today: date) -> Extracted | None:
+        """The slot's value in the text, or None. Choice slots answer with the choice id."""
+        if not utterance.text:
+            return None
+        if slot.kind == "choice":
+            return self._choice(slot, utterance, pending=pending)
+        if slot.kind in ("number", "money"):
+            found = self._number(slot, utterance, pending=pending)
+            return None if found is None else Extracted(_plain(found[0]), found[1])
+        if slot.kind == "date":
+            day = utterance.date(today)
+            return Extracted(day.isoformat(), True) if day else None
+        if slot.pattern:
+            from parley.language.patterns import search
+
+            value = search(slot.pattern, utterance.text, accept=lambda v: self.named(v) is not None)
+            value = self.named(value) if value else None
+            if value is None and pending:
+                value = self._bare_answer(slot.pattern, utterance.text)
+            return Extracted(value[:500], True) if value else None
+        return Extracted(utterance.text[:500], False) if pending else None
+
+    def _bare_answer(self, pattern: str, text: str) -> str | None:
+        """An answer to a pattern slot's own question that omits the words the pattern expects
+        before the value ("Berlin" for "… to (place)"): the text is tried after each of the
+        language's prepositions of place."""
+        from parley.language.patterns import search
+
+        if len(text.split()) > 3 or self.named(text) is None:
+            return None
+        for preposition in self.lex.places_before:
+            value = search(pattern, f"{preposition} {text}", accept=lambda v: self.named(v) is not None)
+            if value is not None:
+                return self.named(value)
+        return None
+
+    def named(self, value: str) -> str | None:
+        """What a pattern captured, without the words around it that name nothing ("Berlin
+        please" → "Berlin"); None when every word is a common word or one of the assistant's own
+        ("my area"), which a captured place or reference cannot be."""
+        words = value.split()
+
+        def plain(word: str) -> bool:
+            folded = fold(word).strip(".,;:!?")
+            return not any(c.isdigit() for c in folded) and (folded in self._known or not folded)
+
+        while words and plain(words[-1]):
+            words.pop()
+        while words and plain(words[0]):
+            words.pop(0)
+        return " ".join(words) or None
+
+    def _choice(self, slot: Slot, utterance: Utterance, *, pending: bool) -> Extracted | None:
+        ranged = [c for c in slot.choices if c.minimum is not None or c.maximum is not None]
+        weak: Choice | None = None
+        if ranged:
+            found = self._number(slot, utterance, pending=pending)
+            choice = _choice_for(ranged, found[0]) if found is not None else None
+            if found is not None and choice is not None:
+                if found[1]:
+                    return Extracted(choice.id, True)
+                weak = choice  # a bare number: the choice's words, if any, come first
+        phrase = self._choice_by_words(slot, utterance, pending=pending)
+        if phrase is not None:
+            return Extracted(phrase.id, True)
+        return Extracted(weak.id, False) if weak is not None else None
+
+    def _choice_by_words(self, slot: Slot, utterance: Utterance, *, pending: bool) -> Choice | None:
+        best: tuple[int, int, Choice] | None = None
+        for start, end, choice in self._choices[slot.id].matches(utterance.stems):
+            words = utterance.tokens[start:end]
+            numeric = all(w[0].isdigit() or w in self.lex.number_words for w in words)
+            if numeric and not pending:
+                continue  # bare numbers ("2", "four") are choices only as an answer to their own question
+            if numeric and slot.value_from:
+                continue  # … and then through the number path (a range), not the words
+            if _negated(utterance.tokens, start, self.lex):
+                continue
+            key = (end - start, start if utterance.correcting else -start)
+            if best is None or key > best[:2]:
+                best = (*key, choice)
+        if best is None and pending:
+            return self._near_choice(slot, utterance)
+        return best[2] if best else None
+
+    def _near_choice(self, slot: Slot, utterance: Utterance) -> Choice | None:
+        """An answer that is a near miss of a one-word choice ("teek", "alumnium"): one edit from
+        four letters, as an answer to the choice's own question only."""
+        from parley.language.fuzzy import allowed_edits, edit_distance
+
+        words = [t for t in utterance.tokens if t.isalpha() and t not in self.lex.stop_words and len(t) >= 4]
+        if not words or len(words) > 3:
+            return None
+        for choice in slot.choices:
+            for text in (choice.text, *choice.synonyms):
+                target = fold(text)
+                if " " in target or len(target) < 4:
+                    continue
+                limit = max(1, allowed_edits(len(target)))
+                if any(edit_distance(word, target, limit) <= limit for word in words):
+                    return choice
+        return None
+
+    def _number(
+        self, slot: Slot, utterance: Utterance, *, pending: bool
+    ) -> tuple[Quantity | float, bool] | None:
+        """The number the slot takes, and whether the text said it outright: money next to a
+        currency or a comparator, a count of people, a number before one of the slot's units; a
+        bare number only for the pending question."""
+        source = slot.value_from or ("money" if slot.kind == "money" else "number")
+        found: tuple[Quantity | float, bool] | None
+        if source == "money":
+            found = self._money(utterance)
+        elif source == "count":
+            count = utterance.count(self.lex.people_nouns | self._units.get(slot.id, frozenset()))
+            found = (float(count), True) if count is not None else None
+        else:
+            found = self._measure(utterance, self._units.get(slot.id, frozenset()))
+        if found is not None:
+            return found
+        free = self._free_numbers(utterance, slot)
+        if not pending and source == "money" and not self._money_context(utterance):
+            # "a table for 4 of 800": a bare amount that can only be a price
+            free = [
+                q for q in free if MONEY_WITHOUT_CURRENCY <= q.value < 10_000 and not 1900 <= q.value <= 2100
+            ]
+        elif not pending and source != "money":
+            return None
+        if not free:
+            return None
+        chosen = free[-1] if utterance.correcting else free[0]
+        return chosen, source == "money" and (not chosen.exact or self._money_context(utterance))
+
+    def _money(self, utterance: Utterance) -> tuple[Quantity, bool] | None:
+        """An amount: next to a currency, or bounded ("max 1000", "between 500 and 800") and either
+        in a money context ("budget", "spend") or too large to be a count of people."""
+        context = self._money_context(utterance)
+        money = [
+            q
+            for q in utterance.quantities
+            if q.money
+            or (
+                not q.exact
+                and not q.about
+                and (context or q.value >= MONEY_WITHOUT_CURRENCY)
+                and not self._claimed(utterance, q)
+            )
+        ]
+        if not money:
+            return None
+        return (money[-1] if utterance.correcting else money[0]), True
+
+    def _claimed(self, utterance: Utterance, quantity: Quantity) -> bool:
+        """A unit or a people noun right after the number claims it ("6 people", "2 m")."""
+        following = utterance.tokens[quantity.end : quantity.end + 2]
+        return any(t in self.lex.people_nouns or t in NOT_PEOPLE for t in following)
+
+    def _measure(self, utterance: Utterance, units: frozenset[str]) -> tuple[Quantity, bool] | None:
+        """A number right before one of the units ("20 gigs", "20gb", "3 lines")."""
+        if not units:
+            return None
+        found = [
+            q
+            for q in utterance.quantities
+            if any(t in units for t in utterance.tokens[q.end : q.end + 2]) and not q.money
+        ]
+        if not found:
+            return None
+        return (found[-1] if utterance.correcting else found[0]), True
+
+    def _money_context(self, utterance: Utterance) -> bool:
+        return any(t in self.lex.money_context for t in utterance.tokens)
+
+    def _free_numbers(self, utterance: Utterance, slot: Slot) -> list[Quantity]:
+        """Numbers no unit claims: not "6 people", "2 m", "3 weeks", "the 12th of March"."""
+        claimed = (
+            self.lex.people_nouns | NOT_PEOPLE | frozenset(self.lex.months) | frozenset(self.lex.span_days)
+        )
+        claimed = claimed | self.count_nouns
+        free = []
+        for quantity in utterance.quantities:
+            if quantity.money:
+                free.append(quantity)
+                continue
+            following = utterance.tokens[quantity.end : quantity.end + 2]
+            if any(t in claimed for t in following) or self._after_count_phrase(utterance, quantity):
+                continue
+            free.append(quantity)
+        return free
+
+    def _after_count_phrase(self, utterance: Utterance, quantity: Quantity) -> bool:
+        """ "for 6", "seats 4", "somos 6": a small number a counting phrase claims."""
+        if quantity.value > 30 or not quantity.exact:
+            return False
+        before = tuple(utterance.tokens[max(0, quantity.start - 3) : quantity.start])
+        return any(before[-len(p) :] == p for p in self.lex.count_before if len(p) <= len(before))
+
+
+def _lexicon_words(lex: Lexicon) -> frozenset[str]:
+    words: set[str] = set(lex.number_words) | set(lex.multipliers) | lex.currency_words | lex.money_context
+    for group in (
+        lex.greetings,
+        lex.thanks,
+        lex.goodbyes,
+        lex.helps,
+        lex.acknowledgements,
+        lex.human_terms,
+        lex.human_verbs,
+        lex.corrections,
+        lex.count_before,
+        tuple(lex.comparators_before),
+        tuple(lex.comparators_after),
+        tuple(lex.number_phrases),
+    ):
+        for phrase in group:
+            words.update(phrase)
+    words |= lex.people_nouns | lex.negations | lex.human_targets | lex.fillers | set(lex.relatives)
+    words |= set(lex.weekdays) | set(lex.months) | lex.today_words | set(lex.span_days)
+    return frozenset(words)
+
+
+def _choice_for(choices: Sequence[Choice], value: Quantity | float) -> Choice | None:
+    """The choice a number picks: the one holding it; for a range, the one it overlaps most."""
+
+    def holds(choice: Choice, number: float) -> bool:
+        low = choice.minimum if choice.minimum is not None else -math.inf
+        high = choice.maximum if choice.maximum is not None else math.inf
+        return low <= number <= high
+
+    if isinstance(value, Quantity) and value.is_range:
+        low, high = value.low, value.high
+        assert low is not None and high is not None
+
+        def overlap(choice: Choice) -> float:
+            c_low = choice.minimum if choice.minimum is not None else -math.inf
+            c_high = choice.maximum if choice.maximum is not None else math.inf
+            return max(0.0, min(high, c_high) - max(low, c_low))
+
+        best = max(choices, key=overlap)
+        if overlap(best) > 0:
+            return best
+    number = value.point() if isinstance(value, Quantity) else value
+    return next((c for c in choices if holds(c, number)), None)
+
+
+def _plain(value: Quantity | float) -> int | float:
+    number = value.point() if isinstance(value, Quantity) else value
+    return int(number) if float(number).is_integer() else round(number, 2)
+
+
+# ------------------------------------------------------------------------------------------------
+# Every language of a deployment
+# ------------------------------------------------------------------------------------------------
 class IntentMatcher:
-    """The intents of one deployment, prepared once; ``recognise`` is the per-turn call."""
+    """The recognition of one deployment in each of its languages, each built on first use (a
+    container that serves one channel never builds the others)."""
 
     def __init__(self, deployment: Deployment) -> None:
-        models = []
-        vocabulary: set[str] = set()
-        for intent in deployment.intents.values():
-            examples = []
-            for utterance in intent.utterances:
-                words = _content_words(tokens_of(utterance))
-                vocabulary.update(words)
-                examples.append(_Example(frozenset(words), " ".join(words)))
-            keywords = tuple(tuple(tokens_of(k)) for k in intent.keywords)
-            for keyword in keywords:
-                vocabulary.update(keyword)
-            models.append(_IntentModel(intent.id, tuple(examples), keywords))
-        self._models = tuple(models)
-        self._vocabulary = sorted(vocabulary)
-        self._known = frozenset(vocabulary)
+        self._deployment = deployment
+        self._models: dict[str, LanguageModel] = {}
 
-    def _canonical(self, words: list[str]) -> set[str]:
-        """The user's words, each also as its nearest vocabulary word when it is a near miss."""
-        canonical: set[str] = set()
-        for word in words:
-            if word in self._known or len(word) < 4:
-                canonical.add(word)
-                continue
-            close = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=FUZZY_WORD_CUTOFF)
-            canonical.add("~" + close[0] if close else word)
-        return canonical
+    def for_language(self, language: str | None) -> LanguageModel:
+        view = self._deployment.localized(language)
+        model = self._models.get(view.language)
+        if model is None:
+            model = self._models[view.language] = LanguageModel(view)
+        return model
 
-    def scores(self, text: str) -> dict[str, float]:
-        tokens = tokens_of(text)
-        words = _content_words(tokens)
-        canonical = self._canonical(words)
-        normalised = " ".join(words)
-        result: dict[str, float] = {}
-        for model in self._models:
-            best = 0.0
-            if any(_contains(tokens, keyword) for keyword in model.keywords):
-                best = KEYWORD_SCORE
-            for example in model.examples:
-                if not example.words:
-                    continue
-                exact = len(example.words & canonical)
-                fuzzy = sum(1 for w in example.words if "~" + w in canonical)
-                overlap = (exact + FUZZY_WORD_WEIGHT * fuzzy) / len(example.words)
-                ratio = difflib.SequenceMatcher(None, normalised, example.normalised, autojunk=False).ratio()
-                best = max(best, OVERLAP_WEIGHT * overlap + (1 - OVERLAP_WEIGHT) * ratio)
-            result[model.intent_id] = round(best, 4)
-        return result
-
-    def recognise(self, text: str) -> tuple[str | None, float]:
-        """The best intent and its score; None below the threshold."""
-        best_id, best_score = None, 0.0
-        for intent_id, score in self.scores(text).items():
-            if score > best_score:
-                best_id, best_score = intent_id, score
-        return (best_id, best_score) if best_score >= INTENT_THRESHOLD else (None, best_score)
+    def recognise(self, text: str, language: str | None = None) -> tuple[str | None, float]:
+        """The best intent and its score; None when out of scope or below the threshold."""
+        model = self.for_language(language)
+        found = model.recognise(model.read(text))
+        return found.intent_id, found.score
 
 
-# ------------------------------------------------------------------------------------------------
-# Values
-# ------------------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Amount:
-    value: float
-    money: bool
-    start: int
-    end: int
+def extract_slot(
+    slot: Slot, text: str, *, pending: bool, today: date, matcher: IntentMatcher, language: str | None = None
+) -> Any:
+    """The slot's value in the text, or None (a convenience over ``LanguageModel.extract``)."""
+    model = matcher.for_language(language)
+    found = model.extract(slot, model.read(text), pending=pending, today=today)
+    return None if found is None else found.value
 
 
-def _number(raw: str) -> float:
-    compact = raw.replace("\u00a0", " ")
-    if re.fullmatch(r"\d{1,3}(?:[,. ]\d{3})+", compact):
-        return float(re.sub(r"[,. ]", "", compact))
-    return float(compact.replace(",", "."))
-
-
-def amounts_of(text: str) -> list[Amount]:
-    """Every number in the text (digits or number words), and whether it reads as money."""
-    lowered = text.lower()
-    found: list[Amount] = []
-    for match in _AMOUNT.finditer(lowered):
-        value = _number(match.group("number"))
-        if match.group("k"):
-            value *= 1000
-        money = bool(match.group("before") or match.group("after"))
-        found.append(Amount(value, money, match.start("number"), match.end()))
-    for match in re.finditer(r"\b(" + "|".join(NUMBER_VALUES) + r")\b", lowered):
-        found.append(Amount(float(NUMBER_VALUES[match.group(1)]), False, match.start(), match.end()))
-    return sorted(found, key=lambda a: a.start)
-
-
-def _count_before_units(text: str, amounts: list[Amount], units: Sequence[str]) -> float | None:
-    lowered = text.lower()
-    for amount in amounts:
-        if amount.money:
-            continue
-        following = tokens_of(lowered[amount.end : amount.end + 40])[:3]
-        for unit in units:
-            unit_tokens = tokens_of(unit)
-            if unit_tokens and (
-                _contains(following, unit_tokens)
-                or _contains(following, [*unit_tokens[:-1], unit_tokens[-1] + "s"])
-            ):
-                return amount.value
-    return None
-
-
-def _iso_date(lowered: str, words: set[str], today: date) -> date | None:
-    match = _ISO_DATE.search(lowered)
-    if match is None:
-        return None
-    try:
-        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None
-
-
-def _named_day(lowered: str, words: set[str], today: date) -> date | None:
-    if words & {"today", "tonight"}:
-        return today
-    if "tomorrow" in words:
-        return today + timedelta(days=1)
-    for index, weekday in enumerate(_WEEKDAYS):
-        if weekday in words:
-            return today + timedelta(days=(index - today.weekday()) % 7 or 7)
-    if "weekend" in words:
-        return today + timedelta(days=(5 - today.weekday()) % 7)
-    return None
-
-
-def _in_some_time(lowered: str, words: set[str], today: date) -> date | None:
-    match = _RELATIVE.search(lowered)
-    if match is None:
-        return None
-    raw = match.group(1)
-    count = int(raw) if raw.isdigit() else NUMBER_VALUES.get(raw, 1)
-    return today + timedelta(days={"day": 1, "week": 7, "month": 30}[match.group(2)] * count)
-
-
-def _day_of_month(lowered: str, words: set[str], today: date) -> date | None:
-    day_month, month_day = _DAY_MONTH.search(lowered), _MONTH_DAY.search(lowered)
-    if day_month:
-        day, month = int(day_month.group(1)), _MONTHS[day_month.group(2)]
-    elif month_day:
-        day, month = int(month_day.group(2)), _MONTHS[month_day.group(1)]
-    else:
-        return None
-    for year in (today.year, today.year + 1):  # the next such day
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            return None
-        if candidate >= today:
-            return candidate
-    return None
-
-
-_DATE_FINDERS = (_iso_date, _in_some_time, _day_of_month, _named_day)
-
-
-def date_of(text: str, today: date) -> str | None:
-    """An ISO date the text names (the next one, for weekdays and day-month dates)."""
-    lowered = text.lower()
-    words = set(tokens_of(lowered))
-    for finder in _DATE_FINDERS:
-        found = finder(lowered, words, today)
-        if found is not None:
-            return found.isoformat()
-    return None
-
-
-def match_choice(slot: Slot, text: str, *, pending: bool) -> Choice | None:
-    """The choice the text names (longest phrase wins), or whose range holds the number it gives."""
-    tokens = tokens_of(text)
-    best: tuple[int, Choice] | None = None
-    for choice in slot.choices:
-        for phrase in (choice.text, *choice.synonyms):
-            phrase_tokens = tokens_of(phrase)
-            # Bare numbers ("2", "4") are choices only as an answer to their own question.
-            if not pending and all(t.isdigit() for t in phrase_tokens):
-                continue
-            if _contains(tokens, phrase_tokens) and (best is None or len(phrase_tokens) > best[0]):
-                best = (len(phrase_tokens), choice)
-    if best is not None:
-        return best[1]
-    ranged = [c for c in slot.choices if c.minimum is not None or c.maximum is not None]
-    if ranged:
-        value = _slot_number(slot, text, pending=pending)
-        if value is not None:
-            for choice in ranged:
-                low = choice.minimum if choice.minimum is not None else float("-inf")
-                high = choice.maximum if choice.maximum is not None else float("inf")
-                if low <= value <= high:
-                    return choice
-    if pending:
-        # A near-miss spelling of a whole choice ("teek", "alumnium").
-        wanted = " ".join(tokens)
-        for choice in slot.choices:
-            for phrase in (choice.text, *choice.synonyms):
-                candidate = " ".join(tokens_of(phrase))
-                if len(candidate) >= 4 and difflib.SequenceMatcher(None, wanted, candidate).ratio() >= 0.8:
-                    return choice
-    return None
-
-
-def _slot_number(slot: Slot, text: str, *, pending: bool) -> float | None:
-    amounts = amounts_of(text)
-    if not amounts:
-        return None
-    source = slot.value_from or ("money" if slot.kind == "money" else "number")
-    if source == "money":
-        money = [a for a in amounts if a.money]
-        if money:
-            return money[0].value
-        return amounts[0].value if pending else None
-    if slot.units:
-        counted = _count_before_units(text, amounts, slot.units)
-        if counted is not None:
-            return counted
-    plain = [a for a in amounts if not a.money]
-    return plain[0].value if pending and plain else None
-
-
-def _plain(value: float) -> int | float:
-    return int(value) if value.is_integer() else value
-
-
-def extract_slot(slot: Slot, text: str, *, pending: bool, today: date) -> Any:
-    """The slot's value in the text, or None. Choice slots answer with the choice id."""
-    if not text.strip():
-        return None
-    if slot.kind == "choice":
-        choice = match_choice(slot, text, pending=pending)
-        return choice.id if choice else None
-    if slot.kind in ("number", "money"):
-        value = _slot_number(slot, text, pending=pending)
-        return None if value is None else _plain(value)
-    if slot.kind == "date":
-        return date_of(text, today)
-    if slot.pattern:
-        match = re.search(slot.pattern, text, re.IGNORECASE)
-        return match.group(0).strip() if match else None
-    return text.strip()[:500] if pending else None
-
-
-def _coerced_choice(slot: Slot, value: Any) -> Any:
+def _coerced_choice(slot: Slot, value: Any, model: LanguageModel) -> Any:
     text = str(value)
     if slot.choice(text) is not None:
         return text
-    choice = match_choice(slot, text, pending=True)
-    return choice.id if choice else None
+    found = model.extract(slot, model.read(text), pending=True, today=date.min)
+    return found.value if found else None
 
 
-def _coerced_number(slot: Slot, value: Any) -> Any:
+def _coerced_number(slot: Slot, value: Any, model: LanguageModel) -> Any:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         return value
-    parsed = amounts_of(str(value))
-    return _plain(parsed[0].value) if parsed else None
+    numbers = quantities(tokens(fold(str(value))), model.lex)
+    return _plain(numbers[0]) if numbers else None
 
 
-def _coerced_date(slot: Slot, value: Any) -> Any:
+def _coerced_date(slot: Slot, value: Any, model: LanguageModel) -> Any:
     text = str(value)
-    return text if _ISO_DATE.fullmatch(text) else None
+    return text if len(text) == 10 and _iso(text) else None
 
 
-def _coerced_text(slot: Slot, value: Any) -> Any:
+def _coerced_text(slot: Slot, value: Any, model: LanguageModel) -> Any:
     text = str(value).strip()
-    if slot.pattern and not re.search(slot.pattern, text, re.IGNORECASE):
-        return None
+    if slot.pattern:
+        from parley.language.patterns import search
+
+        if search(slot.pattern, text) is None:
+            return None
     return text[:500] or None
 
 
@@ -383,6 +731,14 @@ _COERCERS = {
 }
 
 
-def coerce_slot_value(slot: Slot, value: Any) -> Any:
+def coerce_slot_value(slot: Slot, value: Any, model: LanguageModel) -> Any:
     """A value given directly (structured ``slots[]``) in the slot's terms; None if it does not fit."""
-    return _COERCERS[slot.kind](slot, value)
+    return _COERCERS[slot.kind](slot, value, model)
+
+
+def _iso(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

@@ -90,7 +90,10 @@ class DynamoTurnSessionRepository:
         if not item:
             return None
         return StoredSession(
-            json.loads(item["state"]["S"]), int(item["version"]["N"]), int(item["idle_expires_at"]["N"])
+            json.loads(item["state"]["S"]),
+            int(item["version"]["N"]),
+            int(item["idle_expires_at"]["N"]),
+            item["segment_id"]["S"] if "segment_id" in item else None,
         )
 
     def save(
@@ -103,6 +106,7 @@ class DynamoTurnSessionRepository:
         idle_expires_at: int,
         open_transcript: str | None = None,
         idle_timeout_seconds: int = 0,
+        segment_id: str | None = None,
     ) -> int:
         """Store the state as the next version; ``expected_version=None`` creates the session.
 
@@ -118,6 +122,8 @@ class DynamoTurnSessionRepository:
             "idle_expires_at": {"N": str(idle_expires_at)},
             "expires_at": {"N": str(idle_expires_at + RETENTION_AFTER_IDLE_SECONDS)},
         }
+        if segment_id is not None:
+            item["segment_id"] = {"S": segment_id}
         if open_transcript is not None:
             item |= {
                 "idle_shard": {"S": _idle_shard(key["pk"]["S"])},

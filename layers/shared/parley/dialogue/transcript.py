@@ -1,7 +1,7 @@
-"""A turn conversation's transcript: every turn appended to the Conversations-API conversation of
-the same id (created on the first turn with ``promptId`` = the deployment key and
-``metadata.sessionId`` = the id), completed on fulfilment or hand-off, so turn conversations get
-insights, webhooks and learning like any logged conversation.
+"""A turn conversation's transcript: every turn of a task appended to a Conversations-API
+conversation — its segment (created on the task's first turn with ``promptId`` = the deployment key
+and ``metadata.sessionId`` = the conversation id the client holds), completed on fulfilment or
+hand-off, so turn conversations get insights, webhooks and learning like any logged conversation.
 
 The turn is already applied when its transcript is written: a failure here is logged, never turned
 into an error that would make the client send the turn again.
@@ -17,7 +17,7 @@ from typing import Any
 
 from parley.conversations.service import ConversationService
 from parley.dialogue.deployment import Deployment
-from parley.dialogue.engine import SessionState, TurnResult
+from parley.dialogue.engine import TurnResult
 from parley.errors import DomainError, NotFound
 from parley.ports import Log
 
@@ -35,6 +35,11 @@ class OutgoingMessage:
         return "multichoice" if self.choices else "text"
 
 
+def timeout_note(idle_timeout_seconds: int) -> str:
+    """What a transcript closed for idleness ends with."""
+    return f"The conversation timed out after {idle_timeout_seconds} s without a turn."
+
+
 class TurnTranscript:
     def __init__(self, conversations: ConversationService, logger: Log | None = None) -> None:
         self._conversations = conversations
@@ -48,13 +53,14 @@ class TurnTranscript:
         messages: list[OutgoingMessage],
         now: datetime,
         *,
+        segment_id: str,
         created: bool,
     ) -> None:
         from parley.conversations.models import AppendMessagesRequest, CreateConversationRequest
 
         turn = _transcript_lines(result, messages, _timestamp(now))
         status = "completed" if result.completes else "active"
-        conversation_id = result.state.conversation_id
+        conversation_id = segment_id
         try:
             if not created:
                 appended = AppendMessagesRequest.model_validate({"messages": turn, "status": status})
@@ -69,7 +75,7 @@ class TurnTranscript:
                 "userId": result.state.user_id,
                 "deploymentKey": deployment.key,
                 "channelKey": result.state.channel_key,
-                "sessionId": conversation_id,
+                "sessionId": result.state.conversation_id,
             }
             content = json.dumps({"messages": turn, "metadata": metadata}, ensure_ascii=False)
             request = CreateConversationRequest.model_validate(
@@ -82,18 +88,16 @@ class TurnTranscript:
                     "turn transcript not written", extra={"conversation_id": conversation_id}
                 )
 
-    def close_expired(
-        self, tenant_id: str, expired: SessionState, deployment: Deployment, now: datetime
-    ) -> None:
-        """Complete the transcript of a conversation whose session timed out."""
+    def close_expired(self, tenant_id: str, segment_id: str, deployment: Deployment, now: datetime) -> None:
+        """Complete the transcript of a task whose session timed out."""
         from parley.conversations.models import AppendMessagesRequest
 
-        note = f"The conversation timed out after {deployment.idle_timeout_seconds} s without a turn."
+        note = timeout_note(deployment.idle_timeout_seconds)
         closing = AppendMessagesRequest.model_validate(
             {"messages": [{"role": "system", "content": note}], "status": "completed"}
         )
         with suppress(DomainError):  # already completed, or never written: nothing to close
-            self._conversations.append(tenant_id, expired.conversation_id, closing, read_back=False, now=now)
+            self._conversations.append(tenant_id, segment_id, closing, read_back=False, now=now)
 
 
 def _transcript_lines(

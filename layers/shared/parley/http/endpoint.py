@@ -51,6 +51,9 @@ CORS_ALLOWED_HEADERS = ",".join(
             "X-Amz-Security-Token",
             "nlx-api-key",
             "Idempotency-Key",
+            # NLX's chat SDK sends these on turns and context updates.
+            "nlx-sdk-version",
+            "nlx-conversation-id",
         }
     )
 )

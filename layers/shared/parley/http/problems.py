@@ -24,6 +24,7 @@ from parley.errors import (
     Invalid,
     LimitExceeded,
     NotFound,
+    NotOffered,
     Unavailable,
 )
 from parley.http.request_ids import REQUEST_ID_HEADER
@@ -105,6 +106,8 @@ RENDERINGS: dict[type[DomainError], Rendering] = {
     Invalid: Rendering(422, "validation_failed", ValidationProblem.title),
     LimitExceeded: Rendering(413, "payload_too_large", "Payload too large"),
     Unavailable: Rendering(503, "service_unavailable", "The service is temporarily unavailable."),
+    # A 4xx: a client asking for what is not offered is no server failure (no 5xx alarm).
+    NotOffered: Rendering(403, "not_offered", "Not offered"),
 }
 _SUMMARIES = {"body": "Invalid request body", "query": "Invalid query parameters"}
 
@@ -175,12 +178,18 @@ _LEGACY_CODES = {
     "not_found": "NOT_FOUND",
     "payload_too_large": "PAYLOAD_TOO_LARGE",
     "missing_tenant_id": "UNAUTHORIZED",
+    "insufficient_scope": "FORBIDDEN",
     "rate_limited": "RATE_LIMITED",
     "conflict": "CONFLICT",
     "idempotency_conflict": "IDEMPOTENCY_CONFLICT",
     "service_unavailable": "SERVICE_UNAVAILABLE",
     "internal_error": "INTERNAL_ERROR",
 }
+
+
+def legacy_code(code: str) -> str:
+    """The ``error.code`` the Conversations API spec's clients read for a problem ``code``."""
+    return _LEGACY_CODES.get(code, code.upper())
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +213,7 @@ class ProblemFormat:
         body.update(problem.extra)
         if self.legacy_error_member:
             legacy: dict[str, Any] = {
-                "code": _LEGACY_CODES.get(problem.code, problem.code.upper()),
+                "code": legacy_code(problem.code),
                 "message": problem.detail or problem.title,
             }
             if problem.errors:

@@ -1,12 +1,13 @@
-"""The offline insights provider: VADER sentiment, key phrases, rule-based issues, and a summary
-assembled only from what the conversation and Parley's records say — never invented."""
+"""The offline insights provider: sentiment in the conversation's language (VADER for English, a
+Spanish lexicon for Spanish), key phrases, rule-based issues, and a summary assembled only from
+what the conversation and Parley's records say — never invented."""
 
 from __future__ import annotations
 
 import re
 
 from parley.insights.issues import find_issues
-from parley.insights.sentiment import compound, user_sentiment
+from parley.insights.sentiment import compound_in, user_sentiment
 from parley.insights.topics import topics
 from parley.insights.transcript import Analysis, Transcript
 
@@ -14,16 +15,19 @@ SUMMARY_REQUEST_CHARS = 140
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _CLOSING = re.compile(
     r"\b(?:thanks?|thank\s+you|perfect|great|awesome|that\s+helps|that'?s\s+all|sounds\s+good|i'?ll\s+(?:take|order|buy)"
-    r"|order(?:ed)?\s+it|problem\s+solved|works\s+now|all\s+set)\b",
+    r"|order(?:ed)?\s+it|problem\s+solved|works\s+now|all\s+set"
+    r"|gracias|perfecto|genial|excelente|listo|me\s+sirve|eso\s+es\s+todo|ya\s+funciona|lo\s+compro)\b",
     re.IGNORECASE,
 )
 _OUTCOME_WORDS = {"purchase": "a purchase", "lead": "a lead", "abandon": "an abandon", "other": "an outcome"}
 _BLOCKING_ISSUES = frozenset(
-    {"complaint", "human_requested", "assistant_not_understood", "repeated_question"}
+    {"complaint", "human_requested", "assistant_not_understood", "repeated_question", "handed_off"}
 )
 
 
-def task_completed(transcript: Transcript, issues: list[dict[str, object]]) -> bool | None:
+def task_completed(
+    transcript: Transcript, issues: list[dict[str, object]], language: str = "en"
+) -> bool | None:
     """A recorded conversion decides first; otherwise the end of the conversation does."""
     if transcript.conversion_outcome in ("purchase", "lead"):
         return True
@@ -38,7 +42,7 @@ def task_completed(transcript: Transcript, issues: list[dict[str, object]]) -> b
     ]
     if late_issues:
         return False
-    if _CLOSING.search(last_text) and compound(last_text) >= 0:
+    if _CLOSING.search(last_text) and compound_in(last_text, language) >= 0:
         return True
     return None
 
@@ -85,9 +89,10 @@ class OfflineInsightsProvider:
 
     def analyze(self, transcript: Transcript) -> Analysis:
         user_texts = [text for _, text in transcript.user_turns()]
-        sentiment, score = user_sentiment(user_texts)
+        language = transcript.language()
+        sentiment, score = user_sentiment(user_texts, language)
         issues = find_issues(transcript)
-        completed = task_completed(transcript, issues)
+        completed = task_completed(transcript, issues, language)
         return Analysis(
             sentiment=sentiment,
             sentiment_score=score,

@@ -1,40 +1,68 @@
 """Topics: key phrases from the user's turns (a small RAKE: candidate phrases are runs of content
-words between stop words and punctuation, scored by word degree over frequency) plus the NBQ
-categories the conversation covered. No model, no download, deterministic."""
+words between stop words, numbers and punctuation, scored by word degree over frequency) plus the
+NBQ categories the conversation covered. No model, no download, deterministic.
+
+Stop words are the language layer's, in English and Spanish, with small talk, comparators ("under",
+"around", "menos"), currencies ("euros", "pesos") and number words: a topic is never "around
+euros". Words are compared folded (no accents) and shown as written."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 
 MAX_TOPICS = 6
 MAX_PHRASE_WORDS = 3
-_SPLIT = re.compile(r"[.,;:!?()\[\]\"“”/\\\n]+")
-_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
-STOP_WORDS = frozenset(
-    """a about above after again against all am an and any are aren't as at be because been before being
-    below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
-    during each few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here
-    here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its
-    itself let's me more most mustn't my myself no nor not of off on once only or other ought our ours
-    ourselves out over own same shan't she she'd she'll she's should shouldn't so some such than that
-    that's the their theirs them themselves then there there's these they they'd they'll they're they've
-    this those through to too under until up very was wasn't we we'd we'll we're we've were weren't what
-    what's when when's where where's which while who who's whom why why's with won't would wouldn't you
-    you'd you'll you're you've your yours yourself yourselves hi hello hey thanks thank please ok okay yes
-    yeah sure just also really like want wanted need needs looking look get got would could maybe well
-    much many lot lots thing things something anything one ones know think go going help tell let
-    new""".split()
+_SPLIT = re.compile(r"[.,;:!?()\[\]\"“”¿¡/\\\n]+")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019-](?=[^\W\d_]))*|\d[\d.,]*")
+_EXTRA_STOP_WORDS = frozenset(
+    """hi hello hey thanks thank please ok okay yes yeah sure just also really like want wanted need needs
+    looking look get got would could maybe well much many lot lots thing things something anything one
+    ones know think go going help tell let new hola gracias porfa favor bueno pues oye quiero necesito
+    busco quisiera algo cosa cosas mas menos muy tambien somos estamos seremos possible posible""".split()
 )
 
 
-def key_phrases(user_texts: list[str], limit: int = MAX_TOPICS) -> list[str]:
+@cache
+def stop_words() -> frozenset[str]:
+    """Folded words that never make or join a topic."""
+    from parley.language.lexicon import lexicon
+
+    words: set[str] = set(_EXTRA_STOP_WORDS)
+    for code in ("en", "es"):
+        lex = lexicon(code)
+        words |= (
+            lex.stop_words
+            | lex.negations
+            | lex.currency_words
+            | lex.money_context - {"budget", "presupuesto"}
+        )
+        words |= set(lex.number_words) | set(lex.multipliers) | lex.fillers | set(lex.span_days)
+        words |= lex.people_nouns | set(lex.relatives) | lex.self_words
+        for group in (lex.comparators_before, lex.comparators_after, lex.number_phrases):
+            for phrase in group:
+                words.update(phrase)
+        for phrases in (lex.greetings, lex.thanks, lex.goodbyes, lex.acknowledgements, lex.corrections):
+            for phrase in phrases:
+                words.update(phrase)
+    return frozenset(words)
+
+
+def _folded(word: str) -> str:
+    from parley.language.text import fold
+
+    return fold(word)
+
+
+def _phrases(user_texts: list[str]) -> list[tuple[str, ...]]:
+    stops = stop_words()
     phrases: list[tuple[str, ...]] = []
     for text in user_texts:
         for fragment in _SPLIT.split(text.lower()):
             current: list[str] = []
             for word in _WORD.findall(fragment):
-                if word in STOP_WORDS or len(word) < 3:
+                if word[0].isdigit() or _folded(word) in stops or len(word) < 3:
                     if current:
                         phrases.append(tuple(current[:MAX_PHRASE_WORDS]))
                     current = []
@@ -42,6 +70,11 @@ def key_phrases(user_texts: list[str], limit: int = MAX_TOPICS) -> list[str]:
                     current.append(word)
             if current:
                 phrases.append(tuple(current[:MAX_PHRASE_WORDS]))
+    return phrases
+
+
+def key_phrases(user_texts: list[str], limit: int = MAX_TOPICS) -> list[str]:
+    phrases = _phrases(user_texts)
     if not phrases:
         return []
     frequency: Counter[str] = Counter()

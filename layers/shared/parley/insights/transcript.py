@@ -23,6 +23,16 @@ class Transcript:
     def user_turns(self) -> list[tuple[int, str]]:
         return [(i, t.content) for i, t in enumerate(self.turns) if t.role == "user" and t.content.strip()]
 
+    def language(self) -> str:
+        """The language the user writes in (``en`` or ``es``): from ``metadata.language`` when
+        given, else detected from the user's words (``parley.language.detect``)."""
+        given = self.metadata.get("language")
+        if isinstance(given, str) and given[:2] in ("en", "es"):
+            return given[:2]
+        from parley.language.detect import detect_language
+
+        return detect_language(text for _, text in self.user_turns())
+
 
 @dataclass(frozen=True)
 class Analysis:

@@ -15,7 +15,12 @@ text or the catalog:
   idea about the size"); polar categories (yes/no answers such as "no chairs") ignore negation.
   A text with no negation word skips every negation check;
 - numbers (money, sizes, counts, dates) are found from the word next to them, so a text with no
-  currency, unit or count noun costs nothing for them.
+  currency, unit or count noun costs nothing for them; a comparator or a money word before a number
+  makes it money ("I don't want to spend more than 600", "menos de 500"), and a counting word a
+  count of people ("a dining table for 6", "seats 4", "somos 6");
+- typos: words the catalog does not know are corrected against its terms ("teble", "terace") by
+  the language layer's bounded matcher (``parley.language.fuzzy``), a few words per text;
+- accents are removed ("jardín" is "jardin"), so catalogs may hold Spanish terms.
 
 Mentions (``requires.mentions``) are looked up lazily, term by term, in the texts themselves
 (``MentionLookup``): a selection needs only the few terms of the questions it reaches.
@@ -24,6 +29,7 @@ Mentions (``requires.mentions``) are looked up lazily, term by term, in the text
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -31,6 +37,8 @@ from dataclasses import dataclass, field
 from itertools import compress, count, islice
 from typing import Any, NamedTuple
 
+from parley.language.fuzzy import FuzzyVocabulary
+from parley.language.lexicon import lexicon
 from parley.nbq.catalog import Catalog, Detector
 
 # Deliberately simple (it is the hot path): letter runs, digit runs, currency symbols, "/" and
@@ -59,6 +67,40 @@ DATE_WORDS = frozenset(
 )
 DATE_SPANS = frozenset("day days week weeks month months year years".split())
 MESSAGE_BREAK = "."  # joins messages, so no window or phrase spans two of them
+_ENGLISH, _SPANISH = lexicon("en"), lexicon("es")
+# Words a number after which (within a few tokens) is money: comparators and money words, in the
+# languages Parley understands ("spend more than 600", "under 500", "menos de 500", "hasta 800").
+MONEY_CUES = frozenset(
+    {
+        phrase[-1]
+        for lex in (_ENGLISH, _SPANISH)
+        for phrase in lex.comparators_before
+        if phrase[-1]
+        not in ("to", "a", "de", "from", "desde", "like", "como", "near", "tipo", "unos", "unas", "min")
+    }
+    | _ENGLISH.money_context
+    | _SPANISH.money_context
+    | {"than", "que"}
+) - {"k"}
+MONEY_CUE_REACH = 3  # the number comes at most this many tokens after the cue, in the same clause
+# Words right before a number that make it a count of people ("a table for 6", "somos 6").
+COUNT_CUES = frozenset(
+    {"for", "seats", "seat", "seating", "sits", "fits", "of", "para", "somos", "seremos", "caben"}
+)
+MAX_CUED_COUNT = 30
+_COUNT_FILLERS = frozenset({"a", "about", "unos", "unas", "like", "around", "just"})  # "for about 6"
+PEOPLE_NOUNS = _ENGLISH.people_nouns | _SPANISH.people_nouns
+# Words never taken for a typo of a catalog term.
+KNOWN_WORDS = (
+    _ENGLISH.stop_words
+    | _SPANISH.stop_words
+    | _ENGLISH.common_words
+    | _SPANISH.common_words
+    | PEOPLE_NOUNS
+    | frozenset(_ENGLISH.number_words)
+    | frozenset(_SPANISH.number_words)
+)
+MAX_CORRECTED_WORDS = 16  # per text
 
 
 # Tokenising without the regular expression (``tokens_of``): the text's UTF-8 bytes go through
@@ -89,16 +131,24 @@ LOWER_CASE_TO_ASCII = ("\u0130", "\u212a")
 _SHORT_TEXT = 48  # below this, the regular expression is as cheap as the set-up of the fast path
 
 
+_COMBINING_MARKS = re.compile("[\u0300-\u036f]+")
+
+
+def _folded(text: str) -> str:
+    """Lowered, accents removed ("Jardín" → "jardin"): the canonical decomposition (NFD) without
+    its combining marks, so nothing else changes (an ellipsis stays one character)."""
+    return _COMBINING_MARKS.sub("", unicodedata.normalize("NFD", text.lower()))
+
+
 def tokens_of(text: str) -> list[str]:
-    """``TOKEN.findall(text.lower())``, computed with a few C-level passes over the text."""
+    """``TOKEN.findall(text.lower())`` (accents folded), computed with a few C-level passes."""
     if len(text) < _SHORT_TEXT:
-        return TOKEN.findall(text.lower())
+        return TOKEN.findall(text.lower() if text.isascii() else _folded(text))
     placeholders = False
     if text.isascii():
         data = text.encode("ascii")
     else:
-        if LOWER_CASE_TO_ASCII[0] in text or LOWER_CASE_TO_ASCII[1] in text:
-            text = text.lower()
+        text = _folded(text)
         data = text.encode("utf-8", "surrogatepass")
         if _EURO in data:
             data, placeholders = data.replace(_EURO, b"\xff"), True
@@ -140,13 +190,14 @@ def plain_tokens(text: str) -> list[str]:
     """``tokens_of(text)`` with every clause break written "." and every currency symbol "$"
     (all that detection sees of them when the catalog's terms are words only)."""
     if len(text) < _SHORT_TEXT:
-        return [_PLAIN.get(token, token) for token in TOKEN.findall(text.lower())]
+        return [
+            _PLAIN.get(token, token)
+            for token in TOKEN.findall(text.lower() if text.isascii() else _folded(text))
+        ]
     if text.isascii():
         data = text.encode("ascii")
     else:
-        if LOWER_CASE_TO_ASCII[0] in text or LOWER_CASE_TO_ASCII[1] in text:
-            text = text.lower()
-        data = text.encode("utf-8", "surrogatepass")
+        data = _folded(text).encode("utf-8", "surrogatepass")
         data = data.replace(_EURO, b"\xff").replace(_POUND, b"\xff")
     data = data.translate(_TO_PLAIN_BYTES)
     for single, spaced in _PLAIN_ONE_CHARACTER_TOKENS:
@@ -238,6 +289,14 @@ class DetectionIndex:
     # Every keyword and count term is made of words only: detection may then read a text's
     # ``plain_tokens`` (see there) instead of its exact tokens.
     plain: bool = True
+    # Comparators and money words that make the next number money, when the catalog detects money.
+    money_cues: frozenset[str] = frozenset()
+    # Counting words that make the next number a count, and the count groups of people it joins.
+    count_cues: frozenset[str] = frozenset()
+    people_groups: frozenset[frozenset[str]] = frozenset()
+    # The catalog's words for typo correction, and the words never corrected.
+    fuzzy: FuzzyVocabulary | None = None
+    known_words: frozenset[str] = frozenset()
 
 
 def _variants(phrase: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
@@ -275,10 +334,27 @@ def build_index(catalog: Catalog) -> DetectionIndex:
                     _add_multi(index.mention_multi, phrase, term)
     _index_phrases(index, multi)
     _index_numbers(index)
+    _index_cues(index)
     index.spotted = _spotted(index)
     index.mention_phrases = _mention_phrases(index)
     index.plain = all(word.isalpha() for word in _words_of_terms(index))
+    terms = frozenset(word for word in _words_of_terms(index) if word.isalpha())
+    index.fuzzy = FuzzyVocabulary(terms)
+    index.known_words = terms | KNOWN_WORDS | index.spotted | frozenset(index.mention_single)
     return index
+
+
+def _index_cues(index: DetectionIndex) -> None:
+    if "money" in index.value_targets:
+        index.money_cues = MONEY_CUES
+    index.people_groups = frozenset(
+        categories
+        for terms in index.count_terms.values()
+        for phrase, categories in terms
+        if any(word in PEOPLE_NOUNS for word in phrase)
+    )
+    if index.people_groups:
+        index.count_cues = COUNT_CUES
 
 
 def _index_detector(
@@ -494,6 +570,10 @@ class _Detection:
                         self._phrase(i)
         if spots and (index.value_targets or index.count_nouns):
             self._numbers(spots)
+        if (index.money_cues and "money" not in self.values) or (
+            index.count_cues and not self.counts >= index.people_groups
+        ):
+            self._cued_numbers()
         return frozenset(known).union(self.counts, map(index.value_categories.__getitem__, self.values))
 
     def _numbers(self, spots: list[int]) -> None:
@@ -543,6 +623,62 @@ class _Detection:
             if self.counts >= groups and self.values >= kinds:
                 return  # every number from here on could only repeat what is known
 
+    def _cued_numbers(self) -> None:
+        """Numbers a cue before them gives a meaning: money a few tokens after a comparator or a
+        money word ("spend more than 600", "under 500", "presupuesto de 800" — a bound is a budget
+        even when negated: "I don't want to spend more than 600"), a count of people right after a
+        counting word ("a table for 6", "seats 4", "somos 6"). Only the numbers are visited (C-level
+        passes find them), never every cue word."""
+        tokens, index = self.tokens, self.index
+        positions = set(compress(count(), map(str.isdigit, tokens)))
+        positions.update(compress(count(), map(NUMBER_WORDS.__contains__, tokens)))
+        for j in sorted(positions):
+            following = tokens[j + 1] if j + 1 < len(tokens) else ""
+            if index.money_cues and "money" not in self.values and self._money_cue(j, following):
+                self.values.add("money")
+            if index.count_cues and not self.counts >= index.people_groups and self._count_cue(j, following):
+                self.counts.update(index.people_groups)
+
+    def _money_cue(self, j: int, following: str) -> bool:
+        tokens = self.tokens
+        if (
+            following in UNITS
+            or following in PEOPLE_NOUNS
+            or following in DATE_SPANS
+            or following in DATE_WORDS
+        ):
+            return False
+        if following in self.index.count_terms:
+            return False
+        for k in range(j - 1, max(-1, j - 1 - MONEY_CUE_REACH), -1):
+            if tokens[k] in CLAUSE_BREAKS:
+                return False
+            if tokens[k] in self.index.money_cues:
+                return True
+        return False
+
+    def _count_cue(self, j: int, following: str) -> bool:
+        tokens = self.tokens
+        if j == 0:
+            return False
+        cue = j - 1
+        if tokens[cue] in _COUNT_FILLERS and cue > 0:
+            cue -= 1
+        if tokens[cue] not in self.index.count_cues:
+            return False
+        number = tokens[j]
+        small = number in NUMBER_WORDS or (number.isdigit() and int(number) <= MAX_CUED_COUNT)
+        if not small or tokens[j - 1] in CURRENCIES:
+            return False
+        if (
+            following in CURRENCIES
+            or following in UNITS
+            or following in DATE_SPANS
+            or following in DATE_WORDS
+        ):
+            return False
+        return not (self.negations and _negated(tokens, cue, j + 1))
+
     def _phrase(self, i: int) -> None:
         tokens, known = self.tokens, self.known
         for length, phrases in self.index.multi[tokens[i]]:
@@ -590,15 +726,35 @@ class _Detection:
                 return
 
 
+def corrected(index: DetectionIndex, tokens: list[str]) -> list[str]:
+    """The tokens with near misses of the catalog's words corrected ("teble" → "table"): only
+    words the catalog and the language do not know, at most ``MAX_CORRECTED_WORDS`` per text (the
+    first in alphabetical order: deterministic and cheap to pick; lookups are memoised per word)."""
+    fuzzy = index.fuzzy
+    if fuzzy is None:
+        return tokens
+    unknown = [w for w in set(tokens).difference(index.known_words) if len(w) >= 5 and w.isalpha()]
+    if not unknown:
+        return tokens
+    fixes = {}
+    for word in sorted(unknown)[:MAX_CORRECTED_WORDS]:  # a deterministic few, however long the text
+        found = fuzzy.correct(word)
+        if found is not None:
+            fixes[word] = found
+    if not fixes:
+        return tokens
+    return [fixes.get(t, t) for t in tokens]
+
+
 def known_categories(index: DetectionIndex, user_tokens: Iterable[list[str]]) -> set[str]:
     """The categories the user's own words (history user turns and the context) already give."""
-    return _Detection(index, _joined(user_tokens)).run()
+    return _Detection(index, corrected(index, _joined(user_tokens))).run()
 
 
 def text_facts(index: DetectionIndex, text: str) -> TextFacts:
     """What ``known_categories(index, [tokens_of(text)])`` finds, as ``TextFacts``; reads
     ``plain_tokens`` when the catalog allows."""
-    tokens = plain_tokens(text) if index.plain else tokens_of(text)
+    tokens = corrected(index, plain_tokens(text) if index.plain else tokens_of(text))
     tokens.append(MESSAGE_BREAK)
     return _Detection(index, tokens).facts()
 
@@ -684,8 +840,8 @@ class MentionLookup:
         lowered = self._lowered
         while len(lowered) <= n:
             text = self._texts[len(lowered)]
-            if not text.isascii() and (LOWER_CASE_TO_ASCII[0] in text or LOWER_CASE_TO_ASCII[1] in text):
-                text = text.lower()
+            if not text.isascii():
+                text = _folded(text)
             lowered.append(text.encode("utf-8", "surrogatepass").translate(_TO_LOWERED))
         return lowered[n]
 

@@ -61,6 +61,8 @@ ROUTES: dict[tuple[str, str], RouteAccess] = {
     ("POST", "/api/v1/conversations/{id}/messages"): _CONVERSATIONS,
     ("GET", "/api/v1/conversations/{id}/insights"): _CONVERSATIONS,
     ("POST", "/c/{deploymentKey}/{channelKey}"): _TURN,
+    ("POST", "/c/{deploymentKey}/{channelKey}/context"): _TURN,
+    ("POST", "/c/{deploymentKey}/{channelKey}/requestToken"): _TURN,
 }
 
 

@@ -1,4 +1,8 @@
-"""The dialogue layer without AWS: deployment validation, recognition, the engine (table-driven)."""
+# ruff: noqa: RUF001 -- the texts use en dashes and multiplication signs, as they are written
+"""The dialogue layer without AWS: deployment validation, recognition, the engine (table-driven).
+
+The transcripts of the issue that asked for better understanding are here as tests: each quoted
+failure behaves as a person would expect, in English and in Spanish."""
 
 from __future__ import annotations
 
@@ -17,9 +21,13 @@ from parley.dialogue.deployment import (
     load_deployment_yaml,
     parse_deployment,
 )
-from parley.dialogue.engine import FULFILLED, HANDOFF, SessionState, TurnInput, run_turn
-from parley.dialogue.recognition import IntentMatcher, amounts_of, date_of, extract_slot
+from parley.dialogue.engine import FULFILLED, HANDOFF, SessionState, TurnInput, fulfilment_text, run_turn
+from parley.dialogue.recognition import IntentMatcher, extract_slot
 from parley.dialogue.service import message_id
+from parley.language.dates import date_in
+from parley.language.lexicon import lexicon
+from parley.language.numbers import quantities
+from parley.language.text import fold, tokenize
 from parley.nbq.catalog import load_catalog_yaml
 from tests.helpers.paths import ROOT
 
@@ -39,6 +47,11 @@ def _document() -> dict[str, Any]:
 @cache
 def demo() -> Deployment:
     return parse_deployment(_document(), _catalog())
+
+
+@cache
+def matcher() -> IntentMatcher:
+    return IntentMatcher(demo())
 
 
 # --- deployments --------------------------------------------------------------------------------
@@ -78,7 +91,25 @@ def _broken(change) -> dict[str, Any]:
             "needs example utterances or keywords",
         ),
         (lambda d: d["intents"][1]["slots"][0].update(pattern="(("), "not a valid regular expression"),
+        (lambda d: d["intents"][1]["slots"][0].update(pattern="(?<=to )x"), "for RE2"),  # look-behind
+        (lambda d: d["intents"][1]["slots"][0].update(pattern="(a)\\1"), "for RE2"),  # back-reference
+        (lambda d: d["intents"][1]["slots"][0].update(pattern="a" * 301), "at most 300 characters"),
         (lambda d: d["intents"][0]["slots"][0].update(type="colour"), ".type: one of"),
+        (lambda d: d.pop("translations"), "'web-es-MX' is in es-MX, but the deployment has no content"),
+        (lambda d: d.update(channels=["web-en-US", "web-fr-FR"]), "'web-fr-FR' is in fr-FR"),
+        (lambda d: d.update(language="fr"), "not a language Parley understands"),
+        (lambda d: d["translations"]["es"]["intents"].pop("returns_question"), "returns_question: required"),
+        (lambda d: d["translations"]["es"]["slots"]["budget"].pop("prompt"), "slots.budget.prompt: required"),
+        (
+            lambda d: d["translations"]["es"]["slots"]["material"]["choices"].pop("teak"),
+            "choices.teak: required",
+        ),
+        (lambda d: d["translations"]["es"]["slots"].update(colour={"prompt": "?"}), "no slot 'colour'"),
+        (lambda d: d.update(escalation={"after_misunderstandings": -1}), "an integer from 0 to 100"),
+        (lambda d: d.update(messages={"corrected": "OK"}), "must contain {value}"),
+        (lambda d: d["intents"][0].update(utterances=["x"] * 301), "at most 300 entries"),
+        (lambda d: d["intents"][0].update(utterances=["x" * 301]), "longer than 300 characters"),
+        (lambda d: d.update(intents=d["intents"] * 26), "intents: at most 100"),
     ],
 )
 def test_invalid_deployments_are_refused_with_a_clear_message(change, message) -> None:
@@ -87,10 +118,23 @@ def test_invalid_deployments_are_refused_with_a_clear_message(change, message) -
     assert message in str(raised.value)
 
 
+def test_a_deployment_of_more_words_than_the_limit_is_refused() -> None:
+    def words(i: int, n: int) -> str:  # five distinct words
+        return " ".join("w" + "".join(chr(97 + int(d)) for d in f"{i}{n:03d}{k}") for k in range(5))
+
+    document = copy.deepcopy(_document())
+    for i in range(4):
+        document["intents"][i]["utterances"] = [words(i, n) for n in range(300)]
+
+    with pytest.raises(DeploymentError, match="distinct words; at most 5000 per language"):
+        parse_deployment(document, _catalog())
+
+
 def test_the_stored_document_parses_back_without_the_catalog() -> None:
     stored = parse_deployment(dict(demo().document))
 
     assert stored.document == demo().document
+    assert stored.localized("es-MX").document == demo().document
     budget = stored.intents["find_outdoor_table"].slots[0]
     assert budget.prompt == "What budget range did you have in mind for the table?"
     assert budget.question_id == "q_budget_range"
@@ -99,6 +143,45 @@ def test_the_stored_document_parses_back_without_the_catalog() -> None:
 def test_a_catalog_question_without_the_catalog_is_refused() -> None:
     with pytest.raises(DeploymentError, match="needs the tenant's catalog"):
         load_deployment_yaml((ROOT / "tenants/demo/deployment.yaml").read_text(), None)
+
+
+def test_a_channel_selects_its_language_content() -> None:
+    spanish = demo().localized("es-MX")
+
+    assert spanish.language == "es"
+    assert spanish.welcome == "¡Hola! Soy el asistente de Terrace & Table."
+    assert spanish.intents["find_outdoor_table"].slots[0].prompt.startswith("¿Qué presupuesto")
+    assert spanish.intents["find_outdoor_table"].slots[0].choices[0].text == "Menos de 500 €"
+    assert demo().localized("en-GB") is demo()
+    assert demo().localized("es-419") is spanish  # the base language's content
+
+
+def test_a_stored_document_without_content_for_a_channel_is_still_served_at_run_time() -> None:
+    old = {k: v for k, v in demo().document.items() if k != "translations"}
+
+    with pytest.raises(DeploymentError):
+        parse_deployment(old)
+    served = parse_deployment(old, strict_languages=False)
+    assert served.localized("es-MX") is served  # in the deployment's own language
+
+
+def test_the_telecom_deployment_loads_in_both_languages() -> None:
+    telecom = load_deployment_yaml((ROOT / "tenants/telecom/deployment.yaml").read_text())
+
+    assert set(telecom.localizations) == {"en", "es"}
+    assert telecom.localized("es-MX").intents["roaming"].title == "Usar mi teléfono en el extranjero"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_fulfilment_reads_well_for_every_slot_value(language: str) -> None:
+    intent = demo().localized(language).intents["find_outdoor_table"]
+    budget, seating, material = intent.slots
+    for b in budget.choices:
+        for s in seating.choices:
+            for m in material.choices:
+                text = fulfilment_text(intent, {"budget": b.id, "seating": s.id, "material": m.id})
+                assert "  " not in text and " ," not in text and "{" not in text, text
+                assert "No preference tables" not in text and "Me da igual" not in text, text
 
 
 # --- recognition --------------------------------------------------------------------------------
@@ -117,21 +200,62 @@ def test_a_catalog_question_without_the_catalog_is_refused() -> None:
     ],
 )
 def test_intents_are_recognised_offline(text, intent) -> None:
-    assert IntentMatcher(demo()).recognise(text)[0] == intent
+    assert matcher().recognise(text)[0] == intent
 
 
 @pytest.mark.parametrize(
-    ("text", "values"),
+    ("text", "intent"),
     [
-        ("around 800 euros", [(800.0, True)]),
-        ("€1,200 max", [(1200.0, True)]),
-        ("1.5k dollars", [(1500.0, True)]),
-        ("six of us and 2 kids", [(2.0, False), (6.0, False)]),
-        ("no numbers here", []),
+        ("Busco una mesa para mi terraza", "find_outdoor_table"),
+        ("nesesito una mesa pa la teraza", "find_outdoor_table"),  # typos
+        ("¿cuánto tarda el envío?", "delivery_question"),
+        ("quiero hablar con una persona", "talk_to_person"),
+        ("somos 6 personas", None),  # a count of people, not a request for one
+        ("cuéntame un chiste", None),
     ],
 )
-def test_amounts(text, values) -> None:
-    assert sorted((a.value, a.money) for a in amounts_of(text)) == sorted(values)
+def test_intents_are_recognised_in_spanish(text, intent) -> None:
+    assert matcher().recognise(text, "es-MX")[0] == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "values"),
+    [
+        ("around 800 euros", "en", [(800.0, True, None, None)]),
+        ("€1,200 max", "en", [(1200.0, True, None, 1200.0)]),
+        ("1.5k dollars", "en", [(1500.0, True, None, None)]),
+        ("under 500 euros", "en", [(500.0, True, None, 500.0)]),
+        ("ok let's say 1000-2000", "en", [(2000.0, False, 1000.0, 2000.0)]),
+        ("I don't want to spend more than 600", "en", [(600.0, False, None, 600.0)]),
+        ("between one thousand and two thousand", "en", [(2000.0, False, 1000.0, 2000.0)]),
+        ("fifteen hundred", "en", [(1500.0, False, None, None)]),
+        ("two grand", "en", [(2000.0, True, None, None)]),
+        ("menos de 500 euros", "es", [(500.0, True, None, 500.0)]),
+        ("entre mil y dos mil", "es", [(2000.0, False, 1000.0, 2000.0)]),
+        ("dos mil quinientos pesos", "es", [(2500.0, True, None, None)]),
+        ("treinta y dos", "es", [(32.0, False, None, None)]),
+        ("una mesa de teca", "es", []),  # "una" is an article
+        ("no numbers here", "en", []),
+    ],
+)
+def test_quantities(text, language, values) -> None:
+    found = quantities(tokenize(text), lexicon(language))
+    assert [(q.value, q.money, q.low, q.high) for q in found] == values
+
+
+def test_folding_removes_case_accents_and_apostrophes() -> None:
+    assert fold("Jardín, TERRAZA — Mañana? don't") == "jardin, terraza - manana? dont"
+    assert tokenize("¿Mañana? 1000–2000 €, 6people") == [
+        "manana",
+        "?",
+        "1000",
+        "-",
+        "2000",
+        "€",
+        ",",
+        "6",
+        "people",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -147,10 +271,29 @@ def test_amounts(text, values) -> None:
     ],
 )
 def test_dates(text, expected) -> None:
-    assert date_of(text, TODAY) == expected
+    found = date_in(fold(text), tokenize(text), lexicon("en"), TODAY)
+    assert (found.isoformat() if found else None) == expected
 
 
-SLOTS = {s.id: s for s in demo().intents["find_outdoor_table"].slots}
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mañana", "2026-11-24"),
+        ("pasado mañana", "2026-11-25"),
+        ("el viernes", "2026-11-27"),
+        ("en 2 semanas", "2026-12-07"),
+        ("dentro de tres días", "2026-11-26"),
+        ("el 12 de marzo", "2027-03-12"),
+        ("24/12", "2026-12-24"),
+        ("cuando sea", None),
+    ],
+)
+def test_spanish_dates(text, expected) -> None:
+    found = date_in(fold(text), tokenize(text), lexicon("es"), TODAY)
+    assert (found.isoformat() if found else None) == expected
+
+
+SLOTS = {s.id: s for i in demo().intents.values() for s in i.slots}
 
 
 @pytest.mark.parametrize(
@@ -159,38 +302,73 @@ SLOTS = {s.id: s for s in demo().intents["find_outdoor_table"].slots}
         ("budget", "around 800 euros", False, "500-1000"),
         ("budget", "something cheap", False, "under-500"),
         ("budget", "2500", True, "over-2000"),  # a bare number answers its own question
-        ("budget", "2500", False, None),  # but not another one
+        ("budget", "2500", False, "over-2000"),  # an amount that can only be a price
+        ("budget", "in 2026", False, None),  # … but not a year
+        ("budget", "under 500 euros", False, "under-500"),  # the issue's transcripts …
+        ("budget", "ok let's say 1000-2000", True, "1000-2000"),
+        ("budget", "money is no object", True, "over-2000"),
+        ("budget", "I don't want to spend more than 600", False, "500-1000"),
+        ("budget", "we are 6 people", True, None),  # a count, not a budget (the bug)
+        ("budget", "a table for 6", True, None),
+        ("budget", "max 1000", False, "500-1000"),
         ("seating", "we are 6 people", False, "6"),
+        ("seating", "it's me, my wife and our three kids", False, "6"),
+        ("seating", "garden table that seats 4", False, "4"),
+        ("seating", "dining table for 6", False, "6"),
+        ("seating", "two adults and three kids", False, "6"),
         ("seating", "5", True, "6"),  # the range 5-6
         ("seating", "a big family", False, "8-plus"),
         ("seating", "4", False, None),
         ("material", "wooden would be nice", False, "teak"),
         ("material", "alumnium", True, "aluminium"),  # a near miss, as an answer
+        ("material", "teek", True, "teak"),
         ("material", "I don't mind", True, "no-preference"),
+        ("material", "not teak, aluminium", True, "aluminium"),
+        ("destination", "do you deliver to Berlin?", False, "Berlin"),
+        ("destination", "do you deliver to my area?", False, None),  # the assistant's own words
+        ("destination", "Berlin", True, "Berlin"),
+        ("destination", "75011", True, "75011"),
     ],
 )
 def test_slot_values(slot, text, pending, value) -> None:
-    assert extract_slot(SLOTS[slot], text, pending=pending, today=TODAY) == value
+    assert extract_slot(SLOTS[slot], text, pending=pending, today=TODAY, matcher=matcher()) == value
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "value"),
+    [
+        ("budget", "menos de 500 euros", "under-500"),
+        ("budget", "el dinero no es problema", "over-2000"),
+        ("seating", "somos mi esposa, yo y nuestros tres hijos", "6"),
+        ("seating", "para seis personas", "6"),
+        ("material", "mejor de aluminio", "aluminium"),
+        ("material", "me da igual", "no-preference"),
+        ("destination", "hacen envíos a Monterrey?", "Monterrey"),
+    ],
+)
+def test_spanish_slot_values(slot, text, value) -> None:
+    spanish = {s.id: s for i in demo().localized("es-MX").intents.values() for s in i.slots}
+    found = extract_slot(spanish[slot], text, pending=True, today=TODAY, matcher=matcher(), language="es-MX")
+    assert found == value
 
 
 # --- the engine ---------------------------------------------------------------------------------
 
 
-def _state(**changes: Any) -> SessionState:
+def _state(channel: str = "web-en-US", **changes: Any) -> SessionState:
     return SessionState(
         conversation_id="conv_" + "0" * 24,
         deployment_key="furniture-shop",
-        channel_key="web-en-US",
+        channel_key=channel,
         user_id="u1",
         **changes,
     )
 
 
 def _turn(state: SessionState, sentiment: float = 0.0, **turn: Any):
-    deployment = demo()
     return run_turn(
-        deployment,
-        IntentMatcher(deployment),
+        demo(),
+        matcher(),
         state,
         TurnInput(**turn),
         today=TODAY,
@@ -199,15 +377,52 @@ def _turn(state: SessionState, sentiment: float = 0.0, **turn: Any):
     )
 
 
+def _talk(*turns: str | dict[str, Any], channel: str = "web-en-US"):
+    """A conversation: each turn's result, in order."""
+    state, results = _state(channel), []
+    for turn in turns:
+        result = _turn(state, **({"text": turn} if isinstance(turn, str) else turn))
+        results.append(result)
+        state = result.state
+    return results
+
+
+def texts(result) -> list[str]:
+    return [m.text for m in result.messages]
+
+
 def test_one_utterance_can_fill_every_slot_and_fulfil() -> None:
     result = _turn(_state(), text="a teak garden table for 6 people, around 900 euros")
 
     assert result.state.status == FULFILLED
     assert result.completes is True
-    assert result.payload == {
+    assert result.payload["intentId"] == "find_outdoor_table"
+    assert result.payload["slots"] == {"budget": "500-1000", "seating": "6", "material": "teak"}
+    assert result.payload["status"] == "fulfilled"
+    assert texts(result)[-1] == (
+        "Here is our shortlist of teak tables for 6 people, between €500 and €1,000. "
+        "I've sent it to your basket page."
+    )
+
+
+def test_the_payload_reports_what_was_understood_on_every_turn() -> None:
+    first, second = _talk("I need a garden table", "under 500 euros")
+
+    assert first.payload == {
         "intentId": "find_outdoor_table",
-        "slots": {"budget": "500-1000", "seating": "6", "material": "teak"},
+        "slots": {},
+        "language": "en",
+        "understood": {
+            "intent": "find_outdoor_table",
+            "builtin": None,
+            "slots": {},
+            "corrected": [],
+            "outOfScope": False,
+        },
+        "status": "active",
     }
+    assert second.payload["slots"] == {"budget": "under-500"}
+    assert second.payload["understood"]["slots"] == {"budget": "under-500"}
 
 
 def test_slot_values_name_the_intent_when_no_words_do() -> None:
@@ -218,21 +433,147 @@ def test_slot_values_name_the_intent_when_no_words_do() -> None:
 
 
 def test_an_answer_to_the_pending_question_does_not_switch_intent() -> None:
-    state = _state(turn=1, intent_id="delivery_question", pending="postcode")
+    state = _state(turn=1, intent_id="delivery_question", pending="destination")
 
     result = _turn(state, text="75011 — how long does delivery take?")
 
     assert result.state.status == FULFILLED
-    assert result.payload["slots"] == {"postcode": "75011"}
+    assert result.payload["slots"] == {"destination": "75011"}
 
 
-def test_a_new_intent_keeps_the_slots_already_filled() -> None:
-    state = _state(turn=2, intent_id="delivery_question", pending="postcode", slots={"seating": "4"})
+def test_a_new_intent_with_correcting_words_switches_and_keeps_the_slots_already_filled() -> None:
+    state = _state(turn=2, intent_id="delivery_question", pending="destination", slots={"seating": "4"})
 
     result = _turn(state, text="actually I need a garden table")
 
     assert result.intent_id == "find_outdoor_table"
     assert result.state.slots == {"seating": "4"}
+    assert result.state.resume is None
+
+
+# --- the issue's transcripts ----------------------------------------------------------------------
+
+
+def test_hey_there_is_a_greeting_not_a_misunderstanding() -> None:
+    (result,) = _talk("hey there")
+
+    assert texts(result) == [demo().welcome, "What can I do for you?"]
+    assert result.incomprehension is False
+    assert result.payload["understood"]["builtin"] == "greeting"
+
+
+def test_a_correction_replaces_a_filled_slot() -> None:
+    *_, corrected, last = _talk(
+        "I need a garden table",
+        "cheap as possible",
+        "it's me, my wife and our three kids",
+        "actually wait, make it premium",
+        "teak",
+    )
+
+    assert corrected.incomprehension is False
+    assert corrected.payload["understood"]["corrected"] == ["budget"]
+    assert texts(corrected)[0] == "Got it, I've changed that to Over €2,000."
+    assert last.payload["slots"] == {"budget": "over-2000", "seating": "6", "material": "teak"}
+    assert "over €2,000" in texts(last)[-1]
+
+
+def test_a_bare_number_correction_goes_to_the_slot_it_fits() -> None:
+    *_, corrected = _talk("terrace table for 4", "600", "actually make that 6")
+
+    assert corrected.state.slots == {"seating": "6", "budget": "500-1000"}
+
+
+def test_a_digression_is_answered_and_the_task_resumes_with_what_it_had() -> None:
+    _, _, digression, resumed = _talk(
+        "I need a garden table",
+        "under 500 euros",
+        "do you deliver to Berlin?",
+        "it's me, my wife and our three kids",
+    )
+
+    assert texts(digression) == [
+        "We deliver to Berlin in 5–7 working days; delivery is free above €500.",
+        "Now, back to where we were.",
+        "How many people should the table seat?",
+    ]
+    assert digression.payload["understood"]["intent"] == "delivery_question"
+    assert digression.state.intent_id == "find_outdoor_table"
+    assert resumed.state.slots == {"budget": "under-500", "seating": "6"}
+
+
+def test_a_digression_that_needs_an_answer_asks_it_then_resumes() -> None:
+    *_, asked, answered = _talk("garden table", "700", "how much is delivery?", "10115")
+
+    assert texts(asked) == ["What is the delivery postcode, so I can check delivery options?"]
+    assert asked.state.resume == "find_outdoor_table"
+    assert texts(answered)[0].startswith("We deliver to 10115")
+    assert texts(answered)[-1] == "How many people should the table seat?"
+    assert answered.state.intent_id == "find_outdoor_table" and answered.completes is False
+
+
+@pytest.mark.parametrize("text", ["operator", "money is no object"])
+def test_words_that_were_not_understood_before_are(text: str) -> None:
+    (result,) = _talk(text)
+
+    assert result.incomprehension is False
+
+
+def test_out_of_scope_claims_no_intent_and_is_an_incomprehension() -> None:
+    (result,) = _talk("what's the weather like tomorrow")
+
+    assert result.incomprehension is True
+    assert result.payload["intentId"] is None
+    assert result.payload["understood"]["outOfScope"] is True
+    assert texts(result)[1:] == ["Sorry, I can't help with that here.", "Here is what I can help with:"]
+
+
+def test_the_spanish_channel_is_fully_spanish() -> None:
+    first, second, third, last = _talk(
+        "Busco una mesa para mi terraza",
+        "menos de 500 euros",
+        "somos mi esposa, yo y nuestros tres hijos",
+        "mejor de aluminio",
+        channel="web-es-MX",
+    )
+
+    assert texts(first) == [
+        "¡Hola! Soy el asistente de Terrace & Table.",
+        "¿Qué presupuesto tienes en mente para la mesa?",
+    ]
+    assert first.messages[-1].choices[0] == ("under-500", "Menos de 500 €")
+    assert not any(r.incomprehension for r in (first, second, third, last))
+    assert texts(last) == [
+        "Esta es nuestra selección de mesas de aluminio para 6 personas, por menos de 500 €. "
+        "Ya te la envié a tu carrito."
+    ]
+    assert last.payload["language"] == "es"
+
+
+def test_nlx_built_in_intents_are_understood() -> None:
+    welcome, other, escalation = _talk(
+        {"intent_id": "NLX.Welcome"}, {"intent_id": "NLX.Unknown"}, {"intent_id": "NLX.Escalation"}
+    )
+
+    assert texts(welcome) == [demo().welcome, "What can I do for you?"]
+    assert welcome.incomprehension is False and other.incomprehension is False
+    assert escalation.escalation is True and escalation.state.status == HANDOFF
+
+
+@pytest.mark.parametrize(
+    ("text", "builtin", "reply"),
+    [
+        ("thanks!", "thanks", "You're welcome!"),
+        ("what can you do?", "help", "I can help you with these:"),
+        ("ok thanks, bye", "goodbye", "Thanks for chatting — goodbye!"),
+    ],
+)
+def test_small_talk_in_the_middle_of_a_task(text: str, builtin: str, reply: str) -> None:
+    _, result = _talk("I need a garden table", text)
+
+    assert result.payload["understood"]["builtin"] == builtin
+    assert texts(result)[0] == reply
+    assert result.incomprehension is False
 
 
 @pytest.mark.parametrize(
@@ -241,7 +582,7 @@ def test_a_new_intent_keeps_the_slots_already_filled() -> None:
         ({}, -0.8, "this is awful", True, False),
         ({"frustrations": 1}, -0.8, "still awful", True, True),
         ({"incomprehensions": 1}, 0.0, "blorp", True, False),
-        ({"incomprehensions": 1, "frustrations": 1}, 0.0, "blorp", True, True),
+        ({"incomprehensions": 2}, 0.0, "blorp", True, True),  # the third misunderstanding in a row
         ({}, 0.0, "let me chat with a human agent", False, True),
         ({}, 0.9, "great, a garden table", False, False),
     ],
@@ -253,6 +594,46 @@ def test_frustration_and_escalation(before, sentiment, text, frustration, escala
 
     assert (result.frustration, result.escalation) == (frustration, escalation)
     assert (result.state.status == HANDOFF) == escalation
+
+
+def test_the_escalation_policy_is_the_deployments() -> None:
+    never = parse_deployment({**_document(), "escalation": {"after_misunderstandings": 0}}, _catalog())
+    state = _state(turn=1, incomprehensions=5)
+
+    result = run_turn(
+        never,
+        IntentMatcher(never),
+        state,
+        TurnInput(text="blorp"),
+        today=TODAY,
+        choose_slot=lambda i, m, s: m[0],
+        sentiment=lambda t: 0.0,
+    )
+
+    assert result.incomprehension is True and result.escalation is False
+
+
+def test_an_old_stored_state_still_loads() -> None:
+    old = {
+        "conversationId": "conv_" + "0" * 24,
+        "deploymentKey": "furniture-shop",
+        "channelKey": "web-en-US",
+        "userId": "u1",
+        "status": "active",
+        "turn": 2,
+        "intentId": "find_outdoor_table",
+        "slots": {"budget": "under-500"},
+        "pending": "seating",
+        "incomprehensions": 0,
+        "frustrations": 0,
+        "context": {},
+        "userTexts": ["hi"],
+    }
+
+    state = SessionState.from_json(old)
+
+    assert state.resume is None and state.last_slot is None
+    assert SessionState.from_json(state.to_json()) == state
 
 
 def test_in_handoff_the_bot_stops_asking() -> None:

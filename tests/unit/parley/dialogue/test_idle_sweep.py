@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from parley.conversations.service import ConversationService
-from parley.dialogue.idle import GRACE_SECONDS, IdleSweeper, timeout_note
+from parley.dialogue.idle import GRACE_SECONDS, IdleSweeper
+from parley.dialogue.transcript import timeout_note
 from tests.fakes import InMemoryConversationRepository
 from tests.fakes.dialogue import InMemoryTurnSessionRepository
 from tests.helpers.demo import DEMO_TENANT_ID

@@ -7,29 +7,21 @@ The same turns run through ProcessTurnFunction under moto in tests/integration/t
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from parley.conversations.entities import ListFilters
 from parley.conversations.models import CreateConversationRequest
 from parley.conversations.service import ConversationService
-from parley.dialogue.deployments import DeploymentCache
+from parley.dialogue.contention import ATTEMPTS
 from parley.dialogue.models import TurnRequest
-from parley.dialogue.ordering import NbqSlotOrder
-from parley.dialogue.service import TurnOutcome, TurnService
+from parley.dialogue.ports import SessionConflict
+from parley.dialogue.service import TurnOutcome
 from parley.errors import Conflict, Invalid, NotFound, Unavailable
-from parley.nbq.catalog import catalog_document
 from parley.nbq.ports import STARTED_BY_TURN
-from parley.nbq.service import TenantNbqCache
-from tests.fakes import (
-    InMemoryConversationRepository,
-    InMemoryDeploymentRepository,
-    InMemoryNbqConfigRepository,
-    InMemoryNbqSessionRepository,
-    InMemoryTurnSessionRepository,
-)
 from tests.helpers.demo import (
     DEMO_CHANNEL,
     DEMO_DEPLOYMENT_KEY,
@@ -37,89 +29,17 @@ from tests.helpers.demo import (
     demo_catalog,
     demo_deployment,
 )
+from tests.helpers.shop import T0, Shop
 
-T0 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 WELCOME = "Hi! I'm the Terrace & Table assistant."
 BUDGET = "What budget range did you have in mind for the table?"
 SEATING = "How many people should the table seat?"
 MATERIAL = "Do you have a material in mind — teak, aluminium, steel, ceramic?"
 EXPIRED = "Your previous conversation timed out, so let's start over."
 SHORTLIST = (
-    "Here is our shortlist: Aluminium tables seating 6, €500–€1,000. I've sent it to your basket page."
+    "Here is our shortlist of aluminium tables for 6 people, between €500 and €1,000. "
+    "I've sent it to your basket page."
 )
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-class Logger:
-    def __init__(self) -> None:
-        self.exceptions: list[str] = []
-
-    def info(self, msg: str, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def warning(self, msg: str, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def exception(self, msg: str, *args: Any, **kwargs: Any) -> None:
-        self.exceptions.append(msg)
-
-
-class Shop:
-    """The demo tenant with its catalog and deployment loaded, on in-memory storage."""
-
-    def __init__(self) -> None:
-        self.clock = Clock()
-        self.logger = Logger()
-        self.deployments = InMemoryDeploymentRepository()
-        self.deployments.put(DEMO_TENANT_ID, dict(demo_deployment().document))
-        self.config = InMemoryNbqConfigRepository()
-        catalog = demo_catalog()
-        self.config.put_catalog(DEMO_TENANT_ID, catalog.version, catalog_document(catalog))
-        self.nbq_sessions = InMemoryNbqSessionRepository(self.config)
-        self.sessions = InMemoryTurnSessionRepository()
-        self.conversations = InMemoryConversationRepository()
-        self.service = TurnService(
-            DeploymentCache(self.deployments),
-            self.sessions,
-            ConversationService(self.conversations, now=self.clock, sleep=lambda _: None),
-            NbqSlotOrder(TenantNbqCache(self.config), self.nbq_sessions),
-            now=self.clock,
-            sentiment=lambda _text: 0.0,
-            logger=self.logger,
-        )
-
-    def turn(
-        self,
-        body: dict[str, Any],
-        *,
-        deployment: str = DEMO_DEPLOYMENT_KEY,
-        channel: str = DEMO_CHANNEL,
-        tenant: str = DEMO_TENANT_ID,
-    ) -> TurnOutcome:
-        return self.service.process_turn(tenant, deployment, channel, TurnRequest.model_validate(body))
-
-    def say(self, text: str, conversation_id: str | None = None, **fields: Any) -> TurnOutcome:
-        body: dict[str, Any] = {"request": {"unstructured": {"text": text}}, **fields}
-        if conversation_id is not None:
-            body["conversationId"] = conversation_id
-        return self.turn(body)
-
-    def choose(self, choice_id: str, conversation_id: str) -> TurnOutcome:
-        return self.turn(
-            {"conversationId": conversation_id, "request": {"structured": {"choiceId": choice_id}}}
-        )
-
-    def transcript(self, conversation_id: str) -> list[tuple[str, str]]:
-        stored = self.conversations.get(DEMO_TENANT_ID, conversation_id)
-        assert stored is not None, f"no transcript for {conversation_id}"
-        return [(m["role"], m["content"]) for m in stored.messages]
 
 
 def texts(outcome: TurnOutcome) -> list[str]:
@@ -160,10 +80,12 @@ def test_given_the_demo_shop_when_a_customer_chats_to_fulfilment_then_each_turn_
     assert texts(second) == [SEATING]
     assert texts(third) == [MATERIAL]
     assert texts(last) == [SHORTLIST]
-    assert last.result.payload == {
-        "intentId": "find_outdoor_table",
-        "slots": {"budget": "500-1000", "seating": "6", "material": "aluminium"},
-    }
+    assert last.result.payload["intentId"] == "find_outdoor_table"
+    assert last.result.payload["slots"] == {"budget": "500-1000", "seating": "6", "material": "aluminium"}
+    assert last.result.payload["status"] == "fulfilled"
+    # Every turn reports what was understood so far, not only the fulfilling one
+    assert third.result.payload["slots"] == {"budget": "500-1000", "seating": "6"}
+    assert third.result.payload["understood"]["slots"] == {"seating": "6"}
     assert last.result.pending is False
     assert {second.conversation_id, third.conversation_id, last.conversation_id} == {conversation_id}
     # Each message id is stable for its text in its turn: a retried computation gets the same one.
@@ -224,7 +146,7 @@ def test_given_catalog_questions_when_a_turn_asks_them_then_they_are_served_in_t
     assert session.served <= {"q_budget_range", "q_seating_capacity", "q_material"}
 
 
-def test_given_a_fulfilled_conversation_when_the_customer_writes_again_then_a_new_conversation_starts(
+def test_given_a_fulfilled_conversation_when_the_customer_writes_again_then_a_new_task_keeps_the_id(
     shop: Shop,
 ) -> None:
     # Given a fulfilled conversation
@@ -235,17 +157,39 @@ def test_given_a_fulfilled_conversation_when_the_customer_writes_again_then_a_ne
     # When the customer sends another turn on it
     again = shop.say("I need a garden table", first.conversation_id)
 
-    # Then it is a new conversation (no second welcome) that keeps who they are and their context
-    assert again.conversation_id != first.conversation_id
+    # Then the chat goes on under the id the client holds (no second welcome), keeping who they
+    # are and their context, as a new task
+    assert again.conversation_id == first.conversation_id
     assert texts(again) == [BUDGET]
     assert again.result.state.user_id == "user-42"
     assert again.context == {"cartValue": 120}
-    assert shop.transcript(again.conversation_id)[0] == ("user", "I need a garden table")
-    # And the fulfilled transcript is left as it was
+    # And the new task has its own transcript, tied to the session; the fulfilled one is left as it was
+    segment = shop.segment(first.conversation_id)
+    assert segment != first.conversation_id
+    assert shop.transcript(segment) == [("user", "I need a garden table"), ("assistant", BUDGET)]
+    stored = shop.conversations.get(DEMO_TENANT_ID, segment)
+    assert stored is not None and stored.conversation.metadata["sessionId"] == first.conversation_id
     assert shop.transcript(first.conversation_id)[-2:] == [
         ("user", "it's 75011"),
         ("assistant", "We deliver to 75011 in 5–7 working days; delivery is free above €500."),
     ]
+
+
+def test_given_a_handed_off_conversation_when_the_customer_writes_again_then_the_bot_answers_a_new_task(
+    shop: Shop,
+) -> None:
+    # Given a conversation handed to a person
+    first = shop.say("Can I talk to a real person please?")
+    assert first.result.escalation is True
+
+    # When the customer writes again on the same id
+    again = shop.say("How long does delivery take?", first.conversation_id)
+
+    # Then the bot takes the new request, under the same id, without greeting again
+    assert again.conversation_id == first.conversation_id
+    assert again.result.escalation is False
+    assert WELCOME not in texts(again)
+    assert shop.transcript(shop.segment(first.conversation_id))[0] == ("user", "How long does delivery take?")
 
 
 def test_given_an_idle_conversation_when_a_turn_comes_after_the_timeout_then_it_starts_over_and_says_so(
@@ -258,9 +202,10 @@ def test_given_an_idle_conversation_when_a_turn_comes_after_the_timeout_then_it_
     # When the customer answers
     later = shop.say("75011", first.conversation_id)
 
-    # Then a new conversation starts with the expired notice and a welcome
-    assert later.conversation_id != first.conversation_id
+    # Then the chat (same id) starts over with the expired notice and a welcome, in a new transcript
+    assert later.conversation_id == first.conversation_id
     assert texts(later)[:2] == [EXPIRED, WELCOME]
+    assert shop.segment(first.conversation_id) != first.conversation_id
     # And the old transcript is completed with a note of the timeout
     old = shop.conversations.get(DEMO_TENANT_ID, first.conversation_id)
     assert old is not None
@@ -283,7 +228,7 @@ def test_given_a_conversation_within_the_timeout_when_the_next_turn_comes_then_i
     assert texts(later)[-1].startswith("We deliver to 75011")
 
 
-def test_given_a_transcript_whose_session_is_gone_when_its_id_is_sent_then_a_new_conversation_says_so(
+def test_given_a_transcript_whose_session_is_gone_when_its_id_is_sent_then_the_chat_starts_over_and_says_so(
     shop: Shop,
 ) -> None:
     # Given a conversation of this tenant that no session remembers (its TTL passed long ago)
@@ -294,9 +239,37 @@ def test_given_a_transcript_whose_session_is_gone_when_its_id_is_sent_then_a_new
     # When a turn names it
     outcome = shop.say("I need a garden table", old.id)
 
-    # Then a new conversation starts and says the old one timed out
-    assert outcome.conversation_id != old.id
+    # Then the chat starts over under that id, says the old one timed out, and leaves its transcript alone
+    assert outcome.conversation_id == old.id
     assert texts(outcome)[0] == EXPIRED
+    assert shop.segment(old.id) != old.id
+    assert shop.transcript(old.id) == [("user", "hi")]
+
+
+def test_given_an_id_the_client_minted_when_turns_name_it_then_the_conversation_runs_under_it(
+    shop: Shop,
+) -> None:
+    # Given the UUID NLX's SDK mints for a chat
+    client_id = "6f1c2a9e-3b7d-4e0a-9c55-2d8e1f4b7a30"
+
+    # When turns name it
+    first = shop.say("Hi, I'm looking for a table for my terrace", client_id)
+    second = shop.choose("500-1000", client_id)
+
+    # Then the chat continues under that id, and its transcript is a conversation tied to it
+    assert first.conversation_id == second.conversation_id == client_id
+    assert texts(second) == [SEATING]
+    segment = shop.segment(client_id)
+    assert segment.startswith("conv_")
+    stored = shop.conversations.get(DEMO_TENANT_ID, segment)
+    assert stored is not None and stored.conversation.metadata["sessionId"] == client_id
+    # And another tenant's chat of the same id never meets it
+    shop.deployments.put("acme", dict(demo_deployment().document))
+    theirs = shop.turn(
+        {"conversationId": client_id, "request": {"unstructured": {"text": "hi"}}}, tenant="acme"
+    )
+    assert texts(theirs)[0] == WELCOME
+    assert shop.segment(client_id) == segment
 
 
 def test_given_a_request_for_a_person_when_processed_then_it_escalates_and_the_transcript_is_final(
@@ -305,10 +278,37 @@ def test_given_a_request_for_a_person_when_processed_then_it_escalates_and_the_t
     outcome = shop.say("Can I talk to a real person please?")
 
     assert outcome.result.escalation is True
-    assert outcome.result.payload == {"handoff": True}
+    assert outcome.result.payload["handoff"] is True
+    assert outcome.result.payload["status"] == "handoff"
     stored = shop.conversations.get(DEMO_TENANT_ID, outcome.conversation_id)
     assert stored is not None
     assert stored.conversation.status == "completed"
+
+
+def test_given_the_spanish_channel_when_a_customer_chats_then_every_message_is_in_spanish(shop: Shop) -> None:
+    first = shop.turn(
+        {"request": {"unstructured": {"text": "Busco una mesa para mi terraza"}}}, channel="web-es-MX"
+    )
+    conversation_id = first.conversation_id
+    second = shop.turn(
+        {"conversationId": conversation_id, "request": {"unstructured": {"text": "menos de 500 euros"}}},
+        channel="web-es-MX",
+    )
+
+    assert texts(first) == [
+        "¡Hola! Soy el asistente de Terrace & Table.",
+        "¿Qué presupuesto tienes en mente para la mesa?",
+    ]
+    assert texts(second) == ["¿Para cuántas personas debe ser la mesa?"]
+    assert first.result.incomprehension is False and second.result.incomprehension is False
+
+    # And a conversation left idle starts over with the notice in Spanish
+    shop.clock.now += timedelta(seconds=901)
+    later = shop.turn(
+        {"conversationId": conversation_id, "request": {"unstructured": {"text": "seis"}}},
+        channel="web-es-MX",
+    )
+    assert texts(later)[0] == "Tu conversación anterior expiró, así que empecemos de nuevo."
 
 
 # --------------------------------------------------------------------------------------------------
@@ -323,23 +323,8 @@ def test_given_a_request_for_a_person_when_processed_then_it_escalates_and_the_t
             {"request": {"unstructured": {"text": "hi"}}, "context": {"n": "x" * 2001}},
             ("body", "context"),
         ),
-        (
-            DEMO_CHANNEL,
-            {"conversationId": "my-own-id", "request": {"unstructured": {"text": "hi"}}},
-            ("body", "conversationId"),
-        ),
-        (
-            DEMO_CHANNEL,
-            {"conversationId": "conv_0123456789abcdef0123456\n", "request": {"unstructured": {"text": "hi"}}},
-            ("body", "conversationId"),
-        ),
     ],
-    ids=[
-        "channel_without_language_suffix",
-        "context_over_2000_chars",
-        "foreign_conversation_id",
-        "id_with_newline",
-    ],
+    ids=["channel_without_language_suffix", "context_over_2000_chars"],
 )
 def test_given_input_the_client_got_wrong_when_processed_then_invalid_names_the_field_and_nothing_is_stored(
     shop: Shop, channel: str, body: dict[str, Any], loc: tuple[str, ...]
@@ -349,6 +334,51 @@ def test_given_input_the_client_got_wrong_when_processed_then_invalid_names_the_
 
     assert [error.loc for error in raised.value.errors] == [loc]
     assert shop.conversations.page(DEMO_TENANT_ID, ListFilters(), 100, 0).total == 0
+
+
+@pytest.mark.parametrize(
+    "conversation_id",
+    ["", "conv_0123456789abcdef0123456\n", "-leading-dash", "has space", "x" * 129, "ünïcode", "a/b"],
+    ids=["empty", "trailing_newline", "leading_dash", "space", "too_long", "non_ascii", "slash"],
+)
+def test_given_a_conversation_id_of_the_wrong_form_when_parsed_then_it_is_refused_whole(
+    conversation_id: str,
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        TurnRequest.model_validate(
+            {"conversationId": conversation_id, "request": {"unstructured": {"text": "hi"}}}
+        )
+
+    assert [error["loc"] for error in raised.value.errors()] == [("conversationId",)]
+
+
+@pytest.mark.parametrize(
+    "conversation_id",
+    ["6f1c2a9e-3b7d-4e0a-9c55-2d8e1f4b7a30", "conv_0123456789abcdef01234567", "a", "x" * 128, "web:42.a_b"],
+)
+def test_given_a_conversation_id_a_client_may_choose_when_parsed_then_it_is_kept(
+    conversation_id: str,
+) -> None:
+    request = TurnRequest.model_validate(
+        {"conversationId": conversation_id, "request": {"unstructured": {"text": "hi"}}}
+    )
+
+    assert request.conversation_id == conversation_id
+
+
+def test_given_a_poll_when_processed_then_it_answers_nothing_pending_and_changes_nothing(shop: Shop) -> None:
+    # Given a conversation in progress
+    first = shop.say("I need a garden table")
+    before = shop.sessions.get(DEMO_TENANT_ID, first.conversation_id)
+
+    # When NLX's SDK polls it for pending data
+    polled = shop.turn({"conversationId": first.conversation_id, "request": {"structured": {"poll": True}}})
+
+    # Then the answer has no message, and neither the session nor the transcript changed
+    assert polled.conversation_id == first.conversation_id
+    assert polled.messages == []
+    assert shop.sessions.get(DEMO_TENANT_ID, first.conversation_id) == before
+    assert len(shop.transcript(first.conversation_id)) == 3
 
 
 def test_given_a_context_that_grows_past_2000_chars_over_turns_when_processed_then_invalid(
@@ -406,7 +436,7 @@ def test_given_a_conversation_of_another_deployment_when_its_id_is_sent_then_con
 # --------------------------------------------------------------------------------------------------
 # Concurrency and failures
 # --------------------------------------------------------------------------------------------------
-def test_given_another_turn_is_saved_first_when_a_turn_saves_then_conflict_with_retry_after(
+def test_given_another_turn_is_saved_first_when_a_turn_saves_then_it_runs_again_on_the_new_state(
     shop: Shop,
 ) -> None:
     # Given a conversation, and another turn on it that is applied while this one is being computed
@@ -415,17 +445,39 @@ def test_given_another_turn_is_saved_first_when_a_turn_saves_then_conflict_with_
     shop.sessions.before_next_write(lambda: shop.say("we are 6 people", conversation_id))
 
     # When this turn tries to save its state
+    outcome = shop.say("something cheap", conversation_id)
+
+    # Then it ran again after a short pause on the state the other turn left: both are applied, in order
+    assert len(shop.pauses) == 1 and 0 <= shop.pauses[0] <= 0.2
+    stored = shop.sessions.get(DEMO_TENANT_ID, conversation_id)
+    assert stored is not None and stored.version == 3
+    assert outcome.result.state.turn == 3
+    lines = shop.transcript(conversation_id)
+    assert lines.index(("user", "we are 6 people")) < lines.index(("user", "something cheap"))
+
+
+def test_given_a_conversation_that_stays_busy_when_a_turn_saves_then_conflict_with_retry_after(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a conversation whose every save meets another writer
+    first = shop.say("I need a garden table")
+    conversation_id = first.conversation_id
+
+    def always_beaten(*_args: Any, **_kwargs: Any) -> int:
+        raise SessionConflict(conversation_id)
+
+    monkeypatch.setattr(shop.sessions, "save", always_beaten)
+
+    # When a turn is sent
     with pytest.raises(Conflict) as raised:
         shop.say("something cheap", conversation_id)
 
-    # Then it is a conflict to send again in a second, and only the other turn was applied
+    # Then after a bounded number of short pauses it is a conflict to send again in a second
     assert raised.value.retry_after == 1
     assert raised.value.details == {"conversationId": conversation_id}
-    stored = shop.sessions.get(DEMO_TENANT_ID, conversation_id)
-    assert stored is not None
-    assert stored.version == 2
+    assert len(shop.pauses) == ATTEMPTS - 1
+    assert all(0 <= pause <= 0.2 for pause in shop.pauses) and sum(shop.pauses) <= 2.0
     assert ("user", "something cheap") not in shop.transcript(conversation_id)
-    assert ("user", "we are 6 people") in shop.transcript(conversation_id)
 
 
 def test_given_the_transcript_cannot_be_written_when_a_turn_is_processed_then_the_turn_still_answers(
@@ -444,3 +496,23 @@ def test_given_the_transcript_cannot_be_written_when_a_turn_is_processed_then_th
     assert texts(outcome) == [WELCOME, BUDGET]
     assert shop.sessions.get(DEMO_TENANT_ID, outcome.conversation_id) is not None
     assert shop.logger.exceptions == ["turn transcript not written"]
+
+
+def test_given_the_transcript_could_not_be_created_when_later_turns_come_then_it_starts_from_them(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a first turn whose transcript could not be created (the store was busy)
+    def unavailable(*_args: Any, **_kwargs: Any) -> Any:
+        raise Unavailable("The data store is busy; retry shortly.")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(shop.conversations, "create", unavailable)
+        first = shop.say("I need a garden table")
+
+    # When the conversation goes on
+    shop.say("under 500 euros", first.conversation_id)
+
+    # Then the transcript exists from that turn on, instead of every later turn being lost too
+    lines = shop.transcript(first.conversation_id)
+    assert ("user", "under 500 euros") in lines
+    assert ("user", "I need a garden table") not in lines

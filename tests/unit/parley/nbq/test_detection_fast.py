@@ -5,13 +5,15 @@ regular expression, the positions of the words that matter, adjacent token pairs
 lookup). The reference below is written from the documented rules instead, the plain way: the
 regular expression over the lowered text, then every token position checked against every rule.
 Both must give exactly the same categories, mentions and questions on varied text: negations,
-clause punctuation, unicode, money, sizes, dates and counts.
+clause punctuation, unicode (accents folded), money (also after a comparator or a money word),
+sizes, dates, counts (also after a counting word) and typos of the catalog's words.
 """
 
 from __future__ import annotations
 
 import random
 import sys
+import unicodedata
 
 import pytest
 
@@ -19,11 +21,18 @@ from parley.nbq import detection
 from parley.nbq.catalog import Catalog, load_catalog_yaml, parse_catalog
 from parley.nbq.detection import (
     CLAUSE_BREAKS,
+    COUNT_CUES,
     CURRENCIES,
     DATE_SPANS,
     DATE_WORDS,
+    KNOWN_WORDS,
+    MAX_CORRECTED_WORDS,
+    MAX_CUED_COUNT,
+    MONEY_CUE_REACH,
+    MONEY_CUES,
     NEGATIONS,
     NUMBER_WORDS,
+    PEOPLE_NOUNS,
     TOKEN,
     UNITS,
     MentionLookup,
@@ -45,7 +54,33 @@ DEMO = load_catalog_yaml((ROOT / "tenants/demo/catalog.yaml").read_text())
 
 
 def reference_tokens(text: str) -> list[str]:
-    return TOKEN.findall(text.lower())
+    """The regular expression over the lowered text, accents removed (NFD, combining marks dropped)."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return TOKEN.findall("".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def reference_corrected(catalog: Catalog, tokens: list[str]) -> list[str]:
+    """The first few unknown words of a text (alphabetically) replaced by the catalog word they
+    are a near miss of."""
+    from parley.language.fuzzy import FuzzyVocabulary
+
+    index = build_index(catalog)
+    terms = {w for w in _all_terms(catalog) if w.isalpha()}
+    known = terms | KNOWN_WORDS | index.spotted | set(index.mention_single)
+    unknown = sorted({t for t in tokens if t not in known and len(t) >= 5 and t.isalpha()})
+    vocabulary = FuzzyVocabulary(terms)
+    fixes = {w: vocabulary.correct(w) for w in unknown[:MAX_CORRECTED_WORDS]}
+    return [fixes.get(t) or t for t in tokens]
+
+
+def _all_terms(catalog: Catalog) -> set[str]:
+    words: set[str] = set()
+    for category in catalog.categories.values():
+        for detector in category.detectors:
+            for term in detector.terms:
+                for phrase in variants(term):
+                    words.update(phrase)
+    return words
 
 
 def variants(term: str) -> list[tuple[str, ...]]:
@@ -86,7 +121,7 @@ def in_negated_zone(tokens: list[str], p: int) -> bool:
 
 
 def reference_known(catalog: Catalog, text: str) -> set[str]:  # noqa: C901 -- a literal reference, kept in one piece
-    tokens = [*reference_tokens(text), "."]
+    tokens = [*reference_corrected(catalog, reference_tokens(text)), "."]
     keywords: list[tuple[tuple[str, ...], str, bool]] = []
     counts: list[tuple[tuple[str, ...], str]] = []
     values: dict[str, set[str]] = {}
@@ -103,6 +138,36 @@ def reference_known(catalog: Catalog, text: str) -> set[str]:  # noqa: C901 -- a
     def value(kind: str, start: int, end: int) -> None:
         if kind in values and not negated_near(tokens, start, end, after=False):
             known.update(values[kind])
+
+    people = {c for p, c in counts if any(w in PEOPLE_NOUNS for w in p)}
+    count_nouns = {p[0] for p, _ in counts}
+
+    def money_after_cue(j: int) -> bool:  # a bound is a budget even negated: no negation check
+        after = tokens[j + 1] if j + 1 < len(tokens) else ""
+        if {after} & (UNITS | PEOPLE_NOUNS | DATE_SPANS | DATE_WORDS | count_nouns):
+            return False
+        for k in range(j - 1, max(-1, j - 1 - MONEY_CUE_REACH), -1):
+            if tokens[k] in CLAUSE_BREAKS:
+                return False
+            if tokens[k] in MONEY_CUES:
+                return True
+        return False
+
+    def count_after_cue(j: int) -> bool:
+        if j == 0:
+            return False
+        cue = j - 1
+        if tokens[cue] in ("a", "about", "unos", "unas", "like", "around", "just") and cue > 0:
+            cue -= 1
+        number, after = tokens[j], tokens[j + 1] if j + 1 < len(tokens) else ""
+        small = (number.isdigit() and int(number) <= MAX_CUED_COUNT) or number in NUMBER_WORDS
+        return (
+            tokens[cue] in COUNT_CUES
+            and small
+            and tokens[j - 1] not in CURRENCIES
+            and not ({after} & (CURRENCIES | UNITS | DATE_SPANS | DATE_WORDS))
+            and not negated_near(tokens, cue, j + 1)
+        )
 
     def count_from(i: int) -> None:
         for j in range(i + 1, min(i + 4, len(tokens))):
@@ -140,6 +205,11 @@ def reference_known(catalog: Catalog, text: str) -> set[str]:  # noqa: C901 -- a
             count_from(i)
         if token in DATE_WORDS:
             value("date", i, i + 1)
+        if token.isdigit() or token in NUMBER_WORDS:
+            if "money" in values and money_after_cue(i):
+                known.update(values["money"])
+            if people and count_after_cue(i):
+                known.update(people)
     return known
 
 

@@ -1,0 +1,741 @@
+"""Per-language word lists, folded as ``text.fold`` folds (no accents, no apostrophes).
+
+One ``Lexicon`` per supported language; ``lexicon("es-MX")`` is the Spanish one. Phrases are
+tuples of tokens. Everything is data: the modules that use it (numbers, dates, the turn engine's
+small talk and corrections, NBQ detection, insights) hold the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from parley.language import SUPPORTED_LANGUAGES, base_language
+
+# Comparator kinds: what a number with this word next to it bounds.
+LESS, AT_MOST, MORE, AT_LEAST, ABOUT = "lt", "le", "gt", "ge", "about"
+
+
+def _phrases(text: str) -> tuple[tuple[str, ...], ...]:
+    """'a b|c' → (('a', 'b'), ('c',)), longest first."""
+    found = {tuple(part.split()) for part in text.split("|") if part.strip()}
+    return tuple(sorted(found, key=lambda p: (-len(p), p)))
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    code: str
+    stop_words: frozenset[str]
+    negations: frozenset[str]
+    # numbers in words: value of each word, tens, hundreds, and multipliers (thousand, mil, k …)
+    number_words: dict[str, int]
+    multipliers: dict[str, int]
+    # words that join number words ("treinta y dos", "one hundred and five")
+    number_joiners: frozenset[str]
+    # phrases that are a number by themselves ("a couple", "media docena")
+    number_phrases: dict[tuple[str, ...], int]
+    currency_words: frozenset[str]
+    money_context: frozenset[str]
+    comparators_before: dict[tuple[str, ...], str]
+    comparators_after: dict[tuple[str, ...], str]
+    range_starts: frozenset[str]  # between / entre
+    range_joiners: frozenset[str]  # to / and (after "between") / a / y (after "entre")
+    range_joiners_free: frozenset[str]  # joiners that make a range without "between": to, -, a, hasta
+    people_nouns: frozenset[str]
+    count_before: tuple[tuple[str, ...], ...]  # "for", "seats", "we are", "somos", "familia de"
+    self_words: frozenset[str]  # me, I, yo
+    relatives: dict[str, int]  # wife → 1, parents → 2
+    possessives: frozenset[str]  # my, our, mi, nuestros
+    list_joiners: frozenset[str]  # and, plus, y
+    greetings: tuple[tuple[str, ...], ...]
+    thanks: tuple[tuple[str, ...], ...]
+    goodbyes: tuple[tuple[str, ...], ...]
+    helps: tuple[tuple[str, ...], ...]
+    acknowledgements: tuple[tuple[str, ...], ...]
+    fillers: frozenset[str]  # words that may surround small talk without adding content
+    human_terms: tuple[tuple[str, ...], ...]  # standalone: operator, a real person
+    human_verbs: tuple[tuple[str, ...], ...]  # talk to, speak with
+    human_targets: frozenset[str]  # person, agent, someone
+    corrections: tuple[tuple[str, ...], ...]
+    weekdays: tuple[str, ...]
+    months: dict[str, int]
+    today_words: frozenset[str]
+    tomorrow_words: tuple[tuple[str, ...], ...]
+    day_after_words: tuple[tuple[str, ...], ...]
+    weekend_words: tuple[tuple[str, ...], ...]
+    relative_starts: frozenset[str]  # in / en / dentro de
+    span_days: dict[str, int]  # day → 1, week → 7, semana → 7
+    out_of_scope: tuple[str, ...]
+    places_before: tuple[str, ...] = ()  # "to" Berlin, "a" Monterrey
+    # Everyday words that are never taken for a typo of a deployment's word ("cable" is not "table").
+    common_words: frozenset[str] = frozenset()
+    messages: dict[str, str] = field(default_factory=dict)
+
+
+_EN = Lexicon(
+    code="en",
+    stop_words=_words(
+        """a about above after again all also am an and any anything are as at be because been before
+        being below both but by can cant could couldnt did didnt do does doesnt doing dont during
+        each either else even ever every few for from further get gets getting got had has hasnt have
+        havent having he her here hers him his how hows i id ill im ive if in into is isnt it its itself
+        just lets like me might more most much must my myself no nor not now of off on once only or other
+        our ours over own please pls plz really same shall she should so some such than that thats
+        the their them then there theres these they this those through to too under until up upon us very
+        was wasnt we wed well were weve what whats when where which while who whom why will with wont
+        would wouldnt you youd youll your youre yours yourself hi hello hey hiya thanks thank ok okay yes
+        yeah yep sure um uh erm hmm lol haha guys guy mate folks also kinda sorta gonna wanna gotta
+        want wanted wants need needs needed looking look searching search trying try tell know
+        let maybe perhaps pretty quite bit lot lots thing things stuff something someone somebody one
+        ones actually basically literally honestly anyway oh ah well so im ya make makes made making take
+        takes took taking give gives gave put puts come comes came keep keeps go goes going gone went say
+        says said got btw also anyway"""
+    ),
+    negations=_words("no not never dont doesnt didnt wont cant isnt arent nothing without none nope nah"),
+    number_words={
+        "zero": 0,
+        "one": 1,
+        "two": 2,
+        "three": 3,
+        "four": 4,
+        "five": 5,
+        "six": 6,
+        "seven": 7,
+        "eight": 8,
+        "nine": 9,
+        "ten": 10,
+        "eleven": 11,
+        "twelve": 12,
+        "thirteen": 13,
+        "fourteen": 14,
+        "fifteen": 15,
+        "sixteen": 16,
+        "seventeen": 17,
+        "eighteen": 18,
+        "nineteen": 19,
+        "twenty": 20,
+        "thirty": 30,
+        "forty": 40,
+        "fourty": 40,
+        "fifty": 50,
+        "sixty": 60,
+        "seventy": 70,
+        "eighty": 80,
+        "ninety": 90,
+        "hundred": 100,
+        "dozen": 12,
+    },
+    multipliers={"thousand": 1000, "k": 1000, "grand": 1000, "million": 1_000_000},
+    number_joiners=_words("and"),
+    number_phrases={
+        ("a", "couple"): 2,
+        ("couple",): 2,
+        ("a", "pair"): 2,
+        ("a", "dozen"): 12,
+        ("half", "a", "dozen"): 6,
+        ("a", "hundred"): 100,
+        ("a", "thousand"): 1000,
+        ("a", "grand"): 1000,
+    },
+    currency_words=_words(
+        "eur euro euros usd dollar dollars bucks buck gbp pound pounds quid mxn peso pesos chf franc francs"
+    ),
+    money_context=_words(
+        "budget spend spending pay paying price priced cost costs costing afford money cheap expensive "
+        "bucks euros dollars"
+    ),
+    comparators_before={
+        **dict.fromkeys(_phrases("under|below|less than|lower than|cheaper than|beneath|sub"), LESS),
+        **dict.fromkeys(
+            _phrases(
+                "up to|max|maximum|at most|no more than|not more than|not over|not above|no higher than|"
+                "within|tops|at the most|a max of|a maximum of|upto"
+            ),
+            AT_MOST,
+        ),
+        **dict.fromkeys(_phrases("over|above|more than|greater than|higher than|bigger than|beyond"), MORE),
+        **dict.fromkeys(
+            _phrases("at least|minimum|min|from|starting at|no less than|not less than|a minimum of"),
+            AT_LEAST,
+        ),
+        **dict.fromkeys(
+            _phrases(
+                "around|about|roughly|approximately|approx|circa|like|something like|somewhere around|"
+                "more or less|close to|near|give or take|ballpark|in the region of"
+            ),
+            ABOUT,
+        ),
+    },
+    comparators_after={
+        **dict.fromkeys(_phrases("or less|or under|or below|max|tops|maximum|at most|or cheaper"), AT_MOST),
+        **dict.fromkeys(
+            _phrases("or more|plus|+|or above|or over|minimum|at least|and up|and above"), AT_LEAST
+        ),
+        **dict.fromkeys(_phrases("ish|or so|give or take|roughly|approx|more or less"), ABOUT),
+    },
+    range_starts=_words("between from"),
+    range_joiners=_words("and to - till until through"),
+    range_joiners_free=_words("to - till until"),
+    people_nouns=_words(
+        "people persons person guests guest adults adult kids kid children child friends friend diners "
+        "diner seats seat seater seaters places pax folks humans members teenagers teens babies baby "
+        "grandkids grandchildren family"
+    ),
+    count_before=_phrases(
+        "for|seats|seating|seat|sits|sitting|fits|fit|table of|party of|family of|group of|we are|were|"
+        "there are|there will be|there is|theres|we will be|well be|a table for|space for|room for|"
+        "enough for|capacity of|total of"
+    ),
+    self_words=_words("me i myself im"),
+    relatives={
+        **dict.fromkeys(
+            "wife husband partner girlfriend boyfriend fiance fiancee spouse mum mom mother dad father "
+            "brother sister son daughter friend kid child baby grandma grandpa grandmother grandfather "
+            "aunt uncle cousin nephew niece roommate flatmate mate neighbour neighbor colleague".split(),
+            1,
+        ),
+        **dict.fromkeys("parents grandparents inlaws twins".split(), 2),
+    },
+    possessives=_words("my our the his her their"),
+    list_joiners=_words("and plus with"),
+    greetings=_phrases(
+        "hi|hello|hey|hiya|howdy|heya|hey there|hi there|hello there|yo|sup|whats up|wassup|greetings|"
+        "good morning|good afternoon|good evening|morning|evening|how are you|how are you doing|"
+        "hows it going|how is it going|how r u|hows your day|hola|hallo|helo|hellooo|hii|hiii|heyy|heyyy"
+    ),
+    thanks=_phrases(
+        "thanks|thank you|thank u|thx|ty|tysm|cheers|thanks a lot|thanks so much|thank you so much|"
+        "much appreciated|appreciate it|i appreciate it|many thanks|thanks a bunch|great thanks|"
+        "awesome thanks|perfect thanks|cool thanks|nice thanks|brilliant|awesome|perfect|great|"
+        "lovely|amazing|wonderful|excellent|super|nice one|thats great|that is great|thats perfect|"
+        "that helps|that helped|very helpful|helpful"
+    ),
+    goodbyes=_phrases(
+        "bye|goodbye|good bye|bye bye|see you|see ya|see you later|later|cya|ciao|thats all|that is all|"
+        "thats it|nothing else|im done|i am done|all done|have a nice day|have a good day|good night|"
+        "take care|talk later|ttyl|adios|farewell|gotta go|i have to go|no thats all|nope thats all"
+    ),
+    helps=_phrases(
+        "help|what can you do|what can i ask|what do you do|what can you help with|what can you help me with|"
+        "options|menu|what are my options|what are the options|how does this work|can you help me|"
+        "can you help|i need help|help me|help please|what else can you do|who are you|what are you|"
+        "are you a bot|are you a robot|are you human|start over|restart|main menu|what can i ask you|"
+        "what do you know|what are you for"
+    ),
+    acknowledgements=_phrases(
+        "ok|okay|k|kk|sure|alright|all right|fine|got it|yes|yeah|yep|yup|right|cool|ok cool|sounds good|"
+        "understood|i see|hmm|hm|ah|oh|ok then|okay then|noted|fair enough|makes sense"
+    ),
+    fillers=_words(
+        "so much very really again there you all guys folks team bot and oh ah well please pls then too "
+        "just for the your help"
+    ),
+    human_terms=_phrases(
+        "operator|human|a human|real human|real person|a real person|actual person|an actual person|"
+        "live agent|live person|live chat|customer service|customer support|customer care|"
+        "representative|a representative|rep|an agent|agent|human agent|human being|someone real|"
+        "talk to someone|speak to someone|speak with someone|talk with someone|call me|call me back|"
+        "a manager|the manager|supervisor|a supervisor|someone from your team|a colleague|"
+        "person please|human please|agent please"
+    ),
+    human_verbs=_phrases(
+        "talk to|talk with|speak to|speak with|chat with|chat to|connect me to|connect me with|"
+        "transfer me to|put me through to|get me|give me|i want|i need|can i get|let me talk to|"
+        "let me speak to|i would like to speak to|id like to speak to|i wanna talk to|pass me to"
+    ),
+    human_targets=_words(
+        "person human agent someone somebody operator representative rep manager supervisor staff "
+        "people colleague advisor adviser assistant employee"
+    ),
+    corrections=_phrases(
+        "actually|wait|instead|rather|i meant|i mean|sorry|make that|make it|change it to|change that to|"
+        "change to|switch to|switch it to|scratch that|on second thought|on second thoughts|correction|"
+        "not|no|better|i changed my mind|changed my mind|let me change|lets say|let us say|lets make it|"
+        "go with|how about|what about|hmm actually|oh wait|no wait|oops"
+    ),
+    weekdays=("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    months={
+        name: number
+        for number, names in enumerate(
+            (
+                ("january", "jan"),
+                ("february", "feb"),
+                ("march", "mar"),
+                ("april", "apr"),
+                ("may",),
+                ("june", "jun"),
+                ("july", "jul"),
+                ("august", "aug"),
+                ("september", "sep", "sept"),
+                ("october", "oct"),
+                ("november", "nov"),
+                ("december", "dec"),
+            ),
+            start=1,
+        )
+        for name in names
+    },
+    today_words=_words("today tonight asap"),
+    tomorrow_words=_phrases("tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow"),
+    day_after_words=_phrases("day after tomorrow|the day after tomorrow"),
+    weekend_words=_phrases("weekend|this weekend|the weekend"),
+    relative_starts=_words("in within"),
+    span_days={"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30},
+    places_before=("to", "in"),
+    common_words=_words(
+        """about above accept account actor actress address adult afraid after afternoon again against
+        agree airport alarm album alive allow almost alone along already always amount angry animal
+        another answer apple area argue army around arrive article artist asleep attack autumn avoid
+        awake award baby back bacon badly bagel baker ball banana band bank barber basket bathroom
+        battery beach beard beautiful because become bedroom beer before begin behind believe belt
+        bench berry bicycle bike bird birthday black blame blanket blood blouse board boat body bone
+        book boots border borrow boss bottle bottom bowl brain brave bread break breakfast bride
+        bridge bright bring broken brother brown brush build burger burn business butter button cable
+        cake calendar camera camp candle candy capital captain carpet carry castle catch cattle cause
+        ceiling cellar center century chain chair chalk chance change chapter charge cheap cheese
+        chess chest chicken child choose church cinema circle city class clean clear clever climb
+        clock close cloth cloud coach coast coffee coin cold collect color colour comedy company
+        computer concert cook cookie corner cotton couch count country cousin cover crash cream credit
+        crowd crown cupboard curtain customer cycle daily dance dancer danger dark date daughter dead
+        dear death decide deep degree dentist desert design desk dinner dirty doctor dollar donkey door
+        double dozen dragon drama dream dress drink drive driver early earth easy eight elbow elephant
+        email empty enemy energy engine enjoy enough enter entry error evening event exam example
+        family famous farm farmer father fault favor favour feather feel female fence fever field film
+        finger finish first fish flag flight floor flower focus follow food foot football forest fork
+        friend front fruit funny future game garage gate ghost gift girl glass glove goal gold golf
+        grass great green group guess guest guitar hair half hall hand happy hard hat head health
+        heart heavy hello help hero high hill history hobby hockey holiday home honey horse hospital
+        hotel hour house human hungry hurry husband idea island jacket jeans jewel joke juice jump
+        kettle kitchen knife label ladder lady lake lamp laptop large laugh lawyer lazy leader learn
+        leather lemon letter level library light lion listen little live lizard local lucky lunch
+        machine magazine magic market match meal meat medicine meeting melon metal middle milk minute
+        mirror money monkey month moon morning mother motor mountain mouse mouth movie music name
+        nature nearly neck needle nephew never night noise north nose note nurse ocean office often
+        orange other oven owner paint paper parent park party pasta pencil people pepper person photo
+        piano picture piece pillow pilot pizza place plane plant plate player pocket point police
+        potato pound power present price prince printer problem pupil puppy queen question quick
+        rabbit radio rain reach ready reason record river road robot rock roof room rope round rugby
+        salad salt sand school science score screen season seat second sheep shirt shoe shop short
+        shower sister size skirt sleep small smile snake snow soap soccer sock soup south space speak
+        spoon sport spring square stairs star station steak stone story street student sugar summer
+        supper table teacher team teeth tennis thank thing throw ticket tiger today toilet tomato
+        tongue tooth towel tower town train travel tree truck uncle under useful valley video village
+        voice wait walk wall watch water weather wedding week weekend wheel white window wine winter
+        woman wood word world write yellow young zebra"""
+    ),
+    out_of_scope=(
+        "what is the weather like today",
+        "will it rain tomorrow",
+        "tell me a joke",
+        "who won the game last night",
+        "what is the capital of france",
+        "whats the meaning of life",
+        "can you write me a poem",
+        "play some music",
+        "book me a flight to paris",
+        "what time is it in tokyo",
+        "how do i cook pasta",
+        "give me a recipe for lasagna",
+        "who is the president",
+        "what do you think about politics",
+        "solve this math problem",
+        "what is two plus two",
+        "recommend a good movie",
+        "i want to order a pizza",
+        "how tall is mount everest",
+        "translate this into french",
+        "what is bitcoin worth",
+        "do you like football",
+        "tell me a story",
+        "what is your favourite colour",
+        "how old are you",
+        "do you have a girlfriend",
+        "whats the score of the match",
+        "set an alarm for 7",
+        "remind me to call my mom",
+        "how do i lose weight",
+        "can you do my homework",
+        "what is the stock price of apple",
+        "where is the nearest gas station",
+        "call a taxi",
+        "i need a doctor appointment",
+        "my car broke down",
+        "how do i fix my laptop",
+        "what is love",
+        "sing me a song",
+        "who are the beatles",
+        "what movies are on tonight",
+        "the cat is sleeping on the sofa bed upstairs",
+        "asdf qwerty",
+        "banana",
+        "i like turtles",
+        "purple elephants",
+        "is the earth flat",
+        "how many calories in an apple",
+        "whats trending on twitter",
+        "help me with my taxes",
+        "recommend a podcast",
+        "who wrote harry potter",
+        "whats the population of china",
+        "how do i open a bank account",
+        "can you translate hello into german",
+        "what is the speed of light",
+        "where can i buy concert tickets",
+        "how do i change a tyre",
+        "what are the symptoms of flu",
+        "tell me about the history of rome",
+        "do you like music",
+        "are you a man or a woman",
+        "what is your opinion on cats",
+        "teach me to play chess",
+        "whats the exchange rate of the euro",
+        "how far is the moon",
+        "i am bored",
+        "lets play a game",
+        "what languages do you speak",
+        "suggest a name for my baby",
+    ),
+)
+
+_ES = Lexicon(
+    code="es",
+    stop_words=_words(
+        """a al algo alguien algun alguna algunas alguno algunos ante antes asi aun bien cada como con
+        contra cual cuales cualquier cuando de del desde donde dos el ella ellas ello ellos en entre era
+        eramos eran eres es esa esas ese eso esos esta estaba estamos estan estar estas este esto estos
+        estoy fue fueron ha han has hay he la las le les lo los me mi mis mucho muy nada ni nos nosotros
+        o os otra otro para pero poco por porque que quien se sea ser si sido sin sobre son soy su sus
+        tambien te tengo tiene tienen tienes todo todos tu tus un una uno unos unas usted ustedes vos y ya
+        yo hola gracias porfa favor oye ok okey vale bueno pues este eh ah mmm jaja jeje ando andamos
+        quiero quisiera queria quiera necesito necesitamos busco buscamos buscando estoy estamos gustaria
+        me mas menos tipo onda neta osea o sea creo ver saber decir puedes puede podrias podria hacer
+        cosa cosas algo aqui ahi alla alli va van vas voy vamos ir iba mucho mucha muchos muchas poco
+        poca pocos pocas bastante"""
+    ),
+    negations=_words("no nunca jamas nada ni sin tampoco ninguno ninguna nel"),
+    number_words={
+        "cero": 0,
+        "uno": 1,
+        "un": 1,
+        "una": 1,
+        "dos": 2,
+        "tres": 3,
+        "cuatro": 4,
+        "cinco": 5,
+        "seis": 6,
+        "siete": 7,
+        "ocho": 8,
+        "nueve": 9,
+        "diez": 10,
+        "once": 11,
+        "doce": 12,
+        "trece": 13,
+        "catorce": 14,
+        "quince": 15,
+        "dieciseis": 16,
+        "diecisiete": 17,
+        "dieciocho": 18,
+        "diecinueve": 19,
+        "veinte": 20,
+        "veintiuno": 21,
+        "veintiun": 21,
+        "veintiuna": 21,
+        "veintidos": 22,
+        "veintitres": 23,
+        "veinticuatro": 24,
+        "veinticinco": 25,
+        "veintiseis": 26,
+        "veintisiete": 27,
+        "veintiocho": 28,
+        "veintinueve": 29,
+        "treinta": 30,
+        "cuarenta": 40,
+        "cincuenta": 50,
+        "sesenta": 60,
+        "setenta": 70,
+        "ochenta": 80,
+        "noventa": 90,
+        "cien": 100,
+        "ciento": 100,
+        "doscientos": 200,
+        "doscientas": 200,
+        "trescientos": 300,
+        "trescientas": 300,
+        "cuatrocientos": 400,
+        "cuatrocientas": 400,
+        "quinientos": 500,
+        "quinientas": 500,
+        "seiscientos": 600,
+        "seiscientas": 600,
+        "setecientos": 700,
+        "setecientas": 700,
+        "ochocientos": 800,
+        "ochocientas": 800,
+        "novecientos": 900,
+        "novecientas": 900,
+        "docena": 12,
+    },
+    multipliers={"mil": 1000, "k": 1000, "millon": 1_000_000, "millones": 1_000_000, "lucas": 1000},
+    number_joiners=_words("y"),
+    number_phrases={
+        ("un", "par"): 2,
+        ("par",): 2,
+        ("una", "docena"): 12,
+        ("media", "docena"): 6,
+        ("un", "par", "de"): 2,
+    },
+    currency_words=_words("eur euro euros usd dolar dolares dls peso pesos mxn varos baros bolas libras"),
+    money_context=_words(
+        "presupuesto gastar gasto pagar pago precio precios cuesta cuestan costo costar dinero barato "
+        "caro pesos euros dolares lana"
+    ),
+    comparators_before={
+        **dict.fromkeys(
+            _phrases("menos de|menos que|por debajo de|abajo de|debajo de|bajo|inferior a|menor a|menor de"),
+            LESS,
+        ),
+        **dict.fromkeys(
+            _phrases(
+                "hasta|maximo|como maximo|a lo mucho|a lo maximo|no mas de|no mas que|no mucho mas de|"
+                "un maximo de|max|tope|tope de|limite de|con un tope de"
+            ),
+            AT_MOST,
+        ),
+        **dict.fromkeys(
+            _phrases("mas de|mas que|por encima de|arriba de|encima de|superior a|mayor a|mayor de"), MORE
+        ),
+        **dict.fromkeys(
+            _phrases("al menos|minimo|como minimo|por lo menos|desde|a partir de|no menos de|un minimo de"),
+            AT_LEAST,
+        ),
+        **dict.fromkeys(
+            _phrases(
+                "alrededor de|unos|unas|aprox|aproximadamente|mas o menos|cerca de|como|tipo|por ahi de|"
+                "algo asi como|en torno a|rondando|rondando los|unos como"
+            ),
+            ABOUT,
+        ),
+    },
+    comparators_after={
+        **dict.fromkeys(_phrases("o menos|maximo|como maximo|a lo mucho|tope|maximo maximo"), AT_MOST),
+        **dict.fromkeys(_phrases("o mas|para arriba|minimo|como minimo|+|en adelante"), AT_LEAST),
+        **dict.fromkeys(_phrases("mas o menos|aprox|aproximadamente|o asi|por ahi"), ABOUT),
+    },
+    range_starts=_words("entre de desde"),
+    range_joiners=_words("y a - hasta al"),
+    range_joiners_free=_words("a - hasta al"),
+    people_nouns=_words(
+        "personas persona gente invitados invitadas invitado adultos adultas adulto ninos ninas nino nina "
+        "hijos hijas hijo hija amigos amigas amigo amiga comensales comensal plazas plaza lugares lugar "
+        "asientos asiento chamacos chavos morros peques bebes bebe integrantes miembros familiares"
+    ),
+    count_before=_phrases(
+        "para|somos|seremos|vamos a ser|seriamos|estamos|familia de|grupo de|mesa de|mesa para|"
+        "una mesa para|caben|quepan|que quepan|sienta a|sentar a|capacidad para|capacidad de|espacio para|"
+        "lugar para|en total somos|total"
+    ),
+    self_words=_words("yo"),
+    relatives={
+        **dict.fromkeys(
+            "esposa esposo pareja novia novio mujer marido mama mami papa papi madre padre hermano hermana "
+            "hijo hija nino nina bebe abuela abuelo tia tio primo prima sobrino sobrina suegra suegro amigo "
+            "amiga roomie companero companera vecino vecina".split(),
+            1,
+        ),
+        **dict.fromkeys("papas padres abuelos suegros gemelos gemelas".split(), 2),
+    },
+    possessives=_words("mi mis nuestro nuestra nuestros nuestras su sus los las el la"),
+    list_joiners=_words("y mas con e"),
+    greetings=_phrases(
+        "hola|holi|holis|buenas|buenos dias|buen dia|buenas tardes|buenas noches|que tal|como estas|"
+        "como esta|como le va|como te va|saludos|hey|que onda|quiubo|que hubo|ola|hola que tal|alo|"
+        "buenass|holaa|holaaa|hello|hi"
+    ),
+    thanks=_phrases(
+        "gracias|muchas gracias|mil gracias|te agradezco|le agradezco|se agradece|muy amable|genial|"
+        "perfecto|excelente|super|chido|que padre|padrisimo|grax|grasias|graciass|gracias totales|"
+        "muchisimas gracias|gracias por todo|genial gracias|perfecto gracias|va gracias|ok gracias|"
+        "sale gracias|muy bien|de lujo|me sirve|muy util|thanks|thank you"
+    ),
+    goodbyes=_phrases(
+        "adios|chao|chau|bye|hasta luego|hasta pronto|nos vemos|eso es todo|es todo|nada mas|seria todo|"
+        "seria todo gracias|hasta la proxima|que tengas buen dia|que tenga buen dia|cuidate|me voy|"
+        "ya me voy|listo eso es todo|nos vemos luego|bai|ahi nos vemos"
+    ),
+    helps=_phrases(
+        "ayuda|ayudame|me ayudas|me puedes ayudar|necesito ayuda|que puedes hacer|que haces|que sabes hacer|"
+        "opciones|menu|cuales son las opciones|que opciones hay|como funciona|como funciona esto|"
+        "en que me puedes ayudar|en que me ayudas|quien eres|que eres|eres un bot|eres un robot|"
+        "eres humano|empezar de nuevo|volver a empezar|menu principal|ayuda porfa|ayuda por favor|"
+        "que te puedo preguntar|que puedo preguntar|que preguntas puedo hacer|para que sirves"
+    ),
+    acknowledgements=_phrases(
+        "ok|okey|okay|vale|va|sale|claro|dale|bueno|si|sip|simon|aja|entendido|de acuerdo|ya veo|"
+        "esta bien|perfecto pues|orale|ah ok|mmm|hmm|ah|oh|ya|listo|andale"
+    ),
+    fillers=_words(
+        "muchas muy de nuevo otra vez por favor porfa y oye pues entonces bueno tu su ayuda a todo"
+    ),
+    human_terms=_phrases(
+        "operador|operadora|asesor|asesora|un asesor|una asesora|agente|un agente|humano|un humano|"
+        "persona real|una persona real|una persona|ejecutivo|ejecutiva|un ejecutivo|representante|"
+        "atencion al cliente|servicio al cliente|soporte|alguien real|llamenme|que me llamen|marquenme|"
+        "hablar con alguien|hablar con una persona|hablar con un humano|un supervisor|el gerente|encargado"
+    ),
+    human_verbs=_phrases(
+        "hablar con|platicar con|comunicame con|comunicarme con|pasame con|pasame a|paseme con|"
+        "conectame con|transfiereme con|transfiereme a|quiero|necesito|me pasas con|me comunicas con|"
+        "contactar a|contactar con|atender por"
+    ),
+    human_targets=_words(
+        "persona humano humana agente alguien operador operadora asesor asesora ejecutivo ejecutiva "
+        "representante supervisor gerente encargado empleado"
+    ),
+    corrections=_phrases(
+        "mejor|en realidad|perdon|perdona|cambia|cambialo|cambialo a|cambiar a|mas bien|en vez de|"
+        "en lugar de|no|quise decir|digo|corrijo|ahora que lo pienso|siempre no|espera|pensandolo bien|"
+        "mejor que sea|que sea|ponle|pon|cambio de opinion|cambie de opinion|ups|mejor si|mejor no"
+    ),
+    weekdays=("lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo"),
+    months={
+        "enero": 1,
+        "febrero": 2,
+        "marzo": 3,
+        "abril": 4,
+        "mayo": 5,
+        "junio": 6,
+        "julio": 7,
+        "agosto": 8,
+        "septiembre": 9,
+        "setiembre": 9,
+        "octubre": 10,
+        "noviembre": 11,
+        "diciembre": 12,
+        "ene": 1,
+        "feb": 2,
+        "mar": 3,
+        "abr": 4,
+        "jun": 6,
+        "jul": 7,
+        "ago": 8,
+        "sep": 9,
+        "sept": 9,
+        "oct": 10,
+        "nov": 11,
+        "dic": 12,
+    },
+    today_words=_words("hoy ahorita ya"),
+    tomorrow_words=_phrases("manana|maniana|mannana"),
+    day_after_words=_phrases("pasado manana"),
+    weekend_words=_phrases("fin de semana|finde|este fin de semana|el fin"),
+    relative_starts=_words("en dentro"),
+    span_days={"dia": 1, "dias": 1, "semana": 7, "semanas": 7, "mes": 30, "meses": 30},
+    places_before=("a", "en"),
+    common_words=_words(
+        """abuelo aceite agua ahora aire alegre algo almuerzo alto amarillo amigo amor animal ano antes
+        arbol arroz auto autobus avion ayer azul baile bajo banco bano barco barrio bebida bicicleta
+        blanco boca bolsa bosque brazo bueno burro caballo cabeza cable cafe caja calle calor cama
+        camion camisa campo cancion cansado cara carne carro carta casa casi cena centro cerca cerdo
+        cerveza chamarra chiste cielo cine ciudad claro clase coche cocina color comida como compra
+        corazon correo cosa costa crema cuaderno cuarto cuchara cuello cuento cuerpo culpa dedo diente
+        dinero doctor dolor domingo dulce edificio ejemplo escuela espalda espejo esposo estrella
+        examen falda familia farmacia fiesta flor foto frio fruta fuego futbol gato gente gordo gracias
+        grande gris guerra guitarra helado hermano hielo hierba hijo historia hoja hombre hora hospital
+        hotel huevo idea iglesia isla jabon jardin joven juego jugo lago lapiz largo leche lengua
+        libro limon llave lluvia lobo loco luna luz madre maestro maiz mano manzana mapa mar marido
+        medico mejor mercado mesa miedo minuto montana mujer mundo musica naranja nariz negro nieve
+        nino noche nombre nube nuevo numero ojo oreja oro oso otono padre pais pajaro palabra pan
+        pantalon papel parque partido pasto pastel pelo pelota perro pescado pie piedra pierna piso
+        playa plato pluma pobre pollo puerta queso radio raton regalo reloj rico rio rojo ropa rosa
+        sabado sal salud sangre semana silla sobrino sol sombrero sopa suelo sueno tarde taza teatro
+        techo tiempo tienda tierra tio tortilla trabajo tren triste vaca vaso vecino ventana verano
+        verde vestido viaje viejo viento vino zapato carro cargo barco trenes coches"""
+    ),
+    out_of_scope=(
+        "que clima hace hoy",
+        "va a llover manana",
+        "cuentame un chiste",
+        "quien gano el partido ayer",
+        "cual es la capital de francia",
+        "cual es el sentido de la vida",
+        "escribeme un poema",
+        "pon musica",
+        "reservame un vuelo a cancun",
+        "que hora es en tokio",
+        "como se cocina el arroz",
+        "dame una receta de enchiladas",
+        "quien es el presidente",
+        "que opinas de la politica",
+        "resuelve este problema de matematicas",
+        "cuanto es dos mas dos",
+        "recomiendame una pelicula",
+        "quiero pedir una pizza",
+        "que tan alto es el everest",
+        "traduce esto al ingles",
+        "cuanto vale el bitcoin",
+        "te gusta el futbol",
+        "cuentame una historia",
+        "cual es tu color favorito",
+        "cuantos anos tienes",
+        "tienes novia",
+        "como va el marcador del partido",
+        "pon una alarma a las 7",
+        "recuerdame llamar a mi mama",
+        "como bajo de peso",
+        "hazme la tarea",
+        "a cuanto esta el dolar",
+        "donde esta la gasolinera mas cercana",
+        "pideme un taxi",
+        "necesito una cita con el doctor",
+        "se me descompuso el coche",
+        "como arreglo mi laptop",
+        "que es el amor",
+        "cantame una cancion",
+        "quienes son los beatles",
+        "que peliculas hay en el cine",
+        "el gato duerme en el sillon de arriba",
+        "asdf qwerty",
+        "platano",
+        "me gustan las tortugas",
+        "elefantes morados",
+        "la tierra es plana",
+        "cuantas calorias tiene una manzana",
+        "que es tendencia en twitter",
+        "ayudame con mis impuestos",
+        "que hago de cenar",
+        "quien escribio harry potter",
+        "cuanta gente vive en china",
+        "como abro una cuenta de banco",
+        "como se dice hola en aleman",
+        "cual es la velocidad de la luz",
+        "donde compro boletos para un concierto",
+        "como cambio una llanta",
+        "cuales son los sintomas de la gripa",
+        "cuentame la historia de roma",
+        "te gusta la musica",
+        "eres hombre o mujer",
+        "que opinas de los gatos",
+        "ensename a jugar ajedrez",
+        "a como esta el euro",
+        "que tan lejos esta la luna",
+        "estoy aburrido",
+        "juguemos algo",
+        "que idiomas hablas",
+        "dame un nombre para mi bebe",
+    ),
+)
+
+_LEXICONS = {"en": _EN, "es": _ES}
+
+
+@cache
+def lexicon(language: str) -> Lexicon:
+    """The lexicon of a language code (``es-MX`` → Spanish); ``KeyError`` for an unsupported one."""
+    base = base_language(language)
+    if base not in SUPPORTED_LANGUAGES:
+        raise KeyError(language)
+    return _LEXICONS[base]

@@ -1,0 +1,442 @@
+"""Numbers, money, ranges, comparators and counts of people, from a text's tokens.
+
+- **Numbers** in digits ("1,200", "1.200", "12.5", "1.5k") or words ("twenty-five", "fifteen
+  hundred", "two grand", "a couple", "dos mil quinientos", "treinta y dos", "media docena").
+  Spanish "un"/"una" are articles unless a multiplier or a people noun follows them.
+- **Money**: a currency symbol or word next to the number ("€500", "500 euros", "mil pesos",
+  "2 grand").
+- **Bounds**: a comparator before or after ("under 500", "no more than 600", "I don't want to spend
+  more than 600", "1000 or more", "menos de 500", "hasta 800", "500 o más"), a range ("between
+  1000 and 2000", "1000-2000", "from 500 to 800", "entre 1000 y 2000", "de 500 a 800"), or an
+  approximation ("around 800", "unos 800").
+- **Counts of people**: a number before a people noun, groups added up ("two adults and three
+  kids"), a number after a counting phrase ("a table for 6", "seats 4", "somos 6", "familia de
+  cinco"), or people listed ("me, my wife and our three kids" → 5, "mi esposa y yo" → 2).
+
+Every function is one pass over the tokens with bounded look-ahead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+
+from parley.language.lexicon import AT_LEAST, AT_MOST, LESS, MORE, Lexicon
+from parley.language.text import CLAUSE_BREAKS, CURRENCY_SYMBOLS
+
+NEGATION_REACH = 6  # a negation this many tokens before "more than" makes it an upper bound
+MAX_COUNT = 50  # a count of people above this is not a count ("for 500" is a price)
+MAX_COUNT_AFTER_PHRASE = 30
+_MONEY_MULTIPLIERS = frozenset({"k", "grand", "lucas"})
+_SPANISH_ARTICLES = frozenset({"un", "una"})
+# Words after a number that make it something other than a count of people.
+NOT_PEOPLE = frozenset(
+    "cm mm m meter meters metre metres in inch inches ft feet foot kg kilos gb mb tb gigas megas minutes "
+    "minutos mins hours horas hrs days dias weeks semanas months meses years anos euros eur dollars "
+    "dolares pesos bucks usd mxn percent porciento am pm x".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    value: float
+    start: int  # token index
+    end: int  # token index after the number (and its multiplier)
+    in_words: bool = False
+    scaled: bool = False  # "k", "grand", "lucas": almost always money
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number as the text means it: its value, whether it is money, and the bounds a comparator
+    or a range gives it (``low``/``high`` None: unbounded; ``open_low``/``open_high``: strict)."""
+
+    value: float
+    money: bool
+    start: int
+    end: int
+    low: float | None = None
+    high: float | None = None
+    open_low: bool = False
+    open_high: bool = False
+    about: bool = False
+    in_words: bool = False
+
+    @property
+    def exact(self) -> bool:
+        return self.low is None and self.high is None
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None and self.high is not None
+
+    def point(self) -> float:
+        """The single value that best stands for the quantity (for a choice's range or a slot)."""
+        if self.is_range:
+            return (self.low + self.high) / 2  # type: ignore[operator]
+        if self.high is not None:
+            return self.high - 0.01 if self.open_high else self.high
+        if self.low is not None:
+            return self.low + 0.01 if self.open_low else self.low
+        return self.value
+
+
+def parse_digits(token: str) -> float | None:
+    """'1,200' → 1200, '1.200' → 1200, '12.5' → 12.5, '12,5' → 12.5, '1.200,50' → 1200.5."""
+    if token.isdigit():
+        return float(token)
+    dots, commas = token.count("."), token.count(",")
+    try:
+        if dots and commas:
+            decimal = "." if token.rfind(".") > token.rfind(",") else ","
+            thousands = "," if decimal == "." else "."
+            return float(token.replace(thousands, "").replace(decimal, "."))
+        separator = "." if dots else ","
+        groups = token.split(separator)
+        if len(groups) > 2 or (len(groups[-1]) == 3 and groups[0] != "0"):
+            return float("".join(groups))
+        return float(token.replace(",", "."))
+    except ValueError:
+        return None
+
+
+@cache
+def _phrase_starts(code: str, phrases: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    return frozenset(phrase[0] for phrase in phrases)
+
+
+def _phrase_at(tokens: Sequence[str], i: int, phrases: dict[tuple[str, ...], int]) -> tuple[int, int] | None:
+    for length in (3, 2, 1):
+        candidate = tuple(tokens[i : i + length])
+        if len(candidate) == length and candidate in phrases:
+            return phrases[candidate], length
+    return None
+
+
+def _scale(value: int) -> int:
+    """The order a number word fills: 1 (units), 10 (teens, tens), 100 (hundreds)."""
+    if value >= 100:
+        return 1000
+    if value >= 20:
+        return 10
+    return 1 if value < 10 else 100  # a teen takes nothing after it but a multiplier
+
+
+def _words_number(tokens: Sequence[str], i: int, lex: Lexicon) -> Number | None:
+    """A number written in words starting at ``i`` ("twenty five", "dos mil quinientos")."""
+    words, multipliers, joiners = lex.number_words, lex.multipliers, lex.number_joiners
+    total, current, room, j, end, last = 0.0, 0.0, 10_000, i, i, 0
+    scaled = False
+    while j < len(tokens):
+        word = tokens[j]
+        if word in multipliers:
+            if j == i and word != "mil":
+                return None
+            total += max(current, 1) * multipliers[word]
+            current, room, j, last = 0.0, multipliers[word], j + 1, multipliers[word]
+            scaled = scaled or word in _MONEY_MULTIPLIERS
+            end = j
+        elif word == "hundred" and j > i:
+            current, room, j, last = max(current, 1) * 100, 100, j + 1, 100
+            end = j
+        elif word in words and word != "hundred":
+            value = words[word]
+            if value >= room or (current and _scale(int(current) % 1000 or 1000) <= value):
+                break
+            current += value
+            room = _scale(value) if value < 100 else 100
+            j, last = j + 1, value
+            end = j
+        elif (
+            word in joiners and j > i and j + 1 < len(tokens) and tokens[j + 1] in words and _joins(last, lex)
+        ):
+            if j + 2 < len(tokens) and (tokens[j + 2] in multipliers or tokens[j + 2] == "hundred"):
+                break  # "between one thousand and two thousand": two numbers
+            j += 1
+        else:
+            break
+    if end == i:
+        return None
+    return Number(total + current, i, end, in_words=True, scaled=scaled)
+
+
+def _joins(last: int, lex: Lexicon) -> bool:
+    """ "treinta y dos" (after tens), "one hundred and five" (after hundred or thousand)."""
+    if lex.code == "es":
+        return 20 <= last <= 90 and last % 10 == 0
+    return last >= 100
+
+
+def numbers_in(tokens: Sequence[str], lex: Lexicon) -> list[Number]:
+    """Every number in the tokens, in order."""
+    found: list[Number] = []
+    i, n = 0, len(tokens)
+    starts = _phrase_starts(lex.code, tuple(lex.number_phrases))
+    while i < n:
+        token = tokens[i]
+        phrase = _phrase_at(tokens, i, lex.number_phrases) if token in starts else None
+        if phrase is not None:
+            found.append(Number(float(phrase[0]), i, i + phrase[1], in_words=True))
+            i += phrase[1]
+            continue
+        if token[0].isdigit():
+            value_or_none = parse_digits(token)
+            j = i + 1
+            scaled = False
+            if value_or_none is not None:
+                value = float(value_or_none)
+                if j < n and tokens[j] in lex.multipliers:
+                    value *= lex.multipliers[tokens[j]]
+                    scaled = tokens[j] in _MONEY_MULTIPLIERS
+                    j += 1
+                found.append(Number(value, i, j, scaled=scaled))
+            i = j
+            continue
+        if token in lex.number_words or token in lex.multipliers:
+            if token in _SPANISH_ARTICLES and lex.code == "es" and not _article_counts(tokens, i, lex):
+                i += 1
+                continue
+            number = _words_number(tokens, i, lex)
+            if number is not None:
+                found.append(number)
+                i = number.end
+                continue
+        i += 1
+    return found
+
+
+def _article_counts(tokens: Sequence[str], i: int, lex: Lexicon) -> bool:
+    """Spanish "un"/"una" is a number before a multiplier or a people noun, or standing alone
+    ("¿cuántas líneas?" — "una")."""
+    following = tokens[i + 1] if i + 1 < len(tokens) else ""
+    alone = following in ("", *CLAUSE_BREAKS)
+    return alone or following in lex.multipliers or following in lex.people_nouns or following == "hundred"
+
+
+def _is_money_word(token: str, lex: Lexicon) -> bool:
+    return token in CURRENCY_SYMBOLS or token in lex.currency_words
+
+
+def _comparator_before(tokens: Sequence[str], start: int, lex: Lexicon) -> tuple[str, int] | None:
+    """The comparator ending right before ``start`` (a currency symbol may sit between), and where
+    it starts."""
+    end = start - 1 if start and tokens[start - 1] in CURRENCY_SYMBOLS else start
+    for length in (4, 3, 2, 1):
+        phrase = tuple(tokens[max(0, end - length) : end])
+        if len(phrase) == length and phrase in lex.comparators_before:
+            return lex.comparators_before[phrase], end - length
+    return None
+
+
+def _comparator_after(tokens: Sequence[str], end: int, lex: Lexicon) -> str | None:
+    if end < len(tokens) and _is_money_word(tokens[end], lex):
+        end += 1
+    for length in (3, 2, 1):
+        phrase = tuple(tokens[end : end + length])
+        if len(phrase) == length and phrase in lex.comparators_after:
+            return lex.comparators_after[phrase]
+    return None
+
+
+def _negated_before(tokens: Sequence[str], at: int, lex: Lexicon) -> bool:
+    for k in range(at - 1, max(-1, at - 1 - NEGATION_REACH), -1):
+        if tokens[k] in CLAUSE_BREAKS:
+            return False
+        if tokens[k] in lex.negations:
+            return True
+    return False
+
+
+def _bounded(quantity: Quantity, kind: str) -> Quantity:
+    """The quantity with the bounds a comparator gives it."""
+    value = quantity.value
+    if kind == LESS:
+        return replace(quantity, high=value, open_high=True)
+    if kind == AT_MOST:
+        return replace(quantity, high=value)
+    if kind == MORE:
+        return replace(quantity, low=value, open_low=True)
+    if kind == AT_LEAST:
+        return replace(quantity, low=value)
+    return replace(quantity, about=True)
+
+
+def _money(tokens: Sequence[str], number: Number, lex: Lexicon) -> bool:
+    before = tokens[number.start - 1] if number.start else ""
+    after = tokens[number.end] if number.end < len(tokens) else ""
+    return number.scaled or _is_money_word(before, lex) or _is_money_word(after, lex)
+
+
+def _range_end(
+    tokens: Sequence[str], first: Number, numbers: list[Number], k: int, lex: Lexicon
+) -> Number | None:
+    """The second number of a range starting with ``first`` ("between X and Y", "X-Y", "de X a Y")."""
+    if k + 1 >= len(numbers):
+        return None
+    second = numbers[k + 1]
+    gap = tokens[first.end : second.start]
+    if first.end < len(tokens) and _is_money_word(tokens[first.end], lex):
+        gap = gap[1:]
+    if len(gap) == 2 and _is_money_word(gap[1], lex):
+        gap = gap[:1]
+    if len(gap) != 1:
+        return None
+    started = first.start > 0 and tokens[first.start - 1] in lex.range_starts
+    if first.start > 1 and tokens[first.start - 1] in CURRENCY_SYMBOLS:
+        started = started or tokens[first.start - 2] in lex.range_starts
+    joiner = gap[0]
+    if (started and joiner in lex.range_joiners) or joiner in lex.range_joiners_free:
+        return second if second.value > first.value else None
+    return None
+
+
+def quantities(tokens: Sequence[str], lex: Lexicon) -> list[Quantity]:
+    """Every number with its meaning: money or not, bounds, ranges (one quantity per range)."""
+    numbers = numbers_in(tokens, lex)
+    found: list[Quantity] = []
+    k = 0
+    while k < len(numbers):
+        number = numbers[k]
+        second = _range_end(tokens, number, numbers, k, lex)
+        if second is not None:
+            money = _money(tokens, number, lex) or _money(tokens, second, lex)
+            low = number.value * (1000 if second.scaled and number.value < 10 and not number.scaled else 1)
+            found.append(
+                Quantity(
+                    second.value,
+                    money,
+                    number.start,
+                    second.end,
+                    low=min(low, second.value),
+                    high=second.value,
+                    in_words=number.in_words,
+                )
+            )
+            k += 2
+            continue
+        kind_at = _comparator_before(tokens, number.start, lex)
+        kind = kind_at[0] if kind_at else _comparator_after(tokens, number.end, lex)
+        if kind in (MORE, AT_LEAST) and kind_at is not None and _negated_before(tokens, kind_at[1], lex):
+            kind = AT_MOST  # "I don't want to spend more than 600"
+        money = _money(tokens, number, lex)
+        quantity = Quantity(number.value, money, number.start, number.end, in_words=number.in_words)
+        found.append(_bounded(quantity, kind) if kind else quantity)
+        k += 1
+    return found
+
+
+# ------------------------------------------------------------------------------------------------
+# Counts of people
+# ------------------------------------------------------------------------------------------------
+def _noun_after(tokens: Sequence[str], end: int, nouns: frozenset[str], lex: Lexicon) -> int | None:
+    """The index of a people noun within two tokens after ``end`` ("6 people", "3 little kids")."""
+    for j in range(end, min(end + 3, len(tokens))):
+        token = tokens[j]
+        if token in nouns or token in lex.relatives:
+            return j
+        if token in CLAUSE_BREAKS or token[0].isdigit() or token in NOT_PEOPLE:
+            return None
+    return None
+
+
+def _of_us(tokens: Sequence[str], end: int) -> bool:
+    return tuple(tokens[end : end + 2]) in (("of", "us"), ("de", "nosotros"))
+
+
+@dataclass(slots=True)
+class _Item:
+    count: int
+    start: int
+    end: int
+    group: bool  # a number of people, not one person named
+
+
+def _items(tokens: Sequence[str], numbers: list[Number], nouns: frozenset[str], lex: Lexicon) -> list[_Item]:
+    """People named in the text: groups ("three kids"), "N of us", oneself, relatives."""
+    items: list[_Item] = []
+    at_number = {n.start: n for n in numbers}
+    i = 0
+    while i < len(tokens):
+        number = at_number.get(i)
+        token = tokens[i]
+        if number is not None and number.value <= MAX_COUNT and number.value == int(number.value):
+            noun = _noun_after(tokens, number.end, nouns, lex)
+            if noun is not None or _of_us(tokens, number.end):
+                end = noun + 1 if noun is not None else number.end + 2
+                items.append(_Item(int(number.value), i, end, True))
+                i = end
+                continue
+        if token in lex.self_words or _self_after_preposition(tokens, i, lex):
+            items.append(_Item(1, i, i + 1, False))
+        elif token in lex.relatives and not (i and tokens[i - 1] in lex.negations):
+            items.append(_Item(lex.relatives[token], i, i + 1, False))
+        i = number.end if number is not None else i + 1
+    return items
+
+
+def _self_after_preposition(tokens: Sequence[str], i: int, lex: Lexicon) -> bool:
+    """Spanish "mí" after a preposition is oneself ("para mí, mi esposo y …"); folded, it is "mi",
+    which elsewhere is "my"."""
+    if lex.code != "es" or tokens[i] not in ("mi", "conmigo"):
+        return tokens[i] == "conmigo"
+    following = tokens[i + 1] if i + 1 < len(tokens) else ""
+    return i > 0 and tokens[i - 1] in ("para", "a", "de", "por") and following in ("", ",", "y", "e", ".")
+
+
+def _chains(tokens: Sequence[str], items: list[_Item], lex: Lexicon) -> list[list[_Item]]:
+    """Items joined by "and", commas and possessives ("me, my wife and our three kids")."""
+    separators = lex.list_joiners | lex.possessives | {",", "also", "tambien", "a", "the"}
+    chains: list[list[_Item]] = []
+    for item in items:
+        if chains and all(t in separators for t in tokens[chains[-1][-1].end : item.start]):
+            chains[-1].append(item)
+        else:
+            chains.append([item])
+    return chains
+
+
+def _count_after_phrase(tokens: Sequence[str], numbers: list[Number], lex: Lexicon) -> int | None:
+    """ "for 6", "seats 4", "somos 6", "family of five" — a number right after a counting phrase."""
+    at_number = {n.start: n for n in numbers}
+    for i in range(len(tokens)):
+        for phrase in lex.count_before:
+            if tuple(tokens[i : i + len(phrase)]) != phrase:
+                continue
+            j = i + len(phrase)
+            if j < len(tokens) and tokens[j] in ("a", "about", "up", "unos", "unas", "como", "hasta", "just"):
+                j += 2 if tokens[j] == "up" else 1
+            number = at_number.get(j)
+            if number is None or number.value > MAX_COUNT_AFTER_PHRASE or number.value != int(number.value):
+                continue
+            following = tokens[number.end] if number.end < len(tokens) else ""
+            if following in NOT_PEOPLE or following in lex.currency_words or following in CURRENCY_SYMBOLS:
+                continue
+            if following in lex.months or following in lex.span_days:
+                continue
+            if j and tokens[j - 1] in CURRENCY_SYMBOLS:
+                continue
+            return int(number.value)
+    return None
+
+
+def count_of_people(
+    tokens: Sequence[str], lex: Lexicon, extra_nouns: frozenset[str] = frozenset()
+) -> int | None:
+    """How many people the text says there are, or None."""
+    numbers = [n for n in numbers_in(tokens, lex) if not _money(tokens, n, lex)]
+    nouns = lex.people_nouns | extra_nouns
+    best: int | None = None
+    for chain in _chains(tokens, _items(tokens, numbers, nouns, lex), lex):
+        if len(chain) >= 2 or chain[0].group:
+            total = sum(item.count for item in chain)
+            if 0 < total <= MAX_COUNT and (best is None or total > best):
+                best = total
+    if best is not None:
+        return best
+    return _count_after_phrase(tokens, numbers, lex)
+
+
+def is_integer(value: float) -> bool:
+    return math.isfinite(value) and value == int(value)
