@@ -56,10 +56,11 @@ from parley.language import SUPPORTED_LANGUAGES, base_language
 from parley.nbq.catalog import Catalog, string_list
 
 # A channel key ends with a BCP 47-style language suffix: -en-US, -es-MX, -es-419, -fr-CA.
-_CHANNEL_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}-(?P<language>[a-z]{2,3}-(?:[A-Z]{2}|[0-9]{3}))$")
-_LANGUAGE_KEY = re.compile(r"^[a-z]{2,3}(?:-(?:[A-Z]{2}|[0-9]{3}))?$")
-_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# Matched whole (``fullmatch``): ``$`` would accept a trailing newline.
+_CHANNEL_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}-(?P<language>[a-z]{2,3}-(?:[A-Z]{2}|[0-9]{3}))")
+_LANGUAGE_KEY = re.compile(r"[a-z]{2,3}(?:-(?:[A-Z]{2}|[0-9]{3}))?")
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 SLOT_KINDS = frozenset({"choice", "number", "money", "date", "text"})
 # ``count``: a number of people ("me, my wife and the kids"), with the slot's units as extra nouns.
 VALUE_SOURCES = frozenset({"money", "number", "count"})
@@ -128,7 +129,7 @@ class DeploymentError(ValueError):
 
 def language_of(channel_key: str) -> str | None:
     """The language suffix of a channel key (``web-en-US`` → ``en-US``); None when it has none."""
-    match = _CHANNEL_KEY.match(channel_key)
+    match = _CHANNEL_KEY.fullmatch(channel_key)
     return match.group("language") if match else None
 
 
@@ -323,7 +324,7 @@ def _choice(raw: Any, where: str) -> Choice:
     if not isinstance(text, str) or not text.strip():
         raise DeploymentError(f"{where}.text: required, a non-empty string")
     choice_id = str(raw.get("id") or slug(text))
-    if not _ID.match(choice_id):
+    if not _ID.fullmatch(choice_id):
         raise DeploymentError(f"{where}.id: {choice_id!r} is not a valid id (letters, digits, _ . -)")
     minimum, maximum = _number(raw.get("min"), f"{where}.min"), _number(raw.get("max"), f"{where}.max")
     if minimum is not None and maximum is not None and minimum > maximum:
@@ -344,7 +345,7 @@ def _slot(raw: Any, where: str, catalog: Catalog | None) -> Slot:
     if not isinstance(raw, Mapping):
         raise DeploymentError(f"{where}: a slot is a mapping with id and question or prompt")
     slot_id = raw.get("id")
-    if not isinstance(slot_id, str) or not _ID.match(slot_id):
+    if not isinstance(slot_id, str) or not _ID.fullmatch(slot_id):
         raise DeploymentError(f"{where}.id: required, letters, digits, _ . - (at most 64)")
     where = f"{where} ({slot_id})"
     question_id, prompt, catalog_choices = _slot_question(raw, where, catalog)
@@ -442,7 +443,7 @@ def _intent(raw: Any, where: str, catalog: Catalog | None, default_fulfilment: s
     if not isinstance(raw, Mapping):
         raise DeploymentError(f"{where}: an intent is a mapping")
     intent_id = raw.get("id")
-    if not isinstance(intent_id, str) or not _ID.match(intent_id):
+    if not isinstance(intent_id, str) or not _ID.fullmatch(intent_id):
         raise DeploymentError(f"{where}.id: required, letters, digits, _ . - (at most 64)")
     where = f"{where} ({intent_id})"
     utterances, keywords = _examples(raw, where)
@@ -506,7 +507,7 @@ def parse_deployment(
     if not isinstance(document, Mapping):
         raise DeploymentError("a deployment is a mapping with deployment_key, channels and intents")
     key = document.get("deployment_key")
-    if not isinstance(key, str) or not _KEY.match(key):
+    if not isinstance(key, str) or not _KEY.fullmatch(key):
         raise DeploymentError("deployment_key: required, letters, digits, _ and - (at most 64)")
     language = _language_key(document.get("language", DEFAULT_LANGUAGE), "language")
     texts = DEFAULT_TEXTS[base_language(language)]
@@ -544,7 +545,7 @@ def parse_deployment(
 
 
 def _language_key(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not _LANGUAGE_KEY.match(value):
+    if not isinstance(value, str) or not _LANGUAGE_KEY.fullmatch(value):
         raise DeploymentError(f"{where}: a language code such as en, es or es-MX")
     if base_language(value) not in SUPPORTED_LANGUAGES:
         raise DeploymentError(

@@ -60,7 +60,7 @@ def matcher() -> IntentMatcher:
 @pytest.mark.parametrize(
     ("channel", "language"),
     [("web-en-US", "en-US"), ("app-es-MX", "es-MX"), ("kiosk-es-419", "es-419"), ("web", None),
-     ("web-en", None), ("web-EN-us", None), ("-en-US", None)],
+     ("web-en", None), ("web-EN-us", None), ("-en-US", None), ("web-en-US\n", None)],
 )  # fmt: skip
 def test_channel_keys_need_a_language_suffix(channel, language) -> None:
     assert language_of(channel) == language
@@ -110,6 +110,10 @@ def _broken(change) -> dict[str, Any]:
         (lambda d: d["intents"][0].update(utterances=["x"] * 301), "at most 300 entries"),
         (lambda d: d["intents"][0].update(utterances=["x" * 301]), "longer than 300 characters"),
         (lambda d: d.update(intents=d["intents"] * 26), "intents: at most 100"),
+        # Identifiers are matched whole: a trailing newline is no id
+        (lambda d: d["intents"][1].update(id="delivery_question\n"), "intents[1].id: required"),
+        (lambda d: d.update(deployment_key="furniture-shop\n"), "deployment_key"),
+        (lambda d: d.update(channels=["web-en-US\n"]), "must end with a language suffix"),
     ],
 )
 def test_invalid_deployments_are_refused_with_a_clear_message(change, message) -> None:

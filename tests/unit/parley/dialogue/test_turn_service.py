@@ -516,3 +516,23 @@ def test_given_the_transcript_could_not_be_created_when_later_turns_come_then_it
     lines = shop.transcript(first.conversation_id)
     assert ("user", "under 500 euros") in lines
     assert ("user", "I need a garden table") not in lines
+
+
+def test_given_turns_when_saved_then_only_a_task_still_open_is_listed_for_the_idle_sweep(shop: Shop) -> None:
+    far_future = int((T0 + timedelta(days=30)).timestamp())
+
+    def listed() -> list[str]:
+        return [session.transcript_id for session in shop.sessions.idle(far_future, 100)]
+
+    # An open task is listed with its transcript
+    first = shop.say("How long does delivery take?")
+    assert listed() == [first.conversation_id]
+    # A fulfilled one is not
+    shop.say("it's 75011", first.conversation_id)
+    assert listed() == []
+    # A new task under the same id is listed with its own transcript
+    shop.say("I need a garden table", first.conversation_id)
+    assert listed() == [shop.segment(first.conversation_id)]
+    # A handed-off one is not (its transcript is already completed)
+    shop.say("Can I talk to a real person please?", first.conversation_id)
+    assert listed() == []
