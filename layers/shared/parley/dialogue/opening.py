@@ -6,8 +6,9 @@
 - A session in progress continues; one that only a context update created (``POST …/context``)
   is taken up by its first turn.
 - After a fulfilment or a hand-off, or once the session has been idle past the deployment's
-  timeout, the next turn continues under the same id as a new task (the welcome is not said again;
-  after a timeout the bot says it started over, and the idle task's transcript is completed).
+  timeout, the next turn continues under the same id as a new task: after a fulfilment or a
+  hand-off without a second welcome; after a timeout the bot says it started over and welcomes
+  again, and the idle task's transcript is completed.
 
 Each task writes its own transcript segment: a Conversations-API conversation (``conv_…``) whose
 ``metadata.sessionId`` is the client's id, so insights, outcomes and learning follow the session.

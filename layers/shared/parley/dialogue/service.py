@@ -26,13 +26,13 @@ from parley.conversations.service import ConversationService
 from parley.dialogue.contention import ATTEMPTS, pause_after
 from parley.dialogue.deployment import Deployment
 from parley.dialogue.deployments import DeploymentCache
-from parley.dialogue.engine import ACTIVE, HANDOFF, SessionState, TurnInput, TurnResult, run_turn
+from parley.dialogue.engine import ACTIVE, SessionState, TurnInput, TurnResult, run_turn
 from parley.dialogue.opening import OpenedSession, SessionOpener
 from parley.dialogue.ordering import NbqSlotOrder
 from parley.dialogue.ports import SessionConflict, TurnSessionRepository
 from parley.dialogue.session_context import client_context, merged, require_language_suffix, visible
 from parley.dialogue.transcript import OutgoingMessage, TurnTranscript
-from parley.errors import Conflict
+from parley.errors import Conflict, Invalid
 from parley.ports import Log
 
 if TYPE_CHECKING:
@@ -113,16 +113,16 @@ class TurnService:
             self._sleep(pause_after(attempt))
         self._order.record_served(tenant_id, deployment, state, result.state, epoch)
         messages = _outgoing(opened.segment_id, result)
-        if state.status != HANDOFF:  # a handed-off task is completed: its transcript is final
-            self._transcript.write(
-                tenant_id,
-                deployment,
-                result,
-                messages,
-                now,
-                segment_id=opened.segment_id,
-                created=opened.new_segment,
-            )
+        # Every turn is some task's (after a hand-off the next turn opens a new one).
+        self._transcript.write(
+            tenant_id,
+            deployment,
+            result,
+            messages,
+            now,
+            segment_id=opened.segment_id,
+            created=opened.new_segment,
+        )
         if opened.closing_segment is not None:
             self._transcript.close_expired(tenant_id, opened.closing_segment, deployment, now)
         expires_at = now + timedelta(seconds=deployment.idle_timeout_seconds)
@@ -133,8 +133,12 @@ class TurnService:
         self, tenant_id: str, deployment: Deployment, channel_key: str, request: TurnRequest
     ) -> TurnOutcome:
         """Nothing is ever pending: the answer carries no message, and nothing is written."""
-        conversation_id = request.conversation_id or ""
-        stored = self._sessions.get(tenant_id, conversation_id) if conversation_id else None
+        conversation_id = request.conversation_id
+        if conversation_id is None:
+            raise Invalid.field(
+                "A poll names the conversation it polls (conversationId).", ("body", "conversationId")
+            )
+        stored = self._sessions.get(tenant_id, conversation_id)
         state = (
             SessionState.from_json(stored.state)
             if stored is not None

@@ -379,6 +379,10 @@ def test_given_a_poll_when_processed_then_it_answers_nothing_pending_and_changes
     assert polled.messages == []
     assert shop.sessions.get(DEMO_TENANT_ID, first.conversation_id) == before
     assert len(shop.transcript(first.conversation_id)) == 3
+    # And a poll that names no conversation is refused, not answered for an empty id
+    with pytest.raises(Invalid) as raised:
+        shop.turn({"request": {"structured": {"poll": True}}})
+    assert [error.loc for error in raised.value.errors] == [("body", "conversationId")]
 
 
 def test_given_a_context_that_grows_past_2000_chars_over_turns_when_processed_then_invalid(
