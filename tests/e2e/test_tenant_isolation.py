@@ -133,12 +133,12 @@ def _demo_conversation(world: World) -> dict[str, Any]:
     return response.json()
 
 
-def _conversions(world: World, tenant_id: str) -> list[dict[str, Any]]:
+def _conversions(world: World, tenant_id: str, session_id: str | None = None) -> list[dict[str, Any]]:
     return world.gateway.client("dynamodb").query(
         TableName=world.gateway.state["tables"]["SessionsTable"],
         KeyConditionExpression="pk = :pk AND begins_with(sk, :c)",
         ExpressionAttributeValues={
-            ":pk": {"S": f"TENANT#{tenant_id}#NBQ#{world.session_id}"},
+            ":pk": {"S": f"TENANT#{tenant_id}#NBQ#{session_id or world.session_id}"},
             ":c": {"S": "CONVERSION#"},
         },
         ConsistentRead=True,
@@ -307,6 +307,73 @@ def check_request_token(world: World) -> None:
     assert theirs.json()["type"].endswith("/not_offered")
 
 
+def _v1_session(world: World) -> tuple[str, str]:
+    """A Zelinqa V1 session of the demo tenant (its id and the key that created it)."""
+    key = f"isolation-{uuid.uuid4()}"
+    created = world.call("POST", "/v1/sessions", world.demo_key, json={}, headers={"Idempotency-Key": key})
+    assert created.status_code == 201, created.text
+    return created.json()["session_id"], key
+
+
+def _unknown_session(response: requests.Response, session_id: str) -> None:
+    assert response.status_code == 404, response.text
+    assert response.json()["code"] == "unknown_session"
+    assert response.json()["details"] == {"session_id": session_id}
+
+
+def check_create_session(world: World) -> None:
+    # The same Idempotency-Key under another tenant is another tenant's call: never the demo's
+    # session replayed (the other tenant has no catalog published, so it gets none).
+    session_id, key = _v1_session(world)
+    theirs = world.call("POST", "/v1/sessions", world.other_key, json={}, headers={"Idempotency-Key": key})
+    assert theirs.status_code == 410, theirs.text
+    assert session_id not in theirs.text
+
+
+def check_next_session_questions(world: World) -> None:
+    session_id, _ = _v1_session(world)
+    theirs = world.call(
+        "POST",
+        f"/v1/sessions/{session_id}/next",
+        world.other_key,
+        json={"state_version": 0},
+        headers={"Idempotency-Key": f"iso-{uuid.uuid4()}"},
+    )
+    _unknown_session(theirs, session_id)
+
+
+def check_apply_session_events(world: World) -> None:
+    session_id, _ = _v1_session(world)
+    theirs = world.call(
+        "POST",
+        f"/v1/sessions/{session_id}/events",
+        world.other_key,
+        json={"state_version": 0, "client_updates": {"data": [{"id": "budget", "value": "x"}]}},
+        headers={"Idempotency-Key": f"iso-{uuid.uuid4()}"},
+    )
+    _unknown_session(theirs, session_id)
+    mine = world.call("GET", f"/v1/sessions/{session_id}", world.demo_key)
+    assert mine.json()["targets"] == {} and mine.json()["versions"]["state_version"] == 0
+
+
+def check_get_session(world: World) -> None:
+    session_id, _ = _v1_session(world)
+    _unknown_session(world.call("GET", f"/v1/sessions/{session_id}", world.other_key), session_id)
+
+
+def check_submit_session_feedback(world: World) -> None:
+    session_id, _ = _v1_session(world)
+    theirs = world.call(
+        "POST",
+        f"/v1/sessions/{session_id}/feedback",
+        world.other_key,
+        json={"result": "failure"},
+        headers={"Idempotency-Key": f"iso-{uuid.uuid4()}"},
+    )
+    _unknown_session(theirs, session_id)
+    assert _conversions(world, "demo", session_id) == []
+
+
 CHECKS: dict[tuple[str, str], Callable[[World], None]] = {
     ("GET", "/api/v1/conversations/{id}"): check_get_conversation,
     ("GET", "/api/v1/conversations/{id}/insights"): check_get_insights,
@@ -316,6 +383,11 @@ CHECKS: dict[tuple[str, str], Callable[[World], None]] = {
     ("GET", "/v1/usage"): check_usage,
     ("POST", "/v1/next-questions"): check_next_questions,
     ("POST", "/v1/sessions/{session_id}/conversion"): check_record_conversion,
+    ("POST", "/v1/sessions"): check_create_session,
+    ("POST", "/v1/sessions/{session_id}/next"): check_next_session_questions,
+    ("POST", "/v1/sessions/{session_id}/events"): check_apply_session_events,
+    ("GET", "/v1/sessions/{session_id}"): check_get_session,
+    ("POST", "/v1/sessions/{session_id}/feedback"): check_submit_session_feedback,
     ("POST", "/c/{deploymentKey}/{channelKey}"): check_process_turn,
     ("POST", "/c/{deploymentKey}/{channelKey}/context"): check_update_context,
     ("POST", "/c/{deploymentKey}/{channelKey}/requestToken"): check_request_token,

@@ -19,6 +19,7 @@ from tests.fakes.nbq import (
     InMemoryNbqConfigRepository,
     InMemoryNbqSessionRepository,
 )
+from tests.fakes.sessions import InMemorySessionStore
 from tests.fakes.store import StoreConflict
 from tests.fakes.tenants import FakeUsagePlans, InMemoryTenantRepository
 from tests.fakes.usage import InMemoryUsageRepository
@@ -30,6 +31,7 @@ __all__ = [
     "InMemoryIdempotencyGuard",
     "InMemoryNbqConfigRepository",
     "InMemoryNbqSessionRepository",
+    "InMemorySessionStore",
     "InMemoryTenantRepository",
     "InMemoryTurnSessionRepository",
     "InMemoryUsageRepository",

@@ -21,16 +21,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from parley.errors import Conflict, IdempotencyKeyReused, Limit, LimitExceeded
+from parley.errors import IdempotencyKeyReused, Limit, LimitExceeded, RequestInProgress
 from parley.nbq.learning import QuestionStats
 from parley.nbq.limits import MAX_CATALOG_BYTES
-from parley.nbq.ports import NbqState
+from parley.nbq.ports import NbqState, configuration_id
 from tests.fakes.store import Interleaving, StoreConflict, stored
 
 
 class InMemoryNbqConfigRepository:
     def __init__(self) -> None:
         self._catalogs: dict[str, tuple[str, bytes]] = {}
+        self._configurations: dict[tuple[str, str], bytes] = {}
         self._served: dict[str, dict[str, int]] = {}
         self._converted: dict[str, dict[str, int]] = {}
         self.state_reads = 0
@@ -43,6 +44,7 @@ class InMemoryNbqConfigRepository:
                 Limit("catalog", max_bytes=MAX_CATALOG_BYTES),
             )
         self._catalogs[tenant_id] = (version, body)
+        self._configurations[(tenant_id, configuration_id(document))] = body
         return len(body)
 
     def load_state(self, tenant_id: str) -> NbqState:
@@ -51,7 +53,12 @@ class InMemoryNbqConfigRepository:
         if catalog is None:
             return NbqState(None, None, {})
         version, body = catalog
-        return NbqState(version, json.loads(zlib.decompress(body)), self.stats(tenant_id))
+        document = json.loads(zlib.decompress(body))
+        return NbqState(version, document, self.stats(tenant_id), configuration_id(document))
+
+    def load_configuration(self, tenant_id: str, configuration: str) -> dict[str, Any] | None:
+        body = self._configurations.get((tenant_id, configuration))
+        return None if body is None else dict(json.loads(zlib.decompress(body)))
 
     def stats(self, tenant_id: str) -> dict[str, QuestionStats]:
         served = self._served.get(tenant_id, {})
@@ -190,7 +197,7 @@ class InMemoryIdempotencyGuard:
                     "This Idempotency-Key was already used with a different request body."
                 )
             if record.result is None:
-                raise Conflict(
+                raise RequestInProgress(
                     "A request with this Idempotency-Key is still in progress; retry shortly.", retry_after=1
                 )
             first: dict[str, Any] = json.loads(record.result)

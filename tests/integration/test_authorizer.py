@@ -175,3 +175,37 @@ def test_a_route_the_scope_table_does_not_know_is_refused(tenants, load_function
     event["resource"] = event["path"] = "/v1/something-new"
 
     assert _refusal(app.lambda_handler(event, lambda_context))[0] == "insufficient_scope"
+
+
+def _v1_event(**headers: str) -> dict:
+    event = load_event("authorize_request/nbq_bearer_key.json")
+    event.update(
+        methodArn="arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/POST/v1/sessions",
+        resource="/v1/sessions",
+        path="/v1/sessions",
+        httpMethod="POST",
+        headers={"Accept": "application/json", **headers},
+    )
+    return event
+
+
+def test_zelinqa_v1_routes_answer_401_without_a_key_and_403_for_a_bad_one_or_a_missing_scope(
+    tenants, load_function, lambda_context
+) -> None:
+    # As Zelinqa's SDK maps them: 401 when the header is missing; an opaque 403 when the key is
+    # invalid or lacks the route's scope (both its ZelinqaAuthenticationError).
+    app = load_function("AuthorizerFunction")
+    nbq_only = tenants.issue_key("demo", mode="test", scopes=frozenset({"nbq"})).key
+
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
+        app.lambda_handler(_v1_event(), lambda_context)
+    invalid = app.lambda_handler(_v1_event(Authorization="Bearer pk_test_" + "x" * 43), lambda_context)
+    unscoped = app.lambda_handler(_v1_event(Authorization=f"Bearer {nbq_only}"), lambda_context)
+    allowed = app.lambda_handler(_v1_event(Authorization=f"Bearer {DEMO_KEY}"), lambda_context)
+
+    assert _refusal(invalid)[0] == "invalid_key"
+    assert _refusal(unscoped) == (
+        "insufficient_scope",
+        "This key may not call POST /v1/sessions: it needs the runtime scope.",
+    )
+    assert _effect(allowed) == "Allow"

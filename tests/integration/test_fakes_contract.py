@@ -27,7 +27,7 @@ from parley.conversations.models import Insights
 from parley.dialogue.ports import SessionConflict
 from parley.errors import IdempotencyKeyReused
 from parley.nbq.learning import QuestionStats
-from parley.nbq.ports import STARTED_BY_NEXT_QUESTIONS, NbqState
+from parley.nbq.ports import STARTED_BY_NEXT_QUESTIONS, NbqState, configuration_id
 from tests.fakes import (
     InMemoryConversationRepository,
     InMemoryDeploymentRepository,
@@ -334,7 +334,27 @@ def test_nbq_sessions_record_calls_and_conversions_and_credit_each_conversion_on
     assert sessions.credit(TENANT, "s-1", "cv_unknown", served, True) is False
     expected = {"q_a": QuestionStats(served=2, converted=1), "q_b": QuestionStats(served=1, converted=1)}
     assert config.stats(TENANT) == expected
-    assert config.load_state(TENANT) == NbqState("1.0", {"version": "1.0", "questions": []}, expected)
+    document = {"version": "1.0", "questions": []}
+    assert config.load_state(TENANT) == NbqState("1.0", document, expected, configuration_id(document))
+
+
+def test_a_published_configuration_stays_readable_by_its_id_after_another_is_published(
+    stores: Stores,
+) -> None:
+    config = stores.nbq_config
+    first = {"version": "1.0", "questions": [{"external_id": "q_a"}]}
+    second = {"version": "1.1", "questions": [{"external_id": "q_b"}]}
+
+    config.put_catalog(TENANT, "1.0", first)
+    pinned = config.load_state(TENANT).configuration
+    config.put_catalog(TENANT, "1.1", second)
+
+    assert pinned == configuration_id(first) != configuration_id(second)
+    assert config.load_state(TENANT).configuration == configuration_id(second)
+    assert config.load_configuration(TENANT, pinned) == first
+    assert config.load_configuration(TENANT, configuration_id(second)) == second
+    assert config.load_configuration("acme", pinned) is None
+    assert config.load_configuration(TENANT, "cfg_0000000000000000") is None
 
 
 def test_idempotency_a_key_runs_once_and_refuses_another_payload(stores: Stores) -> None:

@@ -30,6 +30,9 @@ class FieldError:
 class DomainError(Exception):
     """A failure the caller can act on."""
 
+    # A stable machine code for APIs whose contract names one per error (Zelinqa V1's envelope).
+    code: str | None = None
+
     def __init__(
         self,
         detail: str,
@@ -56,6 +59,18 @@ class Conflict(DomainError):
 
 class IdempotencyKeyReused(DomainError):
     """An idempotency key already used with a different request."""
+
+    code = "idempotency_key_reused"
+
+
+class RequestInProgress(Conflict):
+    """The first request with this idempotency key is still running; send it again shortly."""
+
+    code = "idempotency_contention"
+
+
+class Gone(DomainError):
+    """What the request needs existed and is no longer available (not the client's mistake)."""
 
 
 class Invalid(DomainError):

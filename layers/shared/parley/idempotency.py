@@ -24,7 +24,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 
-from parley.errors import Conflict, IdempotencyKeyReused, Unavailable
+from parley.errors import IdempotencyKeyReused, RequestInProgress, Unavailable
 
 DEFAULT_TTL_SECONDS = 24 * 3600
 
@@ -78,7 +78,7 @@ class PowertoolsIdempotency:
         try:
             result: dict[str, Any] = self._run(call={"key": key, "payload": payload}, action=recorded)
         except IdempotencyAlreadyInProgressError:
-            raise Conflict(
+            raise RequestInProgress(
                 "A request with this Idempotency-Key is still in progress; retry shortly.", retry_after=1
             ) from None
         except IdempotencyValidationError:

@@ -25,6 +25,7 @@ import parley
 from parley.conversations import models as conversations
 from parley.dialogue import models as dialogue
 from parley.nbq import models as nbq
+from parley.sessions import models as sessions
 from tests.helpers.fuzzing import spec_block
 from tests.helpers.paths import ROOT
 
@@ -185,6 +186,12 @@ REQUEST_MODELS: list[tuple[str, type[BaseModel]]] = [
     ("CreateConversationRequest", conversations.CreateConversationRequest),
     ("AppendMessagesRequest", conversations.AppendMessagesRequest),
     ("Message", conversations.Message),
+    ("SessionCreateRequest", sessions.SessionCreateRequest),
+    ("NextRequest", sessions.NextRequest),
+    ("PreviousTurn", sessions.PreviousTurn),
+    ("StructuredAnswer", sessions.StructuredAnswer),
+    ("SessionEventsRequest", sessions.SessionEventsRequest),
+    ("FeedbackRequest", sessions.FeedbackRequest),
     ("TurnRequest", dialogue.TurnRequest),
     ("ContextRequest", dialogue.ContextRequest),
     ("UnstructuredInput", dialogue.UnstructuredInput),
@@ -235,6 +242,10 @@ RESPONSE_MODELS: list[tuple[str, type[BaseModel]]] = [
     ("ListConversationsResponse", conversations.ListConversationsResponse),
     ("InsightsResponse", conversations.InsightsResponse),
     ("Insights", conversations.Insights),
+    ("SessionStateResponse", sessions.SessionStateResponse),
+    ("NextResponse", sessions.NextResponse),
+    ("Candidate", sessions.Candidate),
+    ("FeedbackResponse", sessions.FeedbackResponse),
     ("TurnResponse", dialogue.TurnResponse),
     ("ContextResponse", dialogue.ContextResponse),
     ("TurnMessage", dialogue.TurnMessage),
@@ -454,6 +465,11 @@ RAISED: dict[tuple[str, str], set[int]] = {
     ("/api/v1/conversations/{id}", "get"): {200, 401, 403, 404, 422, 429, 500, 503},
     ("/api/v1/conversations/{id}/messages", "post"): {200, 401, 403, 404, 409, 413, 422, 429, 500, 503},
     ("/api/v1/conversations/{id}/insights", "get"): {200, 401, 403, 404, 429, 500, 503},
+    ("/v1/sessions", "post"): {201, 401, 403, 409, 410, 413, 422, 429, 500, 503},
+    ("/v1/sessions/{session_id}/next", "post"): {200, 401, 403, 404, 409, 410, 413, 422, 429, 500, 503},
+    ("/v1/sessions/{session_id}/events", "post"): {200, 401, 403, 404, 409, 410, 413, 422, 429, 500, 503},
+    ("/v1/sessions/{session_id}", "get"): {200, 401, 403, 404, 410, 429, 500, 503},
+    ("/v1/sessions/{session_id}/feedback", "post"): {202, 401, 403, 404, 409, 413, 422, 429, 500, 503},
     ("/c/{deploymentKey}/{channelKey}", "post"): {200, 400, 401, 403, 404, 409, 413, 429, 500, 503},
     ("/c/{deploymentKey}/{channelKey}/context", "post"): {200, 400, 401, 403, 404, 409, 413, 429, 500, 503},
     ("/c/{deploymentKey}/{channelKey}/requestToken", "post"): {401, 403, 413, 429, 500},

@@ -129,6 +129,49 @@ ALLOWED: dict[str, set[Grant]] = {
     },
     # Answers 501 from the request alone.
     "RequestVoiceTokenFunction": set(),
+    # Zelinqa V1 sessions: idempotency records; the published catalog and statistics (BatchGet) and
+    # the pinned configuration (Get); the session's state (conditional Put) and the NBQ session item
+    # that learning credits (Update).
+    "CreateSessionFunction": {
+        ("IdempotencyTable", "dynamodb:GetItem"),
+        ("IdempotencyTable", "dynamodb:PutItem"),
+        ("IdempotencyTable", "dynamodb:UpdateItem"),
+        ("IdempotencyTable", "dynamodb:DeleteItem"),
+        ("TenantsTable", "dynamodb:BatchGetItem"),
+        ("TenantsTable", "dynamodb:GetItem"),
+        ("SessionsTable", "dynamodb:PutItem"),
+        ("SessionsTable", "dynamodb:UpdateItem"),
+    },
+    "NextSessionQuestionsFunction": {
+        ("IdempotencyTable", "dynamodb:GetItem"),
+        ("IdempotencyTable", "dynamodb:PutItem"),
+        ("IdempotencyTable", "dynamodb:UpdateItem"),
+        ("IdempotencyTable", "dynamodb:DeleteItem"),
+        ("TenantsTable", "dynamodb:BatchGetItem"),
+        ("TenantsTable", "dynamodb:GetItem"),
+        ("SessionsTable", "dynamodb:GetItem"),
+        ("SessionsTable", "dynamodb:PutItem"),
+        ("SessionsTable", "dynamodb:UpdateItem"),
+    },
+    "ApplySessionEventsFunction": {
+        ("IdempotencyTable", "dynamodb:GetItem"),
+        ("IdempotencyTable", "dynamodb:PutItem"),
+        ("IdempotencyTable", "dynamodb:UpdateItem"),
+        ("IdempotencyTable", "dynamodb:DeleteItem"),
+        ("TenantsTable", "dynamodb:GetItem"),
+        ("SessionsTable", "dynamodb:GetItem"),
+        ("SessionsTable", "dynamodb:PutItem"),
+    },
+    "GetSessionFunction": {("TenantsTable", "dynamodb:GetItem"), ("SessionsTable", "dynamodb:GetItem")},
+    # The feedback is stored as a conversion item of the session (the stream relay credits it).
+    "SubmitSessionFeedbackFunction": {
+        ("IdempotencyTable", "dynamodb:GetItem"),
+        ("IdempotencyTable", "dynamodb:PutItem"),
+        ("IdempotencyTable", "dynamodb:UpdateItem"),
+        ("IdempotencyTable", "dynamodb:DeleteItem"),
+        ("SessionsTable", "dynamodb:GetItem"),
+        ("SessionsTable", "dynamodb:PutItem"),
+    },
 }
 
 

@@ -139,7 +139,7 @@ class Endpoint:
     def __init__(self, settings: Settings, observability: Observability, style: ApiStyle = NBQ_STYLE) -> None:
         self._style = style
         self._format = ProblemFormat(
-            settings.problem_type_base, legacy_error_member=style.legacy_error_member
+            settings.problem_type_base, legacy_error_member=style.legacy_error_member, envelope=style.envelope
         )
         self._observability = observability
         self._logger = observability.logger

@@ -34,3 +34,21 @@ def optional_idempotency_key(request: Request, max_chars: int) -> str | None:
             "string_pattern_mismatch",
         )
     return key
+
+
+def required_idempotency_key(request: Request, min_chars: int, max_chars: int) -> str:
+    """The required ``Idempotency-Key`` header: ``min_chars`` to ``max_chars`` visible ASCII
+    characters (Zelinqa V1: 8 to 128), kept as sent."""
+    value = request.header(IDEMPOTENCY_HEADER)
+    if value is None:
+        raise Invalid.field(
+            "Idempotency-Key header is required on every mutation", ("header", IDEMPOTENCY_HEADER), "missing"
+        )
+    key = value.strip()
+    if not min_chars <= len(key) <= max_chars or not all("!" <= ch <= "~" for ch in key):
+        raise Invalid.field(
+            f"Idempotency-Key must be {min_chars} to {max_chars} visible ASCII characters",
+            ("header", IDEMPOTENCY_HEADER),
+            "string_pattern_mismatch",
+        )
+    return key

@@ -20,11 +20,13 @@ from typing import Any, Literal
 from parley.errors import (
     Conflict,
     DomainError,
+    Gone,
     IdempotencyKeyReused,
     Invalid,
     LimitExceeded,
     NotFound,
     NotOffered,
+    RequestInProgress,
     Unavailable,
 )
 from parley.http.request_ids import REQUEST_ID_HEADER
@@ -123,6 +125,9 @@ class ApiStyle:
     schema_detail: Literal["first_error", "summary"] = "first_error"
     # The Conversations API's ``error: {code, message, details}`` member, beside the problem's.
     legacy_error_member: bool = False
+    # Zelinqa V1's envelope: ``code`` (the error's own code where it names one), ``message`` and
+    # ``details`` as members beside the problem's.
+    envelope: bool = False
     overrides: Mapping[type[DomainError], Rendering] = field(default_factory=dict)
 
     def rendering(self, error: DomainError) -> Rendering:
@@ -131,15 +136,28 @@ class ApiStyle:
                 self.overrides.get(kind) or RENDERINGS.get(kind) if issubclass(kind, DomainError) else None
             )
             if found is not None:
-                if kind is Invalid:
-                    return Rendering(self.validation_status, found.code, found.title)
-                return found
+                status = self.validation_status if kind is Invalid else found.status
+                code = error.code if self.envelope and error.code else found.code
+                return Rendering(status, code, found.title)
         return Rendering(500, InternalProblem.code, InternalProblem.title)
 
 
 NBQ_STYLE = ApiStyle()
 CONVERSATIONS_STYLE = ApiStyle(schema_detail="summary", legacy_error_member=True)
 TURN_STYLE = ApiStyle(validation_status=400, schema_detail="summary")
+# Zelinqa API V1: a reused key is a 409 and a key still in use a 503 to retry (its SDK retries it).
+V1_STYLE = ApiStyle(
+    envelope=True,
+    overrides={
+        IdempotencyKeyReused: Rendering(
+            409, "idempotency_key_reused", "Idempotency-Key reused with another body."
+        ),
+        RequestInProgress: Rendering(
+            503, "idempotency_contention", "A request with this key is in progress."
+        ),
+        Gone: Rendering(410, "gone", "No longer available"),
+    },
+)
 
 
 def problem_for(error: DomainError | SchemaViolation, style: ApiStyle) -> ProblemError:
@@ -198,8 +216,11 @@ class ProblemFormat:
 
     type_base: str
     legacy_error_member: bool = False
+    envelope: bool = False
 
     def body(self, problem: ProblemError, request_id: str) -> dict[str, Any]:
+        if self.envelope:
+            return self._enveloped(problem, request_id)
         body: dict[str, Any] = {
             "type": self.type_base + problem.code,
             "title": problem.title,
@@ -220,6 +241,23 @@ class ProblemFormat:
                 legacy["details"] = {_field_of(e): e.get("msg", "") for e in problem.errors}
             body["error"] = legacy
         return body
+
+    def _enveloped(self, problem: ProblemError, request_id: str) -> dict[str, Any]:
+        """The problem, with Zelinqa V1's envelope members: ``code``, ``message``, ``details``."""
+        details: dict[str, Any] = dict(problem.extra)
+        if problem.errors:
+            details["errors"] = problem.errors
+        message = problem.detail or problem.title
+        return {
+            "type": self.type_base + problem.code,
+            "title": problem.title,
+            "status": problem.status,
+            "detail": message,
+            "request_id": request_id,
+            "code": problem.code,
+            "message": message,
+            "details": details,
+        }
 
     def proxy_response(self, problem: ProblemError, request_id: str) -> dict[str, Any]:
         """A Lambda proxy response, for code that runs outside an endpoint."""

@@ -22,3 +22,13 @@ def json_response(
 ) -> Response:
     body = json.dumps({**model.body(), "request_id": request_id}, separators=(",", ":"))
     return Response(status, body, headers=dict(headers or {}))
+
+
+class StoredBody:
+    """A body already built as a mapping (an idempotent call's first answer, replayed as is)."""
+
+    def __init__(self, content: Mapping[str, Any]) -> None:
+        self._content = content
+
+    def body(self) -> dict[str, Any]:
+        return dict(self._content)

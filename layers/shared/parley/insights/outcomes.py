@@ -18,7 +18,13 @@ from parley.conversations.ports import ConversationRepository
 from parley.conversations.service import is_conversation_id
 
 # What a recorded outcome says of the user's task; "other" says nothing.
-TASK_COMPLETED: dict[str, bool] = {"purchase": True, "lead": True, "abandon": False}
+TASK_COMPLETED: dict[str, bool] = {
+    "purchase": True,
+    "lead": True,
+    "abandon": False,
+    "success": True,  # a V1 session's feedback
+    "failure": False,
+}
 
 Emit = Callable[[str, str, dict[str, Any], str], None]
 

@@ -41,6 +41,10 @@ from parley.queues.messages import (
     ConversionRecorded,
     QueueMessage,
 )
+from parley.sessions.ports import STARTED_BY_V1
+
+# Sessions that count as usage: the NBQ APIs' (beta next-questions and V1), not turn conversations.
+USAGE_STARTERS = frozenset({STARTED_BY_NEXT_QUESTIONS, STARTED_BY_V1})
 
 
 class MessageQueue(Protocol):
@@ -102,14 +106,15 @@ class SessionCount:
 
 def session_started(record: Mapping[str, Any]) -> SessionStart | None:
     """The session one stream record starts, if any: the INSERT of a session item whose creating
-    call was a next-questions call. MODIFY (a later call), REMOVE (TTL), a session started by a turn
-    and any other item start none. An item without ``started_by`` is not counted either: it was
-    written before the relay counted sessions, by code that counted it on the request path."""
+    call was a next-questions call or a V1 session's creation. MODIFY (a later call), REMOVE
+    (TTL), a session started by a turn and any other item start none. An item without
+    ``started_by`` is not counted either: it was written before the relay counted sessions, by
+    code that counted it on the request path."""
     if record.get("eventName") != "INSERT":
         return None
     change = record.get("dynamodb", {})
     created = session_from_stream(change.get("Keys", {}), change.get("NewImage") or {})
-    if created is None or created.started_by != STARTED_BY_NEXT_QUESTIONS:
+    if created is None or created.started_by not in USAGE_STARTERS:
         return None
     day = datetime.fromtimestamp(created.first_seen, UTC).date()
     return SessionStart(created.tenant_id, day, created.first_seen)

@@ -26,6 +26,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from parley.nbq.objective import (
+    Choice,
+    Dimension,
+    Objective,
+    parse_dimensions,
+    parse_label_and_schema,
+    parse_objective,
+    parse_question_kind,
+)
+
 DETECTOR_KINDS = frozenset({"keywords", "money", "size", "count", "date"})
 MAX_QUESTIONS = 10_000
 
@@ -47,6 +57,9 @@ class Detector:
 class Category:
     name: str
     detectors: tuple[Detector, ...]
+    # What it collects, as a V1 success information (``parley.nbq.objective``).
+    label: str = ""
+    schema: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +71,12 @@ class Question:
     position: int
     requires_categories: tuple[str, ...] = ()
     requires_mentions: tuple[str, ...] = ()
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # the labels of ``options``
+    # How it is answered (V1): open | single_choice | multiple_choice | semi_open.
+    kind: str = "open"
+    selection_mode: str | None = None
+    options: tuple[Choice, ...] = ()
+    active: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +85,11 @@ class Catalog:
     categories: Mapping[str, Category]
     questions: tuple[Question, ...]
     by_id: Mapping[str, Question] = field(default_factory=dict)
+    objective: Objective = field(default_factory=Objective)
+    dimensions: tuple[Dimension, ...] = ()
+
+    def dimension_of(self, category: str) -> Dimension:
+        return next(d for d in self.dimensions if category in d.categories)
 
 
 def string_list(value: Any, where: str, error: type[ValueError] = CatalogError) -> tuple[str, ...]:
@@ -147,7 +170,14 @@ def parse_catalog(document: Mapping[str, Any]) -> Catalog:
         questions.append(question)
         by_id[question.external_id] = question
     _reject_cycles(questions, categories)
-    return Catalog(version=str(version), categories=categories, questions=tuple(questions), by_id=by_id)
+    return Catalog(
+        version=str(version),
+        categories=categories,
+        questions=tuple(questions),
+        by_id=by_id,
+        objective=parse_objective(document.get("objective"), CatalogError),
+        dimensions=parse_dimensions(document.get("dimensions"), list(categories), CatalogError),
+    )
 
 
 def _categories(raw_categories: Any) -> dict[str, Category]:
@@ -160,7 +190,9 @@ def _categories(raw_categories: Any) -> dict[str, Category]:
         if not isinstance(detectors_raw, list) or not detectors_raw:
             raise CatalogError(f"{where}: at least one detector is required")
         detectors = tuple(_detector(d, f"{where}.detectors[{i}]") for i, d in enumerate(detectors_raw))
-        categories[str(name)] = Category(name=str(name), detectors=detectors)
+        assert isinstance(body, Mapping)
+        label, schema = parse_label_and_schema(body, str(name), CatalogError)
+        categories[str(name)] = Category(str(name), detectors, label, schema)
     return categories
 
 
@@ -188,6 +220,7 @@ def _question(raw: Any, position: int, categories: Mapping[str, Category]) -> Qu
             raise CatalogError(f"{where}: requires unknown category {required!r}")
         if required == category:
             raise CatalogError(f"{where}: requires its own category {category!r}")
+    kind, selection_mode, options, active = parse_question_kind(raw, where, CatalogError)
     return Question(
         external_id=external_id,
         text=text.strip(),
@@ -198,7 +231,11 @@ def _question(raw: Any, position: int, categories: Mapping[str, Category]) -> Qu
         requires_mentions=_check_matchable(
             string_list(requires.get("mentions"), f"{where}.requires.mentions"), f"{where}.requires.mentions"
         ),
-        choices=string_list(raw.get("choices"), f"{where}.choices"),
+        choices=tuple(option.label for option in options),
+        kind=kind,
+        selection_mode=selection_mode,
+        options=options,
+        active=active,
     )
 
 
@@ -260,13 +297,40 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
         }
         if requires:
             question["requires"] = requires
-        if q.choices:
-            question["choices"] = list(q.choices)
+        question["type"] = q.kind
+        if q.selection_mode is not None:
+            question["selection_mode"] = q.selection_mode
+        if q.options:
+            question["choices"] = [{"id": c.id, "label": c.label, "value": c.value} for c in q.options]
+        if not q.active:
+            question["active"] = False
         questions.append(question)
+    objective = catalog.objective
     return {
         "version": catalog.version,
+        "objective": {
+            "name": objective.name,
+            **({"description": objective.description} if objective.description is not None else {}),
+            "qualification_level": objective.qualification_level,
+            "max_turns": objective.max_turns,
+            "candidates_per_call": objective.candidates_per_call,
+            "order_strength": objective.order_strength,
+        },
+        "dimensions": [
+            {
+                "id": d.id,
+                "name": d.name,
+                "completion_role": d.completion_role,
+                "categories": list(d.categories),
+            }
+            for d in catalog.dimensions
+        ],
         "categories": {
-            name: {"detectors": [detector(d) for d in category.detectors]}
+            name: {
+                "label": category.label,
+                "schema": dict(category.schema),
+                "detectors": [detector(d) for d in category.detectors],
+            }
             for name, category in catalog.categories.items()
         },
         "questions": questions,

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 PRIOR_SUCCESSES = 1.0
 PRIOR_FAILURES = 1.0
-CONVERTING_OUTCOMES = frozenset({"purchase", "lead"})
-FAILED_OUTCOMES = frozenset({"abandon"})
+# The beta conversion outcomes, and a V1 session feedback's results (``partial`` teaches nothing).
+CONVERTING_OUTCOMES = frozenset({"purchase", "lead", "success"})
+FAILED_OUTCOMES = frozenset({"abandon", "failure"})
 _SQRT3 = math.sqrt(3.0)
 
 

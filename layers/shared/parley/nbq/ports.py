@@ -4,6 +4,8 @@ learned statistics) and its sessions. ``DynamoNbqConfigRepository`` and
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -23,12 +25,27 @@ class NbqState:
     version: str | None
     document: dict[str, Any] | None
     stats: dict[str, QuestionStats]
+    # The published configuration's id (a digest of the document): what a V1 session pins.
+    configuration: str | None = None
+
+
+def configuration_id(document: dict[str, Any]) -> str:
+    """The id of a published configuration: the same document always has the same id."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "cfg_" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 class NbqConfigRepository(Protocol):
-    def put_catalog(self, tenant_id: str, version: str, document: dict[str, Any]) -> int: ...
+    def put_catalog(self, tenant_id: str, version: str, document: dict[str, Any]) -> int:
+        """Publish the document: it becomes the active catalog, and stays readable by its
+        configuration id for the sessions that pin it. Its compressed size."""
+        ...
 
     def load_state(self, tenant_id: str) -> NbqState: ...
+
+    def load_configuration(self, tenant_id: str, configuration: str) -> dict[str, Any] | None:
+        """A published configuration by its id (``None`` when it is not stored)."""
+        ...
 
     def stats(self, tenant_id: str) -> dict[str, QuestionStats]: ...
 

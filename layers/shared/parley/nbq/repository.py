@@ -3,6 +3,8 @@
 Tenants table (configuration and learning, per tenant):
 - ``TENANT#<id>`` / ``NBQ#CATALOG``: the active catalog — ``version`` and the validated document
   as zlib-compressed JSON (a 1,000-question catalog is ~30 KB compressed; the item limit is 400 KB);
+- ``TENANT#<id>`` / ``NBQ#CONFIG#<configuration id>``: every published catalog, kept by its id
+  (a digest of the document) for the V1 sessions that pin it; written once, never changed;
 - ``TENANT#<id>`` / ``NBQ#STATS``: learned statistics — ``s#<external_id>`` (sessions with an
   outcome in which the question was served) and ``c#<external_id>`` (of those, conversions),
   incremented atomically with ``ADD``. Both items are read together with one BatchGetItem.
@@ -27,7 +29,7 @@ from parley.errors import Limit, LimitExceeded
 from parley.nbq.items import CONVERSION_PREFIX, SESSION_SK, session_pk
 from parley.nbq.learning import QuestionStats
 from parley.nbq.limits import MAX_CATALOG_BYTES
-from parley.nbq.ports import STARTED_BY_NEXT_QUESTIONS, STARTED_BY_TURN, NbqState
+from parley.nbq.ports import STARTED_BY_NEXT_QUESTIONS, STARTED_BY_TURN, NbqState, configuration_id
 from parley.store import error_code, translated_errors
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
 ]
 
 CATALOG_SK = "NBQ#CATALOG"
+CONFIG_PREFIX = "NBQ#CONFIG#"
 STATS_SK = "NBQ#STATS"
 SESSION_TTL_SECONDS = 30 * 24 * 3600
 CONVERSION_TTL_SECONDS = 400 * 24 * 3600
@@ -71,13 +74,21 @@ class DynamoNbqConfigRepository:
                 f"catalog is {len(body)} bytes compressed; the maximum is {MAX_CATALOG_BYTES}",
                 Limit("catalog", max_bytes=MAX_CATALOG_BYTES),
             )
+        configuration = configuration_id(document)
+        pinned = {"version": {"S": version}, "document": {"B": body}}
+        # The pinned copy first: a session may pin the configuration as soon as it is active.
+        with translated_errors("PutItem configuration"):
+            self._client.put_item(
+                TableName=self._table,
+                Item={**_tenant_key(tenant_id, CONFIG_PREFIX + configuration), **pinned},
+            )
         with translated_errors("PutItem catalog"):
             self._client.put_item(
                 TableName=self._table,
                 Item={
                     **_tenant_key(tenant_id, CATALOG_SK),
-                    "version": {"S": version},
-                    "document": {"B": body},
+                    **pinned,
+                    "configuration": {"S": configuration},
                 },
             )
         return len(body)
@@ -101,7 +112,22 @@ class DynamoNbqConfigRepository:
         document = None
         if "document" in catalog_item:
             document = json.loads(zlib.decompress(catalog_item["document"]["B"]))
-        return NbqState(catalog_item["version"]["S"], document, stats_from_item(stats_item or {}))
+        stored = catalog_item.get("configuration", {}).get("S")
+        # A catalog loaded before configurations had ids gets its id from its document.
+        configuration = stored or (configuration_id(document) if document is not None else None)
+        stats = stats_from_item(stats_item or {})
+        return NbqState(catalog_item["version"]["S"], document, stats, configuration)
+
+    def load_configuration(self, tenant_id: str, configuration: str) -> dict[str, Any] | None:
+        with translated_errors("GetItem configuration"):
+            response = self._client.get_item(
+                TableName=self._table, Key=_tenant_key(tenant_id, CONFIG_PREFIX + configuration)
+            )
+        item = response.get("Item")
+        if item is None:
+            return None
+        document: dict[str, Any] = json.loads(zlib.decompress(item["document"]["B"]))
+        return document
 
     def stats(self, tenant_id: str) -> dict[str, QuestionStats]:
         with translated_errors("GetItem nbq stats"):

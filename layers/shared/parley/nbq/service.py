@@ -44,6 +44,7 @@ class _TenantState:
     stats: dict[str, QuestionStats]
     catalog_checked: float
     stats_checked: float
+    configuration: str | None = None  # the published configuration's id (what V1 sessions pin)
 
 
 class TenantNbqCache:
@@ -56,6 +57,17 @@ class TenantNbqCache:
         self._lock = threading.Lock()
 
     def get(self, tenant_id: str) -> tuple[PreparedCatalog, dict[str, QuestionStats]]:
+        state = self._state(tenant_id)
+        return state.prepared, state.stats
+
+    def published(self, tenant_id: str) -> tuple[str, dict[str, QuestionStats]]:
+        """The id of the configuration published now, and the statistics."""
+        state = self._state(tenant_id)
+        if state.configuration is None:
+            raise NotFound("No question catalog is loaded for this tenant.")
+        return state.configuration, state.stats
+
+    def _state(self, tenant_id: str) -> _TenantState:
         now = self._clock()
         with self._lock:
             state = self._states.get(tenant_id)
@@ -67,14 +79,15 @@ class TenantNbqCache:
                 prepared = state.prepared  # same version: keep the index built for it
             else:
                 prepared = PreparedCatalog.of(parse_catalog(loaded.document))
-            state = _TenantState(prepared, loaded.stats, now, now)
+            state = _TenantState(prepared, loaded.stats, now, now, loaded.configuration)
         elif now - state.stats_checked >= STATS_TTL_SECONDS:
-            state = _TenantState(state.prepared, self._config.stats(tenant_id), state.catalog_checked, now)
+            stats = self._config.stats(tenant_id)
+            state = _TenantState(state.prepared, stats, state.catalog_checked, now, state.configuration)
         else:
-            return state.prepared, state.stats
+            return state
         with self._lock:
             self._states[tenant_id] = state
-        return state.prepared, state.stats
+        return state
 
 
 @dataclass(frozen=True)

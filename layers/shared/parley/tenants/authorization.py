@@ -25,6 +25,11 @@ MISSING_KEY = Refusal(
 )
 
 
+INVALID_KEY = Refusal(
+    "invalid_key", "Invalid API key", "The API key sent is not valid: it is unknown, revoked or malformed."
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     key: ApiKey | None = None  # allowed: the caller's key
@@ -39,13 +44,14 @@ class RequestAuthorizer:
     def decide(self, method: str, resource: str, path: str, headers: Mapping[str, str] | None) -> Decision:
         access = access_for(method, resource)
         family = access or family_of(path)
-        record = self._authenticator.authenticate(presented_key(headers, family.header))
+        presented = presented_key(headers, family.header)
+        record = self._authenticator.authenticate(presented)
         if record is None:
-            return (
-                Decision(refusal=MISSING_KEY)
-                if family.missing_key == "forbidden"
-                else Decision(unauthorized=True)
-            )
+            if family.missing_key == "forbidden" or (
+                family.missing_key == "absent_unauthorized" and presented
+            ):
+                return Decision(refusal=MISSING_KEY if family.missing_key == "forbidden" else INVALID_KEY)
+            return Decision(unauthorized=True)
         if access is None:
             return Decision(
                 refusal=Refusal(

@@ -34,8 +34,9 @@ PUBLISHABLE_SCOPES: frozenset[str] = frozenset({TURN})
 KeyHeader = Literal["authorization", "nlx-api-key"]
 AUTHORIZATION: KeyHeader = "authorization"
 NLX_API_KEY: KeyHeader = "nlx-api-key"
-# How an API answers a request without a valid key: its contract's status.
-MissingKey = Literal["forbidden", "unauthorized"]
+# How an API answers a request without a valid key: its contract's status. ``absent_unauthorized``
+# (Zelinqa V1): 401 when no key is sent, 403 when the key sent is not valid.
+MissingKey = Literal["forbidden", "unauthorized", "absent_unauthorized"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,7 @@ class RouteAccess:
 _NBQ_BETA = RouteAccess(NBQ, AUTHORIZATION, "forbidden")
 _CONVERSATIONS = RouteAccess(CONVERSATIONS, AUTHORIZATION, "unauthorized")
 _TURN = RouteAccess(TURN, NLX_API_KEY, "unauthorized")
+_RUNTIME = RouteAccess(RUNTIME, AUTHORIZATION, "absent_unauthorized")
 
 # (METHOD, API Gateway resource) → what the route needs. tests/unit/template checks that every
 # authorized route of template.yaml is here.
@@ -60,6 +62,12 @@ ROUTES: dict[tuple[str, str], RouteAccess] = {
     ("GET", "/api/v1/conversations/{id}"): _CONVERSATIONS,
     ("POST", "/api/v1/conversations/{id}/messages"): _CONVERSATIONS,
     ("GET", "/api/v1/conversations/{id}/insights"): _CONVERSATIONS,
+    # Zelinqa API V1, runtime: the five session routes.
+    ("POST", "/v1/sessions"): _RUNTIME,
+    ("POST", "/v1/sessions/{session_id}/next"): _RUNTIME,
+    ("POST", "/v1/sessions/{session_id}/events"): _RUNTIME,
+    ("GET", "/v1/sessions/{session_id}"): _RUNTIME,
+    ("POST", "/v1/sessions/{session_id}/feedback"): _RUNTIME,
     ("POST", "/c/{deploymentKey}/{channelKey}"): _TURN,
     ("POST", "/c/{deploymentKey}/{channelKey}/context"): _TURN,
     ("POST", "/c/{deploymentKey}/{channelKey}/requestToken"): _TURN,
@@ -76,6 +84,8 @@ def family_of(path: str) -> RouteAccess:
         return _TURN
     if path.startswith("/api/"):
         return _CONVERSATIONS
+    if path.startswith("/v1/sessions") and not path.endswith("/conversion"):
+        return _RUNTIME
     return _NBQ_BETA
 
 

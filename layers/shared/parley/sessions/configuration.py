@@ -1,0 +1,66 @@
+"""A published configuration as sessions use it: the catalog (objective, dimensions, targets,
+questions) with its detection index, built once per configuration id and kept for the container's
+life — a published configuration never changes."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from parley.nbq.catalog import Catalog, Question, parse_catalog
+from parley.nbq.objective import Dimension
+from parley.nbq.selection import PreparedCatalog
+
+MAX_CACHED = 64
+
+
+@dataclass(frozen=True)
+class SessionConfiguration:
+    id: str
+    prepared: PreparedCatalog
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.prepared.catalog
+
+    @property
+    def dimensions(self) -> tuple[Dimension, ...]:
+        return self.catalog.dimensions
+
+    def question(self, question_id: str) -> Question | None:
+        return self.catalog.by_id.get(question_id)
+
+    def dimension_of(self, question: Question) -> Dimension:
+        return self.catalog.dimension_of(question.category)
+
+    def targets_of_dimension(self, dimension: Dimension) -> tuple[str, ...]:
+        return dimension.categories
+
+    def primary_question(self, target_id: str) -> Question | None:
+        """The target's first question by priority (the one that asks for it by default)."""
+        for question in self.prepared.by_priority:
+            if question.category == target_id:
+                return question
+        return None
+
+
+class ConfigurationCache:
+    """Parsed configurations by (tenant, id): immutable, so cached without expiry (bounded)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], SessionConfiguration] = {}
+        self._lock = threading.Lock()
+
+    def get(self, tenant_id: str, configuration_id: str) -> SessionConfiguration | None:
+        with self._lock:
+            return self._entries.get((tenant_id, configuration_id))
+
+    def put(self, tenant_id: str, configuration_id: str, document: Mapping[str, Any]) -> SessionConfiguration:
+        built = SessionConfiguration(configuration_id, PreparedCatalog.of(parse_catalog(document)))
+        with self._lock:
+            if len(self._entries) >= MAX_CACHED:
+                self._entries.clear()
+            self._entries[(tenant_id, configuration_id)] = built
+        return built
