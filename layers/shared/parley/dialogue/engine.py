@@ -9,8 +9,9 @@ deployment's content and the recognition of that language. One turn:
 2. Understand the input. Structured: ``intentId`` starts an intent (``NLX.Welcome`` answers the
    welcome, ``NLX.Escalation`` asks for a person, any other ``NLX.*`` is acknowledged), ``slots[]``
    fill slots, ``choiceId`` answers the pending multichoice question (an unknown id is an
-   incomprehension). Free text: a request for a person; the pending question's answer (a weak
-   answer — a bare number — gives way to another intent the text names); corrections of filled
+   incomprehension). Free text: a request for a person ("i need someone" only when the text
+   names no task: "i need someone to fix my router" is the task); the pending question's answer
+   (a weak answer — a bare number — gives way to another intent the text names); corrections of filled
    slots ("actually make that 6", "mejor de aluminio"); the intent, where another intent in the
    middle of a task is a digression (answered, then the task resumes) unless the user corrects
    course ("actually, …"); the other open slots from the same text; small talk (greeting, thanks,
@@ -50,8 +51,12 @@ NLX_PREFIX = "NLX."
 # Next to an answer to the pending question, another intent must be recognised at least this
 # well to be a digression ("money is no object" answers the budget; it asks nothing about refunds).
 DIGRESSION_SCORE = 0.8
-# One slot value names its intent only with some of the intent's words in the text too.
-VALUE_INTENT_SCORE = 0.3
+# Slot values name their intent with some of the intent's own words in the text too (this much
+# idf weight), or when the deployment knows the rest of the text: at most this share of its
+# evidence is foreign for one value, and this share for two or more ("6 people, teak").
+VALUE_INTENT_EVIDENCE = 1.0
+VALUE_FOREIGN_SHARE = 0.2
+VALUES_FOREIGN_SHARE = 0.5
 NLX_WELCOME = "NLX.Welcome"
 NLX_ESCALATION = "NLX.Escalation"
 
@@ -249,7 +254,9 @@ def _read_choice(view: Deployment, choice_id: str, reading: _Reading) -> None:
 def _read_text(
     view: Deployment, model: LanguageModel, utterance: Utterance, today: date, reading: _Reading
 ) -> None:
-    if utterance.wants_human:
+    if utterance.human_request == "strong" or (
+        utterance.wants_human and not _names_a_task(view, model, utterance)
+    ):
         reading.wants_human = reading.understood = True
     filled_pending = _answer_pending(view, model, utterance, today, reading)
     if not filled_pending and utterance.small_talk:
@@ -268,6 +275,13 @@ def _read_text(
             _fill_open_slots(view.intents[intent_id], model, utterance, today, reading)
     reading.out_of_scope = not reading.understood and recognition.out_of_scope
     reading.off_topic = reading.out_of_scope and recognition.off_topic
+
+
+def _names_a_task(view: Deployment, model: LanguageModel, utterance: Utterance) -> bool:
+    """A wanting verb and a person that go on to name a task ("i need someone to come and fix my
+    router", "necesito que venga alguien a revisar el modem") ask for the task, not for a person."""
+    intent = view.intents.get(model.recognise(utterance).intent_id or "")
+    return intent is not None and not intent.escalate
 
 
 def _read_intent(
@@ -333,7 +347,9 @@ def _corrections(
         if slot.id not in reading.slots or slot.id in reading.filled or slot.kind == "text":
             continue
         found = model.extract(slot, utterance, pending=False, today=today)
-        if found is not None and found.strong and found.value != reading.slots[slot.id]:
+        if found is None or utterance.inside_other_value(slot.id, reading.filled):
+            continue  # "a lot of data" answers the data question; it corrects no number of lines
+        if found.strong and found.value != reading.slots[slot.id]:
             reading.fill(slot.id, found.value)
     if not utterance.correcting or reading.filled:
         return
@@ -365,18 +381,23 @@ def _fill_open_slots(
     for slot in intent.slots:
         if slot.id not in reading.slots:
             found = model.extract(slot, utterance, pending=False, today=today)
+            if found is None or utterance.inside_other_value(slot.id, reading.filled):
+                continue
             # A bare amount ("… of 800") is taken unless the turn corrects something with it.
-            if found is not None and (found.strong or not utterance.correcting):
+            if found.strong or not utterance.correcting:
                 reading.fill(slot.id, found.value)
 
 
 def _intent_by_values(
     view: Deployment, model: LanguageModel, utterance: Utterance, today: date
 ) -> str | None:
-    """The intent whose slots the text fills: with two values or more, or one value and some of
-    the intent's words ("the best" alone names no table)."""
+    """The intent whose slots the text fills most, when the text is about it: with some of the
+    intent's own words, or with little the deployment does not know (nearly nothing for one value,
+    at most half for two or more). "the best" alone names no table; "what's the weather like in
+    London" is no trip abroad, while "London" alone may be; "mi vecino hace mucho ruido" is no plan
+    for one line with lots of data."""
     best_id, best_count = None, 0
-    scores = model.scores(utterance)
+    foreign: float | None = None
     for intent in view.intents.values():
         count = sum(
             1
@@ -384,8 +405,15 @@ def _intent_by_values(
             # A text slot's pattern (a postcode) is too loose to name an intent by itself.
             if slot.kind != "text" and model.extract(slot, utterance, pending=False, today=today) is not None
         )
-        if count > best_count and (count >= 2 or scores.get(intent.id, 0.0) >= VALUE_INTENT_SCORE):
-            best_id, best_count = intent.id, count
+        if count <= best_count:
+            continue
+        if model.own_evidence(utterance, intent.id) < VALUE_INTENT_EVIDENCE:
+            if foreign is None:
+                off_topic = model.recognise(utterance).off_topic
+                foreign = 1.0 if off_topic else model.foreign_share(utterance)
+            if foreign > (VALUE_FOREIGN_SHARE if count == 1 else VALUES_FOREIGN_SHARE):
+                continue
+        best_id, best_count = intent.id, count
     return best_id
 
 

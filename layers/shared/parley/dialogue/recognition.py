@@ -9,10 +9,18 @@ vocabulary (deletion index + RapidFuzz with a cut-off); words are stemmed (Snowb
 words left out), weighted by how few intents use them (idf). Candidates come from an inverted
 index (stem → examples), so a turn touches only the examples that share a stem with it. An
 intent's score is the mean of (a) the best example's covered share and (b) the share of the
-text's evidence that points at the intent, unknown words counting against every intent; a
-keyword phrase found in the text scores at least ``KEYWORD_SCORE``. Generic out-of-scope lines
-(the language's, and the deployment's ``out_of_scope``) compete as an intent of their own: when
-they win, or nothing reaches ``INTENT_THRESHOLD``, the text is out of scope.
+text's evidence that points at the intent, unknown words counting against every intent (an
+everyday unknown word less: ``parley.language.vocabulary``); a keyword phrase found in the text
+scores at least ``KEYWORD_SCORE``. Generic out-of-scope lines (the language's, and the
+deployment's ``out_of_scope``) compete as an intent of their own: when they win, or nothing reaches
+``INTENT_THRESHOLD``, the text is out of scope.
+
+**One ordinary word is not enough.** An example or keyword made of everyday words ("not
+working", "cambio") vouches for an intent in proportion to how specific its words are — to
+general language, or to the intent itself (a word most of the intent's examples use, such as
+"return" or "mesa", is its theme); an intent whose only evidence is the words of its choices
+("London", "teak") scores at most ``CHOICE_ONLY_SCORE``; what a text slot's pattern captures
+("to Monterrey") counts for its intent rather than against it.
 
 **Slot values.** Choices by their text or a synonym (stemmed phrases, not when negated: "not
 teak"), or by a number in a choice's range: money ("under 500 euros", "1000-2000"), counts of
@@ -27,7 +35,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from parley.dialogue.deployment import Choice, Deployment, Slot
@@ -39,15 +47,25 @@ from parley.language.lexicon import Lexicon, lexicon
 from parley.language.numbers import NOT_PEOPLE, Quantity, count_of_people, quantities
 from parley.language.stems import stem_words
 from parley.language.text import CLAUSE_BREAKS, fold, tokens
+from parley.language.vocabulary import general_words, specificity
 
 INTENT_THRESHOLD = 0.6
 # A bounded number this large is an amount even without a currency ("max 1000", "under 200").
 MONEY_WITHOUT_CURRENCY = 50
 KEYWORD_SCORE = 0.85
+# The specificity (``vocabulary.specificity``, or the intent's theme) at which an example or a
+# keyword says enough to name its intent alone; one everyday word (0.35) says about half of it.
+FULL_EXAMPLE = 0.6
+# A word that this share of an intent's examples use (times THEME_GAIN) is the intent's theme:
+# specific to it, however everyday ("return" in a shop's returns, "envío" in its deliveries).
+THEME_GAIN = 3.0
+# The most an intent scores on the words of its choices alone ("weather in London" is no trip).
+CHOICE_ONLY_SCORE = 0.5
 CHOICE_EVIDENCE = 0.6
 UNKNOWN_WEIGHT = 1.5  # an unknown content word counts as this much evidence against every intent
 OUT_OF_SCOPE = "@out_of_scope"
 NEGATION_REACH = 3
+MIN_TYPO_LETTERS = 5  # shorter words are never corrected
 SMALL_TALK = ("goodbye", "thanks", "help", "greeting", "acknowledgement")
 MAX_SMALL_TALK_WORDS = 12
 
@@ -62,10 +80,10 @@ class Utterance:
     def __init__(self, text: str, model: LanguageModel) -> None:
         self.text = text.strip()
         self.lex = model.lex
-        self._count_nouns = model.count_nouns
         self._date_words = model.date_words
         self.folded = fold(self.text)
-        raw = tokens(self.folded)
+        shorthands = self.lex.shorthands
+        raw = [shorthands.get(t, t) for t in tokens(self.folded)]
         self.corrected: dict[str, str] = model.corrections(raw)
         self.tokens = [self.corrected.get(t, t) for t in raw]
         self._numbered = any(t[0].isdigit() or t in self.lex.number_words for t in self.tokens)
@@ -75,6 +93,8 @@ class Utterance:
         )
         self._counts: dict[frozenset[str], int | None] = {}
         self.recognition: Recognition | None = None
+        # Where each slot's choice was read by its words (token start, end).
+        self.choice_spans: dict[str, tuple[int, int]] = {}
 
     def _votes(self, i: int, token: str) -> bool:
         """Whether a token is a content word that says what the text is about: not a stop word,
@@ -85,7 +105,9 @@ class Utterance:
             return False
         if token in self.lex.money_context and self._numbered:
             return False  # "no quiero pagar más de 35": the words of an amount say nothing else
-        if token in self._count_nouns:
+        if token in self.lex.people_nouns:
+            # A slot's unit after a number ("una línea", "3 phones") still says what the text is
+            # about; a people noun does not ask for a person.
             before = self.tokens[max(0, i - 2) : i]
             return not any(t[0].isdigit() or t in self.lex.number_words for t in before)
         return True
@@ -102,17 +124,36 @@ class Utterance:
     def date(self, today: date) -> date | None:
         return date_in(self.folded, self.tokens, self.lex, today)
 
+    def inside_other_value(self, slot_id: str, others: Iterable[str]) -> bool:
+        """Whether the words that gave the slot its choice lie inside the longer words of another
+        slot's choice ("whatever it costs" is a budget, not also a material of "whatever")."""
+        span = self.choice_spans.get(slot_id)
+        if span is None:
+            return False
+        for other in others:
+            outer = self.choice_spans.get(other)
+            if other != slot_id and outer and outer[0] <= span[0] and span[1] <= outer[1] and outer != span:
+                return True
+        return False
+
     def has(self, phrases: Iterable[tuple[str, ...]]) -> bool:
         return any(_find(self.tokens, phrase) >= 0 for phrase in phrases)
 
     @cached_property
     def correcting(self) -> bool:
         """Words that correct something said before ("actually", "instead", "mejor")."""
-        return self.has(self.lex.corrections)
+        first = next((t for t in self.tokens if t not in CLAUSE_BREAKS), None)
+        return first in self.lex.leading_corrections or self.has(self.lex.corrections)
 
     @cached_property
+    def human_request(self) -> str | None:
+        """ "strong" (a person named outright: "operator", "talk to someone"), "weak" (a wanting verb
+        and a person: "i need someone", which may go on to name a task), or None."""
+        return _human_request(self.tokens, self.lex)
+
+    @property
     def wants_human(self) -> bool:
-        return _wants_human(self.tokens, self.lex)
+        return self.human_request is not None
 
     @cached_property
     def small_talk(self) -> str | None:
@@ -146,19 +187,31 @@ def _negated(tokens: Sequence[str], at: int, lex: Lexicon) -> bool:
     return False
 
 
-def _wants_human(words: list[str], lex: Lexicon) -> bool:
+def _negated_after(tokens: Sequence[str], end: int, lex: Lexicon) -> bool:
+    """A negation right after the words that closes the clause ("teca no, aluminio")."""
+    return (
+        end < len(tokens)
+        and tokens[end] in lex.negations
+        and (end + 1 == len(tokens) or tokens[end + 1] in CLAUSE_BREAKS)
+    )
+
+
+def _human_request(words: list[str], lex: Lexicon) -> str | None:
     for phrase in lex.human_terms:
         at = _find(words, phrase)
         if at >= 0 and not _negated(words, at, lex):
-            return True
-    for phrase in lex.human_verbs:
-        at = _find(words, phrase)
-        while at >= 0:
-            end = at + len(phrase)
-            if not _negated(words, at, lex) and any(w in lex.human_targets for w in words[end : end + 4]):
-                return True
-            at = _find(words, phrase, at + 1)
-    return False
+            return "strong"
+    for phrases, reach, kind in ((lex.human_verbs, 4, "strong"), (lex.human_wants, 2, "weak")):
+        for phrase in phrases:
+            at = _find(words, phrase)
+            while at >= 0:
+                end = at + len(phrase)
+                if not _negated(words, at, lex) and any(
+                    w in lex.human_targets for w in words[end : end + reach]
+                ):
+                    return kind
+                at = _find(words, phrase, at + 1)
+    return None
 
 
 def _small_talk(words: list[str], lex: Lexicon) -> str | None:
@@ -194,7 +247,9 @@ class _Example:
     intent: str
     stems: frozenset[str]
     weight: float
-    factor: float = 1.0  # a choice's words cover an intent less than an example utterance does
+    # A choice's words cover an intent less than an example utterance does; an example of everyday
+    # words ("not working") less than one of specific words.
+    factor: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,16 +299,31 @@ class LanguageModel:
         self._stem_memo: dict[str, str] = {}
         vocabulary = self._vocabulary(view)
         self.fuzzy = FuzzyVocabulary(vocabulary)
-        self._known = vocabulary | self.lex.stop_words | _lexicon_words(self.lex) | self.lex.common_words
+        self._known = (
+            vocabulary
+            | self.lex.stop_words
+            | _lexicon_words(self.lex)
+            | self.lex.common_words
+            | general_words(self.language)
+        )
+        self._general = specificity(self.language)
         self.date_words = frozenset(
             (*self.lex.weekdays, *self.lex.months, *self.lex.span_days, *self.lex.today_words)
         ).union(*self.lex.tomorrow_words)
         self._build_intents(view)
+        # Stems of words the deployment or general language has: another form of one is no typo.
+        self._known_stems = frozenset(self._idf) | frozenset(self._general)
         self._choices: dict[str, _Phrases] = {}
         for intent in view.intents.values():
             for slot in intent.slots:
                 if slot.id not in self._choices:
                     self._choices[slot.id] = self._choice_phrases(slot)
+        # The patterns of each intent's text slots ("to (place)"): the words they capture in a text
+        # are that intent's evidence ("hacen envios a Monterrey"), not foreign to it.
+        self._patterns = {
+            intent.id: tuple(slot.pattern for slot in intent.slots if slot.kind == "text" and slot.pattern)
+            for intent in view.intents.values()
+        }
         self._units = {
             slot.id: frozenset(w for unit in slot.units for w in tokens(fold(unit)) if w.isalpha())
             for intent in view.intents.values()
@@ -304,25 +374,48 @@ class LanguageModel:
                     for text in (choice.text, *choice.synonyms)
                     if not any(ch.isdigit() for ch in text)
                 ]
-        sources += [(OUT_OF_SCOPE, u, 1.0) for u in (*self.lex.out_of_scope, *view.out_of_scope)]
+        sources += [(OUT_OF_SCOPE, u, 1.0) for u in view.out_of_scope]
         contents = [(intent_id, self._content(text)[0], factor) for intent_id, text, factor in sources]
+        contents += [(OUT_OF_SCOPE, stems, 1.0) for stems in _generic_out_of_scope(self.language)]
         intents_of: dict[str, set[str]] = {}
         for intent_id, stems, _factor in contents:
             for stem in stems:
                 intents_of.setdefault(stem, set()).add(intent_id)
         total = len({intent_id for intent_id, _, _ in contents})
+        general = self._general
         self._idf = {stem: 1.0 + math.log(total / len(ids)) for stem, ids in intents_of.items()}
+        # How specific each stem is: how seldom general language uses it, unless it is the theme of
+        # an intent (most of its examples use it). What a short example or a keyword of everyday
+        # words ("not working") is worth on its own.
+        own_counts: dict[str, int] = {}
+        per_stem: dict[tuple[str, str], int] = {}
+        for intent_id, stems, factor in contents:
+            if factor == 1.0 and intent_id != OUT_OF_SCOPE:
+                own_counts[intent_id] = own_counts.get(intent_id, 0) + 1
+                for stem in stems:
+                    per_stem[intent_id, stem] = per_stem.get((intent_id, stem), 0) + 1
+        theme: dict[str, float] = {}
+        for (intent_id, stem), count in per_stem.items():
+            theme[stem] = max(theme.get(stem, 0.0), min(1.0, THEME_GAIN * count / own_counts[intent_id]))
+        self._specific = {stem: max(general.get(stem, 1.0), theme.get(stem, 0.0)) for stem in intents_of}
         self._pools: dict[str, frozenset[str]] = {}
+        # The stems of an intent's own utterances and keywords (not its choices' words).
+        self._own: dict[str, frozenset[str]] = {}
         self._examples: list[_Example] = []
         self._postings: dict[str, list[int]] = {}
         for intent_id, stems, factor in contents:
             if not stems:
                 continue
             self._pools[intent_id] = self._pools.get(intent_id, frozenset()) | stems
+            if factor == 1.0:
+                self._own[intent_id] = self._own.get(intent_id, frozenset()) | stems
             index = len(self._examples)
-            self._examples.append(_Example(intent_id, stems, sum(self._idf[s] for s in stems), factor))
+            says = min(1.0, sum(self._specific[s] for s in stems) / FULL_EXAMPLE)  # how much it says alone
+            self._examples.append(_Example(intent_id, stems, sum(self._idf[s] for s in stems), factor * says))
             for stem in stems:
                 self._postings.setdefault(stem, []).append(index)
+        # Stems some intent of the deployment uses: the rest of a text is foreign to it.
+        self._in_domain = frozenset().union(*(p for i, p in self._pools.items() if i != OUT_OF_SCOPE))
         self._intent_order = [*view.intents, OUT_OF_SCOPE]
 
     def _choice_phrases(self, slot: Slot) -> _Phrases:
@@ -344,11 +437,19 @@ class LanguageModel:
         return [memo.get(w, w) for w in words]
 
     def corrections(self, words: Sequence[str]) -> dict[str, str]:
-        """Near-miss spellings of known words, for the first unknown words of the text."""
+        """Near-miss spellings of known words, for the first unknown words of the text. A word that
+        is another form of a known word ("cortar", "libra": its stem is known) is no typo."""
+        candidates = [
+            w
+            for w in dict.fromkeys(words)
+            if w not in self._known and w.isalpha() and len(w) >= MIN_TYPO_LETTERS
+        ]
         corrected: dict[str, str] = {}
+        if not candidates:
+            return corrected
         tried = 0
-        for word in dict.fromkeys(words):
-            if word in self._known or not word.isalpha() or len(word) < 5:
+        for word, stem in zip(candidates, self.stems(candidates), strict=True):
+            if stem in self._known_stems:
                 continue
             tried += 1
             if tried > MAX_CORRECTED_WORDS_PER_TURN:
@@ -361,33 +462,87 @@ class LanguageModel:
     def read(self, text: str) -> Utterance:
         return Utterance(text, self)
 
+    def _weight(self, stem: str) -> float:
+        """A content stem's weight as evidence: its idf when the deployment (or the generic
+        out-of-scope lines) use it; else ``UNKNOWN_WEIGHT``, less for an everyday word."""
+        if stem in self._idf:
+            return self._idf[stem]
+        return UNKNOWN_WEIGHT * self._general.get(stem, 1.0)
+
+    def foreign_share(self, utterance: Utterance) -> float:
+        """How much of the text's evidence no intent of the deployment uses (unknown words, words of
+        the generic out-of-scope lines only): 0.0 when every content word is the deployment's."""
+        total = foreign = 0.0
+        for stem in utterance.content:
+            weight = self._weight(stem)
+            total += weight
+            if stem not in self._in_domain:
+                foreign += weight
+        return foreign / total if total else 0.0
+
+    def own_evidence(self, utterance: Utterance, intent_id: str) -> float:
+        """The weight of the text's stems among the intent's own utterances and keywords."""
+        own = self._own.get(intent_id, frozenset())
+        return sum(self._idf[s] for s in utterance.content if s in own)
+
     def scores(self, utterance: Utterance) -> dict[str, float]:
         content = utterance.content
         idf = self._idf
-        known = [s for s in content if s in idf]
-        total = sum(idf[s] for s in known) + UNKNOWN_WEIGHT * (len(content) - len(known))
+        weights = {stem: self._weight(stem) for stem in content}
+        total = sum(weights.values())
         coverage: dict[str, float] = {}
         matched: dict[int, float] = {}
-        for stem in known:
-            weight = idf[stem]
+        for stem in content:
+            weight = idf.get(stem)
+            if weight is None:
+                continue
             for index in self._postings.get(stem, ()):
                 matched[index] = matched.get(index, 0.0) + weight
         for index, weight in matched.items():
             example = self._examples[index]
+            # An example of one everyday word ("not working") is covered by any text that uses the
+            # word: its coverage counts in proportion to how much the example says (``factor``).
             share = example.factor * weight / example.weight
             if share > coverage.get(example.intent, 0.0):
                 coverage[example.intent] = share
         result: dict[str, float] = {}
         for intent_id, best in coverage.items():
-            evidence = sum(idf[s] for s in known if s in self._pools[intent_id])
-            result[intent_id] = 0.5 * best + 0.5 * (evidence / total if total else 0.0)
+            pool = self._pools[intent_id] | self._captured(intent_id, utterance)
+            evidence = sum(w for stem, w in weights.items() if stem in pool)
+            score = 0.5 * best + 0.5 * (evidence / total if total else 0.0)
+            own = self._own.get(intent_id, frozenset())
+            if intent_id != OUT_OF_SCOPE and not any(stem in own for stem in content):
+                # Only the words of its choices ("London", "teak"): not enough to name the intent.
+                score = min(score, CHOICE_ONLY_SCORE)
+            result[intent_id] = score
+        strongest: dict[str, float] = {}
         for start, end, intent_id in self._keywords.matches(utterance.stems):
-            if not any(stem in content for stem in utterance.stems[start:end]):
-                continue  # its words are an amount's, a count's or a date's here
-            result[intent_id] = max(
-                result.get(intent_id, 0.0), KEYWORD_SCORE + 0.1 * result.get(intent_id, 0.0)
-            )
+            stems = [stem for stem in utterance.stems[start:end] if stem in content]
+            if not stems and not any(t[0].isdigit() for t in utterance.tokens[start:end]):
+                continue  # its words are an amount's, a count's or a date's here ("5g" stays "5g")
+            # A keyword of everyday words alone ("not working", "cambio") vouches for less.
+            says = sum(self._specific.get(stem, 0.0) for stem in set(stems)) if stems else FULL_EXAMPLE
+            strongest[intent_id] = max(strongest.get(intent_id, 0.0), min(1.0, says / FULL_EXAMPLE))
+        for intent_id, strength in strongest.items():
+            base = result.get(intent_id, 0.0)
+            result[intent_id] = max(base, strength * KEYWORD_SCORE + 0.1 * base)
         return {intent_id: round(score, 4) for intent_id, score in result.items()}
+
+    def _captured(self, intent_id: str, utterance: Utterance) -> frozenset[str]:
+        """The stems of what the intent's text-slot patterns capture in the text (a place, a
+        reference), without the words around it that name nothing."""
+        patterns = self._patterns.get(intent_id)
+        if not patterns:
+            return frozenset()
+        from parley.language.patterns import search
+
+        captured: set[str] = set()
+        for pattern in patterns:
+            value = search(pattern, utterance.text, accept=lambda v: self.named(v) is not None)
+            named = self.named(value) if value else None
+            if named:
+                captured.update(self.stems([t for t in tokens(fold(named)) if t.isalpha()]))
+        return frozenset(captured)
 
     def recognise(self, utterance: Utterance) -> Recognition:
         if utterance.recognition is None:
@@ -482,14 +637,19 @@ class LanguageModel:
                 continue  # bare numbers ("2", "four") are choices only as an answer to their own question
             if numeric and slot.value_from:
                 continue  # … and then through the number path (a range), not the words
-            if _negated(utterance.tokens, start, self.lex):
+            if _negated(utterance.tokens, start, self.lex) or _negated_after(utterance.tokens, end, self.lex):
                 continue
             key = (end - start, start if utterance.correcting else -start)
             if best is None or key > best[:2]:
                 best = (*key, choice)
         if best is None and pending:
             return self._near_choice(slot, utterance)
-        return best[2] if best else None
+        if best is None:
+            return None
+        length, position, choice = best
+        start = position if utterance.correcting else -position
+        utterance.choice_spans[slot.id] = (start, start + length)
+        return choice
 
     def _near_choice(self, slot: Slot, utterance: Utterance) -> Choice | None:
         """An answer that is a near miss of a one-word choice ("teek", "alumnium"): one edit from
@@ -591,6 +751,9 @@ class LanguageModel:
                 free.append(quantity)
                 continue
             following = utterance.tokens[quantity.end : quantity.end + 2]
+            if following and following[0] in self.lex.rate_words and following[-1] in self.lex.span_days:
+                free.append(quantity)  # "55 a month", "30 al mes": a price per period, not a period
+                continue
             if any(t in claimed for t in following) or self._after_count_phrase(utterance, quantity):
                 continue
             free.append(quantity)
@@ -604,6 +767,25 @@ class LanguageModel:
         return any(before[-len(p) :] == p for p in self.lex.count_before if len(p) <= len(before))
 
 
+@cache
+def _generic_out_of_scope(language: str) -> tuple[frozenset[str], ...]:
+    """The content stems of the language's generic out-of-scope lines, the same for every
+    deployment: computed once per language."""
+    lex = lexicon(language)
+    result = []
+    for line in lex.out_of_scope:
+        words = tokens(fold(line))
+        stems = stem_words(words, language)
+        result.append(
+            frozenset(
+                s
+                for w, s in zip(words, stems, strict=True)
+                if w.isalpha() and w not in lex.stop_words and w not in lex.negations
+            )
+        )
+    return tuple(result)
+
+
 def _lexicon_words(lex: Lexicon) -> frozenset[str]:
     words: set[str] = set(lex.number_words) | set(lex.multipliers) | lex.currency_words | lex.money_context
     for group in (
@@ -614,6 +796,7 @@ def _lexicon_words(lex: Lexicon) -> frozenset[str]:
         lex.acknowledgements,
         lex.human_terms,
         lex.human_verbs,
+        lex.human_wants,
         lex.corrections,
         lex.count_before,
         tuple(lex.comparators_before),

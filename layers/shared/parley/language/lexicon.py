@@ -73,6 +73,18 @@ class Lexicon:
     places_before: tuple[str, ...] = ()  # "to" Berlin, "a" Monterrey
     # Everyday words that are never taken for a typo of a deployment's word ("cable" is not "table").
     common_words: frozenset[str] = frozenset()
+    # Wanting verbs ("i need", "quiero"): a request for a person only with the person right after
+    # them ("i need someone", not "necesito que venga alguien a revisar el modem").
+    human_wants: tuple[tuple[str, ...], ...] = ()
+    # Words that correct something only as the first word of the text ("no, aluminium"; not "can i
+    # return it if it does not fit").
+    leading_corrections: frozenset[str] = frozenset()
+    # Words between a number and a period that make it a rate ("55 a month", "30 al mes").
+    rate_words: frozenset[str] = frozenset()
+    # Words that make a lone "me" a count of one ("just me", "solo para mí").
+    only_words: frozenset[str] = frozenset()
+    # Chat spellings read as the word they stand for ("u" → "you", "pa" → "para").
+    shorthands: dict[str, str] = field(default_factory=dict)
     messages: dict[str, str] = field(default_factory=dict)
 
 
@@ -93,9 +105,11 @@ _EN = Lexicon(
         let maybe perhaps pretty quite bit lot lots thing things stuff something someone somebody one
         ones actually basically literally honestly anyway oh ah well so im ya make makes made making take
         takes took taking give gives gave put puts come comes came keep keeps go goes going gone went say
-        says said got btw also anyway"""
+        says said got btw also anyway u ur r since yesterday ago whenever everytime sorry"""
     ),
-    negations=_words("no not never dont doesnt didnt wont cant isnt arent nothing without none nope nah"),
+    negations=_words(
+        "no not never dont doesnt didnt wont cant isnt arent nothing without none nope nah nobody noone"
+    ),
     number_words={
         "zero": 0,
         "one": 1,
@@ -212,19 +226,23 @@ _EN = Lexicon(
         "much appreciated|appreciate it|i appreciate it|many thanks|thanks a bunch|great thanks|"
         "awesome thanks|perfect thanks|cool thanks|nice thanks|brilliant|awesome|perfect|great|"
         "lovely|amazing|wonderful|excellent|super|nice one|thats great|that is great|thats perfect|"
-        "that helps|that helped|very helpful|helpful"
+        "that helps|that helped|very helpful|helpful|cheers mate|ta|thanks mate|thank you mate|legend|"
+        "thx a lot|thanks heaps|thanks loads|thx so much|many thx|much obliged|brill|sweet"
     ),
     goodbyes=_phrases(
         "bye|goodbye|good bye|bye bye|see you|see ya|see you later|later|cya|ciao|thats all|that is all|"
         "thats it|nothing else|im done|i am done|all done|have a nice day|have a good day|good night|"
-        "take care|talk later|ttyl|adios|farewell|gotta go|i have to go|no thats all|nope thats all"
+        "take care|talk later|ttyl|adios|farewell|gotta go|i have to go|no thats all|nope thats all|"
+        "bye for now|ok bye|bye then|laters|see you soon|speak soon|catch you later|thats everything|"
+        "that is everything|thats all i needed|thats all for now|nothing more|im good"
     ),
     helps=_phrases(
         "help|what can you do|what can i ask|what do you do|what can you help with|what can you help me with|"
         "options|menu|what are my options|what are the options|how does this work|can you help me|"
         "can you help|i need help|help me|help please|what else can you do|who are you|what are you|"
         "are you a bot|are you a robot|are you human|start over|restart|main menu|what can i ask you|"
-        "what do you know|what are you for"
+        "what do you know|what are you for|what can you help with|what do you help with|"
+        "what can i do here|how can you help|how can you help me|what can you do for me"
     ),
     acknowledgements=_phrases(
         "ok|okay|k|kk|sure|alright|all right|fine|got it|yes|yeah|yep|yup|right|cool|ok cool|sounds good|"
@@ -232,7 +250,7 @@ _EN = Lexicon(
     ),
     fillers=_words(
         "so much very really again there you all guys folks team bot and oh ah well please pls then too "
-        "just for the your help"
+        "just for the your help lot heaps loads tons mate buddy dude man everything again now"
     ),
     human_terms=_phrases(
         "operator|human|a human|real human|real person|a real person|actual person|an actual person|"
@@ -244,17 +262,18 @@ _EN = Lexicon(
     ),
     human_verbs=_phrases(
         "talk to|talk with|speak to|speak with|chat with|chat to|connect me to|connect me with|"
-        "transfer me to|put me through to|get me|give me|i want|i need|can i get|let me talk to|"
+        "transfer me to|put me through to|let me talk to|"
         "let me speak to|i would like to speak to|id like to speak to|i wanna talk to|pass me to"
     ),
+    human_wants=_phrases("get me|give me|i want|i need|can i get|i would like|id like|we need|we want"),
     human_targets=_words(
         "person human agent someone somebody operator representative rep manager supervisor staff "
         "people colleague advisor adviser assistant employee"
     ),
     corrections=_phrases(
-        "actually|wait|instead|rather|i meant|i mean|sorry|make that|make it|change it to|change that to|"
+        "actually|wait|instead|rather|i meant|i mean|make that|make it|change it to|change that to|"
         "change to|switch to|switch it to|scratch that|on second thought|on second thoughts|correction|"
-        "not|no|better|i changed my mind|changed my mind|let me change|lets say|let us say|lets make it|"
+        "better|i changed my mind|changed my mind|let me change|lets say|let us say|lets make it|"
         "go with|how about|what about|hmm actually|oh wait|no wait|oops"
     ),
     weekdays=("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
@@ -286,6 +305,30 @@ _EN = Lexicon(
     relative_starts=_words("in within"),
     span_days={"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30},
     places_before=("to", "in"),
+    leading_corrections=_words("no not nope nah"),
+    only_words=_words("just only"),
+    rate_words=_words("a per each every"),
+    shorthands={
+        "u": "you",
+        "ur": "your",
+        "r": "are",
+        "ppl": "people",
+        "txt": "text",
+        "txts": "texts",
+        "msg": "message",
+        "msgs": "messages",
+        "gf": "girlfriend",
+        "bf": "boyfriend",
+        "hubby": "husband",
+        "cuz": "because",
+        "coz": "because",
+        "abt": "about",
+        "tho": "though",
+        "thru": "through",
+        "tech": "technician",
+        "techs": "technicians",
+        "nite": "night",
+    },
     common_words=_words(
         """about above accept account actor actress address adult afraid after afternoon again against
         agree airport alarm album alive allow almost alone along already always amount angry animal
@@ -332,12 +375,12 @@ _EN = Lexicon(
         "will it rain tomorrow",
         "tell me a joke",
         "who won the game last night",
-        "what is the capital of france",
+        "what is the capital city of that country",
         "whats the meaning of life",
         "can you write me a poem",
         "play some music",
-        "book me a flight to paris",
-        "what time is it in tokyo",
+        "book me a flight",
+        "what time is it over there",
         "how do i cook pasta",
         "give me a recipe for lasagna",
         "who is the president",
@@ -380,14 +423,14 @@ _EN = Lexicon(
         "help me with my taxes",
         "recommend a podcast",
         "who wrote harry potter",
-        "whats the population of china",
+        "how many people live on earth",
         "how do i open a bank account",
         "can you translate hello into german",
         "what is the speed of light",
         "where can i buy concert tickets",
         "how do i change a tyre",
         "what are the symptoms of flu",
-        "tell me about the history of rome",
+        "tell me about ancient history",
         "do you like music",
         "are you a man or a woman",
         "what is your opinion on cats",
@@ -398,6 +441,150 @@ _EN = Lexicon(
         "lets play a game",
         "what languages do you speak",
         "suggest a name for my baby",
+        "is it going to be sunny on saturday",
+        "how hot will it be tomorrow",
+        "do i need an umbrella today",
+        "whats the forecast for next week",
+        "how cold is it outside",
+        "what happened in the news today",
+        "who won the election",
+        "whats going on in the world",
+        "any breaking news",
+        "why is the sky blue",
+        "how do black holes form",
+        "what is photosynthesis",
+        "how many planets are in the solar system",
+        "what is the boiling point of water",
+        "how does gravity work",
+        "what is the theory of relativity",
+        "tell me a riddle",
+        "say something funny",
+        "do you know a knock knock joke",
+        "make me laugh",
+        "who is the best football player ever",
+        "when is the next world cup",
+        "who won the super bowl",
+        "what was the score of the match",
+        "how did the lakers do last night",
+        "when does the tennis final start",
+        "how many players are on a basketball team",
+        "do you sell shoes",
+        "where can i buy a new bike",
+        "how much is an iphone",
+        "i want to buy headphones",
+        "do you sell clothes",
+        "where can i get a gift for my mum",
+        "what perfume should i buy",
+        "do you have any sofas in stock",
+        "i need a new fridge",
+        "where do you live",
+        "what do you look like",
+        "do you have feelings",
+        "do you dream",
+        "what is your favourite food",
+        "are you happy",
+        "do you like me",
+        "will you marry me",
+        "how do i write a for loop in java",
+        "what is a javascript promise",
+        "fix my sql query",
+        "how do i install python",
+        "whats the difference between git merge and rebase",
+        "explain recursion to me",
+        "write a function that reverses a string",
+        "what programming language should i learn",
+        "i have a headache",
+        "how do i get rid of a cough",
+        "is coffee bad for you",
+        "how much water should i drink a day",
+        "how many hours should i sleep",
+        "what are the symptoms of covid",
+        "how do i make a cake",
+        "whats a good recipe for chicken curry",
+        "how long do i boil an egg",
+        "what wine goes with fish",
+        "how do i make bread at home",
+        "whats the best pizza place near me",
+        "where should i go on holiday",
+        "whats the best beach to visit",
+        "what are the opening hours of the museum",
+        "how do i get a visa",
+        "when does the bank open",
+        "how do i invest in stocks",
+        "should i buy gold",
+        "whats the interest rate on a mortgage",
+        "how do i save money for retirement",
+        "what is inflation",
+        "how much is 12 times 12",
+        "what is the square root of 144",
+        "solve x plus 5 equals 10",
+        "convert 10 miles to kilometres",
+        "how many days until christmas",
+        "what day is it today",
+        "what year is it",
+        "play my favourite playlist",
+        "what is the most popular song right now",
+        "who is taylor swift",
+        "recommend a good podcast",
+        "what movies are on this week",
+        "who directed the godfather",
+        "is the new marvel film any good",
+        "when was the eiffel tower built",
+        "who was napoleon",
+        "when did the roman empire fall",
+        "who discovered america",
+        "what is the biggest country in the world",
+        "what is the longest river",
+        "where is mount kilimanjaro",
+        "what language do they speak there",
+        "is it legal to drive without insurance",
+        "how do i get a divorce",
+        "what are my rights as a tenant",
+        "how do i change the oil in my car",
+        "why is my check engine light on",
+        "how much does a new car cost",
+        "my cat wont eat",
+        "what should i feed my puppy",
+        "how often should i walk my dog",
+        "how do i fix a leaking roof",
+        "my washing machine is broken",
+        "how do i unblock a sink",
+        "how do i paint a wall",
+        "my boiler is not working",
+        "how do i study for exams",
+        "help me write an essay",
+        "what is the best university",
+        "how do i write a cv",
+        "how do i ask for a raise",
+        "i hate my job",
+        "i just got fired",
+        "my printer wont print",
+        "how do i update windows",
+        "my laptop is really slow",
+        "how do i take a screenshot",
+        "my girlfriend left me",
+        "how do i make friends",
+        "i feel lonely",
+        "what is the meaning of happiness",
+        "do you believe in god",
+        "what happens after we die",
+        "is time travel possible",
+        "what is consciousness",
+        "how many bones are in the human body",
+        "who painted the mona lisa",
+        "what is the fastest animal",
+        "how many languages are there in the world",
+        "can you speak french",
+        "who made you",
+        "whats your name",
+        "are you chatgpt",
+        "lets talk about something else",
+        "i am hungry",
+        "i cant sleep",
+        "nothing",
+        "random",
+        "test",
+        "hello world",
     ),
 )
 
@@ -414,9 +601,12 @@ _ES = Lexicon(
         quiero quisiera queria quiera necesito necesitamos busco buscamos buscando estoy estamos gustaria
         me mas menos tipo onda neta osea o sea creo ver saber decir puedes puede podrias podria hacer
         cosa cosas algo aqui ahi alla alli va van vas voy vamos ir iba mucho mucha muchos muchas poco
-        poca pocos pocas bastante"""
+        poca pocos pocas bastante cuanto cuanta cuantos cuantas puedo puedes podemos pueden podria
+        podrias dime digame oigan oiga mio mia mios mias tuyo tuya siempre ayer hace desde cuando rato
+        ocupo ocupamos ocupaba ocuparia interesa interesaria gustaria quisieramos andamos plis porfis
+        ratito da dan dar dio dieron doy tan perdon perdona disculpa"""
     ),
-    negations=_words("no nunca jamas nada ni sin tampoco ninguno ninguna nel"),
+    negations=_words("no nunca jamas nada ni sin tampoco ninguno ninguna nel nadie"),
     number_words={
         "cero": 0,
         "uno": 1,
@@ -571,14 +761,18 @@ _ES = Lexicon(
         "opciones|menu|cuales son las opciones|que opciones hay|como funciona|como funciona esto|"
         "en que me puedes ayudar|en que me ayudas|quien eres|que eres|eres un bot|eres un robot|"
         "eres humano|empezar de nuevo|volver a empezar|menu principal|ayuda porfa|ayuda por favor|"
-        "que te puedo preguntar|que puedo preguntar|que preguntas puedo hacer|para que sirves"
+        "que te puedo preguntar|que puedo preguntar|que preguntas puedo hacer|para que sirves|"
+        "con que me puedes ayudar|con que me ayudas|que puedes hacer por mi|como me puedes ayudar|"
+        "que opciones tengo|que opciones me das|que opciones me ofreces|"
+        "en que me pueden ayudar|con que me pueden ayudar|que hace este chat"
     ),
     acknowledgements=_phrases(
         "ok|okey|okay|vale|va|sale|claro|dale|bueno|si|sip|simon|aja|entendido|de acuerdo|ya veo|"
         "esta bien|perfecto pues|orale|ah ok|mmm|hmm|ah|oh|ya|listo|andale"
     ),
     fillers=_words(
-        "muchas muy de nuevo otra vez por favor porfa y oye pues entonces bueno tu su ayuda a todo"
+        "muchas muy de nuevo otra vez por favor porfa y oye pues entonces bueno tu su ayuda a todo amigo "
+        "amiga compa joven carnal ahorita ya"
     ),
     human_terms=_phrases(
         "operador|operadora|asesor|asesora|un asesor|una asesora|agente|un agente|humano|un humano|"
@@ -588,16 +782,17 @@ _ES = Lexicon(
     ),
     human_verbs=_phrases(
         "hablar con|platicar con|comunicame con|comunicarme con|pasame con|pasame a|paseme con|"
-        "conectame con|transfiereme con|transfiereme a|quiero|necesito|me pasas con|me comunicas con|"
+        "conectame con|transfiereme con|transfiereme a|me pasas con|me comunicas con|"
         "contactar a|contactar con|atender por"
     ),
+    human_wants=_phrases("quiero|necesito|quisiera|queremos|necesitamos|dame|deme|pasame"),
     human_targets=_words(
         "persona humano humana agente alguien operador operadora asesor asesora ejecutivo ejecutiva "
         "representante supervisor gerente encargado empleado"
     ),
     corrections=_phrases(
-        "mejor|en realidad|perdon|perdona|cambia|cambialo|cambialo a|cambiar a|mas bien|en vez de|"
-        "en lugar de|no|quise decir|digo|corrijo|ahora que lo pienso|siempre no|espera|pensandolo bien|"
+        "mejor|en realidad|cambia|cambialo|cambialo a|cambiar a|mas bien|en vez de|"
+        "en lugar de|quise decir|digo|corrijo|ahora que lo pienso|siempre no|espera|pensandolo bien|"
         "mejor que sea|que sea|ponle|pon|cambio de opinion|cambie de opinion|ups|mejor si|mejor no"
     ),
     weekdays=("lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo"),
@@ -635,6 +830,27 @@ _ES = Lexicon(
     relative_starts=_words("en dentro"),
     span_days={"dia": 1, "dias": 1, "semana": 7, "semanas": 7, "mes": 30, "meses": 30},
     places_before=("a", "en"),
+    leading_corrections=_words("no nel"),
+    only_words=_words("solo solamente nomas unicamente"),
+    rate_words=_words("al por cada"),
+    shorthands={
+        "q": "que",
+        "ke": "que",
+        "xq": "porque",
+        "pq": "porque",
+        "porq": "porque",
+        "tb": "tambien",
+        "tmb": "tambien",
+        "d": "de",
+        "pa": "para",
+        "x": "por",
+        "bn": "bien",
+        "msj": "mensaje",
+        "msjs": "mensajes",
+        "kiero": "quiero",
+        "nesesito": "necesito",
+        "nececito": "necesito",
+    },
     common_words=_words(
         """abuelo aceite agua ahora aire alegre algo almuerzo alto amarillo amigo amor animal ano antes
         arbol arroz auto autobus avion ayer azul baile bajo banco bano barco barrio bebida bicicleta
@@ -660,12 +876,12 @@ _ES = Lexicon(
         "va a llover manana",
         "cuentame un chiste",
         "quien gano el partido ayer",
-        "cual es la capital de francia",
+        "cual es la capital de ese pais",
         "cual es el sentido de la vida",
         "escribeme un poema",
         "pon musica",
-        "reservame un vuelo a cancun",
-        "que hora es en tokio",
+        "reservame un vuelo",
+        "que hora es alla",
         "como se cocina el arroz",
         "dame una receta de enchiladas",
         "quien es el presidente",
@@ -708,14 +924,14 @@ _ES = Lexicon(
         "ayudame con mis impuestos",
         "que hago de cenar",
         "quien escribio harry potter",
-        "cuanta gente vive en china",
+        "cuanta gente vive en la tierra",
         "como abro una cuenta de banco",
         "como se dice hola en aleman",
         "cual es la velocidad de la luz",
         "donde compro boletos para un concierto",
         "como cambio una llanta",
         "cuales son los sintomas de la gripa",
-        "cuentame la historia de roma",
+        "cuentame de historia antigua",
         "te gusta la musica",
         "eres hombre o mujer",
         "que opinas de los gatos",
@@ -726,6 +942,149 @@ _ES = Lexicon(
         "juguemos algo",
         "que idiomas hablas",
         "dame un nombre para mi bebe",
+        "va a hacer sol el sabado",
+        "que tanto calor va a hacer manana",
+        "necesito paraguas hoy",
+        "cual es el pronostico para la semana",
+        "que tanto frio hace afuera",
+        "que paso hoy en las noticias",
+        "quien gano las elecciones",
+        "que esta pasando en el mundo",
+        "hay noticias de ultima hora",
+        "por que el cielo es azul",
+        "como se forman los hoyos negros",
+        "que es la fotosintesis",
+        "cuantos planetas hay en el sistema solar",
+        "a cuantos grados hierve el agua",
+        "como funciona la gravedad",
+        "que es la teoria de la relatividad",
+        "dime una adivinanza",
+        "di algo gracioso",
+        "cuentame un chiste de pepito",
+        "hazme reir",
+        "quien es el mejor futbolista de la historia",
+        "cuando es el proximo mundial",
+        "quien gano el super tazon",
+        "como quedo el partido del america",
+        "como le fue a las chivas",
+        "a que hora es la final de tenis",
+        "cuantos jugadores hay en un equipo de basquet",
+        "venden zapatos",
+        "donde compro una bici nueva",
+        "cuanto cuesta un iphone",
+        "quiero comprar audifonos",
+        "venden ropa",
+        "donde compro un regalo para mi mama",
+        "que perfume me recomiendas",
+        "tienen sillones en existencia",
+        "necesito un refri nuevo",
+        "donde vives",
+        "como eres fisicamente",
+        "tienes sentimientos",
+        "suenas",
+        "cual es tu comida favorita",
+        "eres feliz",
+        "te caigo bien",
+        "te quieres casar conmigo",
+        "como hago un ciclo for en java",
+        "que es una promesa en javascript",
+        "arregla mi consulta sql",
+        "como instalo python",
+        "cual es la diferencia entre git merge y rebase",
+        "explicame la recursion",
+        "escribe una funcion que invierta una cadena",
+        "que lenguaje de programacion aprendo",
+        "me duele la cabeza",
+        "como se me quita la tos",
+        "el cafe hace dano",
+        "cuanta agua debo tomar al dia",
+        "cuantas horas debo dormir",
+        "cuales son los sintomas del covid",
+        "como hago un pastel de chocolate",
+        "receta de pozole",
+        "cuanto tiempo se hierve un huevo",
+        "que vino va con el pescado",
+        "como hago pan en casa",
+        "donde hay buenos tacos cerca",
+        "a donde me voy de vacaciones",
+        "cual es la mejor playa para ir",
+        "a que hora abre el museo",
+        "como saco la visa",
+        "a que hora abre el banco",
+        "como invierto en la bolsa",
+        "me conviene comprar oro",
+        "cual es la tasa de interes de una hipoteca",
+        "como ahorro para el retiro",
+        "que es la inflacion",
+        "cuanto es 12 por 12",
+        "cual es la raiz cuadrada de 144",
+        "resuelve x mas 5 igual a 10",
+        "cuantos kilometros son 10 millas",
+        "cuantos dias faltan para navidad",
+        "que dia es hoy",
+        "en que ano estamos",
+        "pon mi playlist favorita",
+        "cual es la cancion de moda",
+        "quien es bad bunny",
+        "recomiendame un podcast",
+        "que peliculas hay esta semana",
+        "quien dirigio el padrino",
+        "esta buena la nueva de marvel",
+        "cuando construyeron la torre eiffel",
+        "quien fue napoleon",
+        "cuando cayo el imperio romano",
+        "quien descubrio america",
+        "cual es el pais mas grande del mundo",
+        "cual es el rio mas largo",
+        "donde esta el kilimanjaro",
+        "que idioma hablan alla",
+        "es legal manejar sin seguro",
+        "como me divorcio",
+        "cuales son mis derechos como inquilino",
+        "como le cambio el aceite al carro",
+        "por que se prendio el testigo del motor",
+        "cuanto cuesta un carro nuevo",
+        "mi gato no quiere comer",
+        "que le doy de comer a mi cachorro",
+        "cada cuanto saco a pasear a mi perro",
+        "como arreglo una gotera",
+        "se descompuso mi lavadora",
+        "como destapo el fregadero",
+        "como pinto una pared",
+        "el boiler no calienta",
+        "como estudio para el examen",
+        "ayudame a escribir un ensayo",
+        "cual es la mejor universidad",
+        "como hago un cv",
+        "como pido un aumento",
+        "odio mi trabajo",
+        "me acaban de correr",
+        "mi impresora no imprime",
+        "como actualizo windows",
+        "mi laptop esta muy lenta",
+        "como tomo una captura de pantalla",
+        "mi novia me dejo",
+        "como hago amigos",
+        "me siento solo",
+        "que es la felicidad",
+        "crees en dios",
+        "que pasa cuando morimos",
+        "se puede viajar en el tiempo",
+        "que es la conciencia",
+        "cuantos huesos tiene el cuerpo humano",
+        "quien pinto la mona lisa",
+        "cual es el animal mas rapido",
+        "cuantos idiomas hay en el mundo",
+        "hablas frances",
+        "quien te hizo",
+        "como te llamas",
+        "eres chatgpt",
+        "hablemos de otra cosa",
+        "tengo hambre",
+        "no puedo dormir",
+        "nada",
+        "lo que sea",
+        "prueba",
     ),
 )
 

@@ -341,6 +341,17 @@ def _noun_after(tokens: Sequence[str], end: int, nouns: frozenset[str], lex: Lex
     return None
 
 
+def _before_a_group(
+    tokens: Sequence[str], end: int, at_number: dict[int, Number], nouns: frozenset[str], lex: Lexicon
+) -> bool:
+    """A bare number joined to a group of people ("4 plus 2 kids", "somos 4 más 2 niños"): it counts
+    people too."""
+    if end + 1 >= len(tokens) or tokens[end] not in lex.list_joiners:
+        return False
+    following = at_number.get(end + 1)
+    return following is not None and _noun_after(tokens, following.end, nouns, lex) is not None
+
+
 def _of_us(tokens: Sequence[str], end: int) -> bool:
     return tuple(tokens[end : end + 2]) in (("of", "us"), ("de", "nosotros"))
 
@@ -363,6 +374,10 @@ def _items(tokens: Sequence[str], numbers: list[Number], nouns: frozenset[str], 
         token = tokens[i]
         if number is not None and number.value <= MAX_COUNT and number.value == int(number.value):
             noun = _noun_after(tokens, number.end, nouns, lex)
+            if noun is None and _before_a_group(tokens, number.end, at_number, nouns, lex):
+                items.append(_Item(int(number.value), i, number.end, True))  # "4 plus 2 kids"
+                i = number.end
+                continue
             if noun is not None or _of_us(tokens, number.end):
                 end = noun + 1 if noun is not None else number.end + 2
                 items.append(_Item(int(number.value), i, end, True))
@@ -387,7 +402,7 @@ def _self_after_preposition(tokens: Sequence[str], i: int, lex: Lexicon) -> bool
 
 def _chains(tokens: Sequence[str], items: list[_Item], lex: Lexicon) -> list[list[_Item]]:
     """Items joined by "and", commas and possessives ("me, my wife and our three kids")."""
-    separators = lex.list_joiners | lex.possessives | {",", "also", "tambien", "a", "the"}
+    separators = lex.list_joiners | lex.possessives | {",", "also", "tambien", "a", "the", "for", "para"}
     chains: list[list[_Item]] = []
     for item in items:
         if chains and all(t in separators for t in tokens[chains[-1][-1].end : item.start]):
@@ -435,7 +450,19 @@ def count_of_people(
                 best = total
     if best is not None:
         return best
+    if _only_oneself(tokens, lex):
+        return 1
     return _count_after_phrase(tokens, numbers, lex)
+
+
+def _only_oneself(tokens: Sequence[str], lex: Lexicon) -> bool:
+    """ "just me", "only for me", "solo yo", "nomás para mí": one person."""
+    for i, token in enumerate(tokens):
+        if token in lex.only_words:
+            rest = [t for t in tokens[i + 1 : i + 3] if t not in ("for", "para", "a")]
+            if rest and (rest[0] in lex.self_words or (rest[0] == "mi" and lex.code == "es")):
+                return True
+    return False
 
 
 def is_integer(value: float) -> bool:

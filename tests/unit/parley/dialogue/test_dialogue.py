@@ -660,3 +660,142 @@ def test_message_ids_are_stable_and_distinct() -> None:
         == 3
     )
     assert len(message_id("conv_a", 1, 0, "Hi")) == 64
+
+
+# ------------------------------------------------------------------------------------------------
+# Out of scope: one ordinary word shared with an intent is not enough
+# ------------------------------------------------------------------------------------------------
+@cache
+def telecom() -> Deployment:
+    return load_deployment_yaml((ROOT / "tenants/telecom/deployment.yaml").read_text())
+
+
+@cache
+def telecom_matcher() -> IntentMatcher:
+    return IntentMatcher(telecom())
+
+
+def _telecom_turn(text: str, channel: str = "web-en-US", **changes: Any):
+    state = SessionState("conv_" + "0" * 24, "nimbus-support", channel, "u1", **changes)
+    return run_turn(
+        telecom(),
+        telecom_matcher(),
+        state,
+        TurnInput(text=text),
+        today=TODAY,
+        choose_slot=lambda intent, missing, state: missing[0],
+        sentiment=lambda text: 0.0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("how does the stock market work", "web-en-US"),  # "work" is everyday, "not working" a keyword
+        ("my washing machine is not working", "web-en-US"),
+        ("como funciona la bolsa de valores", "web-es-MX"),
+        ("what's the weather like in London", "web-en-US"),  # a roaming destination, and nothing else
+        ("cual es la capital de canada", "web-es-MX"),
+        ("mi vecino hace mucho ruido", "web-es-MX"),  # "mucho" and "mi vecino" are slot values here
+    ],
+)
+def test_an_off_topic_sentence_that_shares_an_ordinary_word_is_out_of_scope(text: str, channel: str) -> None:
+    result = _telecom_turn(text, channel)
+
+    assert result.incomprehension is True
+    assert result.payload["intentId"] is None
+    assert result.payload["understood"]["outOfScope"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "channel", "intent"),
+    [
+        ("my internet is not working", "web-en-US", "report_outage"),
+        ("la red no funciona", "web-es-MX", "report_outage"),
+        ("London", "web-en-US", "roaming"),  # a destination alone may still be a trip abroad
+        ("hacen falta datos en mi viaje a Londres", "web-es-MX", "roaming"),
+        ("cuanto cobran por roaming en japon", "web-es-MX", "roaming"),  # two keywords: the better fit
+        ("necesito que venga alguien a revisar el modem", "web-es-MX", "technician_visit"),
+        ("i need someone to come and fix my router", "web-en-US", "technician_visit"),
+    ],
+)
+def test_domain_words_still_name_their_intent(text: str, channel: str, intent: str) -> None:
+    result = _telecom_turn(text, channel)
+
+    assert result.incomprehension is False
+    assert result.escalation is False
+    assert result.payload["intentId"] == intent
+
+
+def test_a_bare_request_for_someone_still_hands_off() -> None:
+    assert _telecom_turn("i need someone").escalation is True
+    assert _telecom_turn("necesito a alguien", "web-es-MX").escalation is True
+
+
+def test_a_place_captured_by_a_pattern_counts_for_its_intent() -> None:
+    (result,) = _talk("me la pueden mandar a Queretaro", channel="web-es-MX")
+
+    assert result.payload["intentId"] == "delivery_question"
+    assert result.payload["slots"] == {"destination": "Queretaro"}
+
+
+@pytest.mark.parametrize(
+    ("text", "builtin"),
+    [
+        ("cheers mate", "thanks"),
+        ("thanks heaps", "thanks"),
+        ("bye for now", "goodbye"),
+        ("that's everything, bye", "goodbye"),
+        ("what can u help me with", "help"),
+    ],
+)
+def test_more_small_talk_is_understood(text: str, builtin: str) -> None:
+    (result,) = _talk(text)
+
+    assert result.payload["understood"]["builtin"] == builtin
+
+
+def test_a_no_inside_a_sentence_corrects_nothing() -> None:
+    """ "si no cabe" is a negation: the returns question is a digression, and the table task resumes."""
+    _, second = _talk(
+        "necesito una mesita para el balcon", "la puedo devolver si no cabe?", channel="web-es-MX"
+    )
+
+    assert second.state.intent_id == "find_outdoor_table"
+    assert second.payload["understood"]["intent"] == "returns_question"
+    assert second.state.status == "active"
+
+
+def test_a_value_inside_a_longer_value_of_another_slot_is_not_taken() -> None:
+    """ "whatever it costs" is the budget; it does not also say "whatever" about the material."""
+    _, result = _talk("a big table for the terrace, we are about 10", "whatever it costs")
+
+    assert result.payload["slots"] == {"budget": "over-2000", "seating": "8-plus"}
+
+
+def test_a_price_per_month_is_an_amount_not_a_period() -> None:
+    result = _telecom_turn(
+        "around 55 a month",
+        turn=1,
+        intent_id="change_plan",
+        pending="monthly_budget",
+        slots={"data": "100gb"},
+    )
+
+    assert result.payload["understood"]["slots"] == {"monthly_budget": "40-60"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "count"),
+    [
+        ("4 plus 2 kids", "en", 6),
+        ("somos 4 mas 2 ninos", "es", 6),
+        ("para mi novia y para mi", "es", 2),
+        ("just me", "en", 1),
+        ("solo para mi", "es", 1),
+    ],
+)
+def test_more_counts_of_people(text: str, language: str, count: int) -> None:
+    from parley.language.numbers import count_of_people
+
+    assert count_of_people(tokenize(text), lexicon(language)) == count
