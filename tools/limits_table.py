@@ -26,6 +26,7 @@ ROWS: tuple[tuple[str, ModuleType, str, str, str], ...] = (
     ("NBQ", nbq, "CONVERSION_METADATA_MAX_BYTES", "bytes", "conversion `metadata`, serialised"),
     ("NBQ", nbq, "MAX_CATALOG_BYTES", "bytes", "a question catalog, compressed"),
     ("Conversations", conversations, "MAX_BODY_BYTES", "bytes", "any request body"),
+    ("Conversations", conversations, "MAX_RUN_BODY_BYTES", "bytes", "a runs API body (`/api/v1/runs…`)"),
     ("Conversations", conversations, "MAX_CONTENT_BYTES", "bytes", "a conversation's content"),
     ("Conversations", conversations, "MAX_MESSAGES", "messages", "a conversation"),
     ("Conversations", conversations, "MAX_MESSAGE_BYTES", "bytes", "one message's content"),

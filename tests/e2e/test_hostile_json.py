@@ -53,6 +53,23 @@ def hostile_bodies() -> Iterator[tuple[str, str, str]]:
             "/api/v1/conversations/{id}/messages",
             '{"messages": [{"role": "tool", "toolCalls": [{"args": ' + value + "}]}]}",
         )
+        # Converra's runs API: the same conversations, written from messages and top-level fields.
+        yield (
+            f"create-run-{n}",
+            "/api/v1/runs",
+            '{"agentName": "p", "messages": [{"role": "user", "content": "hi"}], "toolDefinitions": '
+            '[{"name": "t", "parameters": ' + value + "}]}",
+        )
+        yield (
+            f"create-run-content-{n}",
+            "/api/v1/runs",
+            json.dumps({"agentName": "p", "content": embedded}),
+        )
+        yield (
+            f"append-run-{n}",
+            "/api/v1/runs/{id}/messages",
+            '{"messages": [{"role": "assistant", "content": "", "metadata": {"x": ' + value + "}}]}",
+        )
         yield (
             f"conversion-{n}",
             "/v1/sessions/hostile/conversion",

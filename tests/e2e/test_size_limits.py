@@ -28,6 +28,10 @@ LIMITS: dict[str, tuple[str, int]] = {
         "/api/v1/conversations/conv_000000000000000000000000/messages",
         1024 * KIB,
     ),
+    # Converra's runs API: a run's body carries its transcript twice (messages and content).
+    "/api/v1/runs": ("/api/v1/runs", 2048 * KIB),
+    "/api/v1/runs/{id}/messages": ("/api/v1/runs/conv_000000000000000000000000/messages", 2048 * KIB),
+    "/api/v1/sdk/agents/match": ("/api/v1/sdk/agents/match", 1024 * KIB),
     "/v1/sessions": ("/v1/sessions", 256 * KIB),
     "/v1/sessions/{session_id}/next": ("/v1/sessions/ses_size/next", 256 * KIB),
     "/v1/sessions/{session_id}/events": ("/v1/sessions/ses_size/events", 256 * KIB),

@@ -307,6 +307,81 @@ def check_request_token(world: World) -> None:
     assert theirs.json()["type"].endswith("/not_offered")
 
 
+# ---- Converra's runs API: the same conversations, so the same isolation -------------------------
+def check_get_run(world: World) -> None:
+    _same_404_as_unknown(world, "GET", lambda cid: f"/api/v1/runs/{cid}")
+
+
+def check_get_run_insights(world: World) -> None:
+    # Never the `pending` lifecycle answer the owner gets (a 200 would say the run exists).
+    _same_404_as_unknown(world, "GET", lambda cid: f"/api/v1/runs/{cid}/insights")
+
+
+def check_append_run_messages(world: World) -> None:
+    before = _demo_conversation(world)
+    _same_404_as_unknown(
+        world,
+        "POST",
+        lambda cid: f"/api/v1/runs/{cid}/messages",
+        json={"messages": [{"role": "user", "content": "injected"}], "sessionId": "hijack"},
+    )
+    after = _demo_conversation(world)
+    assert after["messages"] == before["messages"]
+    assert after["metadata"] == before["metadata"]
+
+
+def check_list_runs(world: World) -> None:
+    theirs = world.call("GET", "/api/v1/runs", world.other_key, params={"limit": 100})
+    assert theirs.status_code == 200, theirs.text
+    assert world.conversation_id not in {run["id"] for run in theirs.json()["data"]}
+    filtered = world.call("GET", "/api/v1/runs", world.other_key, params={"agentId": "isolation"})
+    assert filtered.json()["data"] == [] and filtered.json()["pagination"]["total"] == 0
+
+
+def check_create_run(world: World) -> None:
+    # A run the demo tenant created with an idempotency key: the same key, used by another tenant,
+    # is not a replay of it, and neither tenant can read the other's run.
+    key = f"idem-{uuid.uuid4()}"
+    body = {"agentName": "isolation", "messages": [{"role": "user", "content": "hello"}], "status": "active"}
+    mine = world.call("POST", "/api/v1/runs", world.demo_key, json={**body, "idempotencyKey": key})
+    theirs = world.call("POST", "/api/v1/runs", world.other_key, json={**body, "idempotencyKey": key})
+
+    assert mine.status_code == theirs.status_code == 200, theirs.text
+    assert theirs.json()["data"]["id"] != mine.json()["data"]["id"]
+    assert "Idempotent-Replayed" not in theirs.headers
+    assert world.call("GET", f"/api/v1/runs/{theirs.json()['data']['id']}", world.demo_key).status_code == 404
+    assert world.call("GET", f"/api/v1/runs/{mine.json()['data']['id']}", world.other_key).status_code == 404
+
+
+def _same_answer_for_both_tenants(world: World, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+    """Routes computed from the request alone: another tenant gets exactly the demo tenant's answer,
+    so none can carry a tenant's data."""
+    mine = world.call(method, path, world.demo_key, **kwargs)
+    theirs = world.call(method, path, world.other_key, **kwargs)
+    assert mine.status_code == theirs.status_code == 200, theirs.text
+    assert {k: v for k, v in theirs.json().items() if k != "request_id"} == {
+        k: v for k, v in mine.json().items() if k != "request_id"
+    }
+    return dict(theirs.json()["data"])
+
+
+def check_sdk_config(world: World) -> None:
+    config = _same_answer_for_both_tenants(world, "GET", "/api/v1/sdk/config")
+    assert config["agentHashes"] == {} and config["activeOptimizations"] == []
+
+
+def check_match_agent(world: World) -> None:
+    agent = _same_answer_for_both_tenants(
+        world, "POST", "/api/v1/sdk/agents/match", json={"content": "You are the isolation test's agent."}
+    )
+    assert agent["agentId"].startswith("agent_")
+
+
+def check_active_variant(world: World) -> None:
+    assignment = _same_answer_for_both_tenants(world, "GET", "/api/v1/sdk/agents/isolation/active-variant")
+    assert assignment["assignment"] == "baseline"
+
+
 def _v1_session(world: World) -> tuple[str, str]:
     """A Zelinqa V1 session of the demo tenant (its id and the key that created it)."""
     key = f"isolation-{uuid.uuid4()}"
@@ -380,6 +455,14 @@ CHECKS: dict[tuple[str, str], Callable[[World], None]] = {
     ("POST", "/api/v1/conversations/{id}/messages"): check_append_messages,
     ("GET", "/api/v1/conversations"): check_list_conversations,
     ("POST", "/api/v1/conversations"): check_create_conversation,
+    ("GET", "/api/v1/runs/{id}"): check_get_run,
+    ("GET", "/api/v1/runs/{id}/insights"): check_get_run_insights,
+    ("POST", "/api/v1/runs/{id}/messages"): check_append_run_messages,
+    ("GET", "/api/v1/runs"): check_list_runs,
+    ("POST", "/api/v1/runs"): check_create_run,
+    ("GET", "/api/v1/sdk/config"): check_sdk_config,
+    ("POST", "/api/v1/sdk/agents/match"): check_match_agent,
+    ("GET", "/api/v1/sdk/agents/{id}/active-variant"): check_active_variant,
     ("GET", "/v1/usage"): check_usage,
     ("POST", "/v1/next-questions"): check_next_questions,
     ("POST", "/v1/sessions/{session_id}/conversion"): check_record_conversion,

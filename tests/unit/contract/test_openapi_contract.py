@@ -23,7 +23,9 @@ from samcli.yamlhelper import yaml_parse
 
 import parley
 from parley.conversations import models as conversations
+from parley.conversations import run_models as runs
 from parley.dialogue import models as dialogue
+from parley.insights import v1 as run_insights
 from parley.nbq import models as nbq
 from parley.sessions import models as sessions
 from tests.helpers.fuzzing import spec_block
@@ -186,6 +188,10 @@ REQUEST_MODELS: list[tuple[str, type[BaseModel]]] = [
     ("CreateConversationRequest", conversations.CreateConversationRequest),
     ("AppendMessagesRequest", conversations.AppendMessagesRequest),
     ("Message", conversations.Message),
+    ("RunMessage", runs.RunMessage),
+    ("CreateRunRequest", runs.CreateRunRequest),
+    ("AppendRunRequest", runs.AppendRunRequest),
+    ("MatchAgentRequest", runs.MatchAgentRequest),
     ("SessionCreateRequest", sessions.SessionCreateRequest),
     ("NextRequest", sessions.NextRequest),
     ("PreviousTurn", sessions.PreviousTurn),
@@ -218,6 +224,8 @@ def test_request_schema_matches_its_model(name: str, model: type[BaseModel]) -> 
     [
         ("/api/v1/conversations", conversations.ListConversationsQuery),
         ("/api/v1/conversations/{id}", conversations.GetConversationQuery),
+        ("/api/v1/runs", runs.ListRunsQuery),
+        ("/api/v1/sdk/agents/{id}/active-variant", runs.ActiveVariantQuery),
     ],
 )
 def test_query_parameters_match_their_model(path: str, model: type[BaseModel]) -> None:
@@ -242,6 +250,23 @@ RESPONSE_MODELS: list[tuple[str, type[BaseModel]]] = [
     ("ListConversationsResponse", conversations.ListConversationsResponse),
     ("InsightsResponse", conversations.InsightsResponse),
     ("Insights", conversations.Insights),
+    ("CreateRunResponse", runs.CreateRunResponse),
+    ("RunCreated", runs.RunCreated),
+    ("RunResponse", runs.RunResponse),
+    ("Run", runs.Run),
+    ("RunListItem", runs.RunListItem),
+    ("ListRunsResponse", runs.ListRunsResponse),
+    ("RunInsightsResponse", run_insights.RunInsightsResponse),
+    ("RunInsights", run_insights.RunInsights),
+    ("RunInsightsMetrics", run_insights.RunInsightsMetrics),
+    ("RunInsightIssue", run_insights.RunInsightIssue),
+    ("RunInsightsPending", run_insights.RunInsightsPending),
+    ("SdkConfigResponse", runs.SdkConfigResponse),
+    ("SdkConfig", runs.SdkConfig),
+    ("MatchAgentResponse", runs.MatchAgentResponse),
+    ("MatchedAgent", runs.MatchedAgent),
+    ("ActiveVariantResponse", runs.ActiveVariantResponse),
+    ("Assignment", runs.Assignment),
     ("SessionStateResponse", sessions.SessionStateResponse),
     ("NextResponse", sessions.NextResponse),
     ("Candidate", sessions.Candidate),
@@ -465,6 +490,14 @@ RAISED: dict[tuple[str, str], set[int]] = {
     ("/api/v1/conversations/{id}", "get"): {200, 401, 403, 404, 422, 429, 500, 503},
     ("/api/v1/conversations/{id}/messages", "post"): {200, 401, 403, 404, 409, 413, 422, 429, 500, 503},
     ("/api/v1/conversations/{id}/insights", "get"): {200, 401, 403, 404, 429, 500, 503},
+    ("/api/v1/runs", "post"): {200, 401, 403, 413, 422, 429, 500, 503},
+    ("/api/v1/runs", "get"): {200, 401, 403, 422, 429, 500, 503},
+    ("/api/v1/runs/{id}", "get"): {200, 401, 403, 404, 429, 500, 503},
+    ("/api/v1/runs/{id}/messages", "post"): {200, 401, 403, 404, 409, 413, 422, 429, 500, 503},
+    ("/api/v1/runs/{id}/insights", "get"): {200, 401, 403, 404, 429, 500, 503},
+    ("/api/v1/sdk/config", "get"): {200, 401, 403, 429, 500},
+    ("/api/v1/sdk/agents/match", "post"): {200, 401, 403, 413, 422, 429, 500},
+    ("/api/v1/sdk/agents/{id}/active-variant", "get"): {200, 401, 403, 422, 429, 500},
     ("/v1/sessions", "post"): {201, 401, 403, 409, 410, 413, 422, 429, 500, 503},
     ("/v1/sessions/{session_id}/next", "post"): {200, 401, 403, 404, 409, 410, 413, 422, 429, 500, 503},
     ("/v1/sessions/{session_id}/events", "post"): {200, 401, 403, 404, 409, 410, 413, 422, 429, 500, 503},

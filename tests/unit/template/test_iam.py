@@ -109,6 +109,28 @@ ALLOWED: dict[str, set[Grant]] = {
     # Header, chunks and insights under one partition key: one Query.
     "GetConversationFunction": {("ConversationsTable", "dynamodb:Query")},
     "GetConversationInsightsFunction": {("ConversationsTable", "dynamodb:Query")},
+    # Converra's runs API: the conversations functions' grants, route for route; the SDK's config,
+    # agent match and active variant are computed from the request alone.
+    "CreateRunFunction": {
+        ("ConversationsTable", "dynamodb:GetItem"),
+        ("ConversationsTable", "dynamodb:PutItem"),
+        ("ConversationsTable", "dynamodb:UpdateItem"),
+    },
+    "AppendRunMessagesFunction": {
+        ("ConversationsTable", "dynamodb:GetItem"),
+        ("ConversationsTable", "dynamodb:Query"),
+        ("ConversationsTable", "dynamodb:PutItem"),
+        ("ConversationsTable", "dynamodb:UpdateItem"),
+    },
+    "ListRunsFunction": {
+        ("ConversationsTable", "dynamodb:GetItem"),
+        ("ConversationsTable/index/*", "dynamodb:Query"),
+    },
+    "GetRunFunction": {("ConversationsTable", "dynamodb:Query")},
+    "GetRunInsightsFunction": {("ConversationsTable", "dynamodb:Query")},
+    "GetSdkConfigFunction": set(),
+    "MatchAgentFunction": set(),
+    "GetActiveVariantFunction": set(),
     # Deployment + catalog (Batch/GetItem), versioned session state (Get/Put), the transcript
     # through the conversations service without read-back (Get, transaction Put/Update), queue.
     "ProcessTurnFunction": {

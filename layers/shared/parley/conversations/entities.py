@@ -7,10 +7,26 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from parley.conversations.models import Insights
+    from parley.conversations.models import Insights, Message
 
 ConversationStatus = Literal["completed", "abandoned", "in_progress", "active"]
 COMPLETED = "completed"
+
+
+@dataclass(frozen=True, slots=True)
+class NewConversation:
+    """A conversation to create, whichever API it arrives through: the Conversations API parses its
+    ``content``, the runs API (``parley.conversations.runs``) sends structured messages."""
+
+    prompt_id: str
+    status: str
+    messages: list[Message]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    llm_model: str | None = None
+    company_name: str | None = None
+    idempotency_key: str | None = None
+    # None: the first user turn's first line (shortened).
+    title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

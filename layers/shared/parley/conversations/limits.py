@@ -18,6 +18,9 @@ MAX_METADATA_BYTES = 100 * 1024
 # 512 KB content limit for JSON escaping (a structured transcript inside a JSON string escapes
 # every quote, and newlines double), so every body whose fields are within limits fits.
 MAX_BODY_BYTES = 1024 * 1024
+# A run's body (POST /api/v1/runs) carries its transcript twice — Converra's SDK sends `messages`
+# and `content`, its rendering of them — so it may be twice as large.
+MAX_RUN_BODY_BYTES = 2 * MAX_BODY_BYTES
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # A list reads at most this far by offset (at most ~offset items per request); deeper pages follow

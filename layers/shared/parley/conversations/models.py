@@ -121,6 +121,12 @@ class AppendMessagesRequest(_ApiModel):
         "active", description='"active" (default, no change) or "completed" (triggers analysis).'
     )
     metadata: JsonObject | None = Field(None, description="Shallow-merged into the conversation's metadata.")
+    session_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_LABEL_CHARS,
+        description="Stored as metadata.sessionId (over one in `metadata`): the conversation's session.",
+    )
 
 
 class ListConversationsQuery(_ApiModel):

@@ -28,6 +28,7 @@ from parley.conversations.entities import (
     Conversation,
     ConversationPage,
     ListFilters,
+    NewConversation,
     StoredConversation,
 )
 from parley.conversations.limits import (
@@ -108,23 +109,42 @@ class ConversationService:
         Returns the conversation and whether this call created it. ``conversation_id`` lets the
         turn API keep one id for its session and its transcript; ``now`` its clock.
         """
-        if len(request.content.encode()) > MAX_CONTENT_BYTES:
+        messages, metadata = messages_of_content(request.content)
+        new = NewConversation(
+            prompt_id=request.prompt_id,
+            status=request.status,
+            messages=messages,
+            metadata=metadata,
+            llm_model=request.llm_model,
+            company_name=request.company_name,
+            idempotency_key=request.idempotency_key,
+        )
+        return self.create_new(tenant_id, new, conversation_id=conversation_id, now=now)
+
+    def create_new(
+        self,
+        tenant_id: str,
+        new: NewConversation,
+        *,
+        conversation_id: str | None = None,
+        now: datetime | None = None,
+        limit_transcript: bool = False,
+    ) -> tuple[Conversation, bool]:
+        """Store ``new`` (its messages already validated); as ``create``. ``limit_transcript``: the
+        transcript rendered from the messages must fit the content limit (an append's rule), for
+        callers that send messages rather than ``content``."""
+        if len(new.messages) > MAX_MESSAGES:
+            raise _too_many_messages(len(new.messages))
+        _check_messages(new.messages)
+        stored = [message.stored() for message in new.messages]
+        content_bytes = rendered_size(stored)
+        if limit_transcript and content_bytes > MAX_CONTENT_BYTES:
             raise LimitExceeded(
-                f"content is larger than {MAX_CONTENT_BYTES} bytes (512 KB).",
+                f"The transcript of these messages has {content_bytes} bytes; the limit is "
+                f"{MAX_CONTENT_BYTES} bytes (512 KB).",
                 Limit("content", max_bytes=MAX_CONTENT_BYTES),
             )
-        try:
-            parsed = parse_content(request.content)
-        except ContentFormatError as exc:
-            raise Invalid(
-                "Invalid request body", [FieldError(("body", "content"), str(exc), "value_error")]
-            ) from None
-        if len(parsed.messages) > MAX_MESSAGES:
-            raise _too_many_messages(len(parsed.messages))
-        stored = [
-            message.stored() for message in _validated(parsed.messages, ("body", "content", "messages"))
-        ]
-        metadata = parsed.metadata or {}
+        metadata = new.metadata
         _check_metadata(metadata)
 
         now = now or self._now()
@@ -133,23 +153,23 @@ class ConversationService:
         conversation = Conversation(
             tenant_id=tenant_id,
             id=conversation_id,
-            prompt_id=request.prompt_id,
-            status=request.status,
+            prompt_id=new.prompt_id,
+            status=new.status,
             created_at=stamp,
             updated_at=stamp,
             message_count=len(stored),
-            content_bytes=rendered_size(stored),
-            llm_model=request.llm_model,
-            company_name=request.company_name,
-            title=_title(stored),
+            content_bytes=content_bytes,
+            llm_model=new.llm_model,
+            company_name=new.company_name,
+            title=new.title or _title(stored),
             user_id=_user_id(metadata),
             metadata=metadata,
-            completed_at=stamp if request.status == COMPLETED else None,
+            completed_at=stamp if new.status == COMPLETED else None,
         )
         # Microseconds then the id: newest first, and unique even within one second.
         list_sk = f"{int(now.timestamp() * 1_000_000):017d}#{conversation_id}"
         return self._repository.create(
-            conversation, stored, list_sk, request.idempotency_key, int(now.timestamp())
+            conversation, stored, list_sk, new.idempotency_key, int(now.timestamp())
         )
 
     # --------------------------------------------------------------------------------------------
@@ -231,9 +251,12 @@ class ConversationService:
         filters = ListFilters(prompt_id=query.prompt_id, status=query.status, has_insights=query.has_insights)
         return self._repository.page(tenant_id, filters, query.limit, query.offset, query.cursor)
 
-    def get(self, tenant_id: str, conversation_id: str) -> StoredConversation:
+    def get(self, tenant_id: str, conversation_id: str, *, messages: bool = True) -> StoredConversation:
+        """The conversation with its insights and (unless ``messages=False``) its messages."""
         stored = (
-            self._repository.get(tenant_id, conversation_id) if is_conversation_id(conversation_id) else None
+            self._repository.get(tenant_id, conversation_id, messages=messages)
+            if is_conversation_id(conversation_id)
+            else None
         )
         if stored is None:
             raise NotFound(NOT_FOUND_DETAIL)
@@ -281,6 +304,25 @@ class ConversationService:
 # ------------------------------------------------------------------------------------------------
 # Rules
 # ------------------------------------------------------------------------------------------------
+def messages_of_content(content: str) -> tuple[list[Message], dict[str, Any]]:
+    """The validated messages and the metadata of a ``content`` field, in either format (JSON with
+    ``messages``, or text with role labels), within the content limits."""
+    if len(content.encode()) > MAX_CONTENT_BYTES:
+        raise LimitExceeded(
+            f"content is larger than {MAX_CONTENT_BYTES} bytes (512 KB).",
+            Limit("content", max_bytes=MAX_CONTENT_BYTES),
+        )
+    try:
+        parsed = parse_content(content)
+    except ContentFormatError as exc:
+        raise Invalid(
+            "Invalid request body", [FieldError(("body", "content"), str(exc), "value_error")]
+        ) from None
+    if len(parsed.messages) > MAX_MESSAGES:
+        raise _too_many_messages(len(parsed.messages))
+    return _validated(parsed.messages, ("body", "content", "messages")), parsed.metadata or {}
+
+
 def _appended(
     current: Conversation, stored: list[dict[str, Any]], request: AppendMessagesRequest, now: datetime
 ) -> Conversation:
@@ -295,6 +337,8 @@ def _appended(
             Limit("content", max_bytes=MAX_CONTENT_BYTES),
         )
     metadata = {**current.metadata, **(request.metadata or {})}
+    if request.session_id is not None:
+        metadata["sessionId"] = request.session_id
     _check_metadata(metadata)
     stamp = _timestamp(now)
     completing = request.status == COMPLETED
@@ -326,7 +370,6 @@ def _validated(raw_messages: list[dict[str, Any]], prefix: tuple[str, ...]) -> l
                 errors.append(FieldError(loc, str(error["msg"]), str(error["type"])))
     if errors:
         raise Invalid("Invalid request body", errors)
-    _check_messages(messages)
     return messages
 
 

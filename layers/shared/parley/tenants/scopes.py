@@ -62,6 +62,15 @@ ROUTES: dict[tuple[str, str], RouteAccess] = {
     ("GET", "/api/v1/conversations/{id}"): _CONVERSATIONS,
     ("POST", "/api/v1/conversations/{id}/messages"): _CONVERSATIONS,
     ("GET", "/api/v1/conversations/{id}/insights"): _CONVERSATIONS,
+    # Converra's runs API and its SDK's routes: the same conversations, the same scope.
+    ("POST", "/api/v1/runs"): _CONVERSATIONS,
+    ("GET", "/api/v1/runs"): _CONVERSATIONS,
+    ("GET", "/api/v1/runs/{id}"): _CONVERSATIONS,
+    ("POST", "/api/v1/runs/{id}/messages"): _CONVERSATIONS,
+    ("GET", "/api/v1/runs/{id}/insights"): _CONVERSATIONS,
+    ("GET", "/api/v1/sdk/config"): _CONVERSATIONS,
+    ("POST", "/api/v1/sdk/agents/match"): _CONVERSATIONS,
+    ("GET", "/api/v1/sdk/agents/{id}/active-variant"): _CONVERSATIONS,
     # Zelinqa API V1, runtime: the five session routes.
     ("POST", "/v1/sessions"): _RUNTIME,
     ("POST", "/v1/sessions/{session_id}/next"): _RUNTIME,
