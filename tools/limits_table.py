@@ -11,6 +11,7 @@ from parley import canonical
 from parley.conversations import limits as conversations
 from parley.dialogue import limits as dialogue
 from parley.nbq import limits as nbq
+from parley.sessions import limits as sessions
 
 # (module, constant, unit, what it bounds)
 ROWS: tuple[tuple[str, ModuleType, str, str, str], ...] = (
@@ -25,6 +26,22 @@ ROWS: tuple[tuple[str, ModuleType, str, str, str], ...] = (
     ("NBQ", nbq, "CONVERSION_MAX_BODY_BYTES", "bytes", "conversion body"),
     ("NBQ", nbq, "CONVERSION_METADATA_MAX_BYTES", "bytes", "conversion `metadata`, serialised"),
     ("NBQ", nbq, "MAX_CATALOG_BYTES", "bytes", "a question catalog, compressed"),
+    ("V1 sessions", sessions, "MAX_BODY_BYTES", "bytes", "any `/v1/sessions…` request body"),
+    ("V1 sessions", sessions, "MAX_ID_CHARS", "characters", "an id (session, question, choice, label…)"),
+    ("V1 sessions", sessions, "MAX_TEXT_CHARS", "characters", "`user_text`, `assistant_text`, a message"),
+    ("V1 sessions", sessions, "MAX_SUMMARY_CHARS", "characters", "a context summary"),
+    ("V1 sessions", sessions, "MAX_FREE_TEXT_CHARS", "characters", "a semi-open answer's `free_text`"),
+    ("V1 sessions", sessions, "MAX_MESSAGES", "messages", "`initial_history`, a context message delta"),
+    ("V1 sessions", sessions, "MAX_CHOICE_IDS", "choices", "one structured answer's `choice_ids`"),
+    ("V1 sessions", sessions, "MAX_UPDATES", "updates", "`client_updates` data, dimensions; selection ids"),
+    ("V1 sessions", sessions, "MAX_TURNS", "turns", "a session's `max_turns`"),
+    ("V1 sessions", sessions, "MAX_CANDIDATES", "candidates", "`selection.candidate_count`"),
+    ("V1 sessions", sessions, "MAX_EXCLUDED_QUESTIONS", "ids", "`selection.excluded_question_ids`"),
+    ("V1 sessions", sessions, "MAX_METADATA_ENTRIES", "entries", "feedback `metadata`"),
+    ("V1 sessions", sessions, "MAX_METADATA_BYTES", "bytes", "feedback `metadata`, serialised"),
+    ("V1 sessions", sessions, "MAX_METADATA_STRING_CHARS", "characters", "one feedback `metadata` string"),
+    ("V1 sessions", sessions, "MIN_IDEMPOTENCY_KEY_CHARS", "characters", "`Idempotency-Key` (at least)"),
+    ("V1 sessions", sessions, "MAX_IDEMPOTENCY_KEY_CHARS", "characters", "`Idempotency-Key`"),
     ("Conversations", conversations, "MAX_BODY_BYTES", "bytes", "any request body"),
     ("Conversations", conversations, "MAX_RUN_BODY_BYTES", "bytes", "a runs API body (`/api/v1/runs…`)"),
     ("Conversations", conversations, "MAX_CONTENT_BYTES", "bytes", "a conversation's content"),
