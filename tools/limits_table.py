@@ -8,6 +8,7 @@ import argparse
 from types import ModuleType
 
 from parley import canonical
+from parley.configuration import limits as configuration
 from parley.conversations import limits as conversations
 from parley.dialogue import limits as dialogue
 from parley.nbq import limits as nbq
@@ -42,6 +43,17 @@ ROWS: tuple[tuple[str, ModuleType, str, str, str], ...] = (
     ("V1 sessions", sessions, "MAX_METADATA_STRING_CHARS", "characters", "one feedback `metadata` string"),
     ("V1 sessions", sessions, "MIN_IDEMPOTENCY_KEY_CHARS", "characters", "`Idempotency-Key` (at least)"),
     ("V1 sessions", sessions, "MAX_IDEMPOTENCY_KEY_CHARS", "characters", "`Idempotency-Key`"),
+    ("V1 configuration", configuration, "MAX_CHANGES_BODY_BYTES", "bytes", "a changes body"),
+    ("V1 configuration", configuration, "MAX_PUBLISH_BODY_BYTES", "bytes", "a publish body"),
+    ("V1 configuration", configuration, "MAX_CHANGES", "changes", "one batch of changes"),
+    ("V1 configuration", configuration, "MAX_PAGE", "items", "a page of questions or audit events (`limit`)"),
+    ("V1 configuration", configuration, "DEFAULT_PAGE", "items", "a page when `limit` is not sent"),
+    ("V1 configuration", configuration, "MAX_ID_CHARS", "characters", "an id (question, dimension, choice…)"),
+    ("V1 configuration", configuration, "MAX_NAME_CHARS", "characters", "a name or label"),
+    ("V1 configuration", configuration, "MAX_DESCRIPTION_CHARS", "characters", "the objective's description"),
+    ("V1 configuration", configuration, "MAX_QUESTION_TEXT_CHARS", "characters", "a question's text"),
+    ("V1 configuration", configuration, "MAX_CHOICE_LABEL_CHARS", "characters", "a choice's label"),
+    ("V1 configuration", configuration, "MAX_CHOICES", "choices", "a question's choices"),
     ("Conversations", conversations, "MAX_BODY_BYTES", "bytes", "any request body"),
     ("Conversations", conversations, "MAX_RUN_BODY_BYTES", "bytes", "a runs API body (`/api/v1/runs…`)"),
     ("Conversations", conversations, "MAX_CONTENT_BYTES", "bytes", "a conversation's content"),

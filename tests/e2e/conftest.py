@@ -13,9 +13,10 @@ import pytest
 from tests.helpers.gateway import GatewayFactory, RunningGateway, spawn_gateway
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def gateway_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayFactory]:
-    """`gateway_factory("--parameter-overrides", "ThrottlingRateLimit=1", ...)`: one more gateway."""
+    """`gateway_factory("--parameter-overrides", "ThrottlingRateLimit=1", ...)`: one more gateway,
+    stopped when its module ends (an idle gateway still polls its queues and schedule)."""
     started: list[RunningGateway] = []
 
     def factory(*args: str) -> RunningGateway:
@@ -29,6 +30,9 @@ def gateway_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gatewa
 
 
 @pytest.fixture(scope="session")
-def gateway(gateway_factory: GatewayFactory) -> RunningGateway:
-    """The real template, seeded with the demo tenant: `gateway.url`, `gateway.demo_key`."""
-    return gateway_factory()
+def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningGateway]:
+    """The real template, seeded with the demo tenant: `gateway.url`, `gateway.demo_key`; shared
+    by the worker's whole session."""
+    running = spawn_gateway(tmp_path_factory.mktemp("gateway"))
+    yield running
+    running.stop()

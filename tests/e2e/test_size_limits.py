@@ -33,6 +33,8 @@ LIMITS: dict[str, tuple[str, int]] = {
     "/api/v1/runs/{id}/messages": ("/api/v1/runs/conv_000000000000000000000000/messages", 2048 * KIB),
     "/api/v1/sdk/agents/match": ("/api/v1/sdk/agents/match", 1024 * KIB),
     "/v1/sessions": ("/v1/sessions", 256 * KIB),
+    "/v1/configuration/changes": ("/v1/configuration/changes", 1024 * KIB),
+    "/v1/configuration/publish": ("/v1/configuration/publish", 16 * KIB),
     "/v1/sessions/{session_id}/next": ("/v1/sessions/ses_size/next", 256 * KIB),
     "/v1/sessions/{session_id}/events": ("/v1/sessions/ses_size/events", 256 * KIB),
     "/v1/sessions/{session_id}/feedback": ("/v1/sessions/ses_size/feedback", 256 * KIB),

@@ -449,6 +449,62 @@ def check_submit_session_feedback(world: World) -> None:
     assert _conversions(world, "demo", session_id) == []
 
 
+def _config_call(world: World, method: str, path: str, key: str, **kwargs: Any) -> requests.Response:
+    headers = {"Idempotency-Key": f"iso-{uuid.uuid4()}"} if method == "POST" else {}
+    return world.call(method, path, key, headers=headers, **kwargs)
+
+
+def _demo_compilation(world: World) -> str:
+    """A demo publication that changes nothing (the objective's own name, set again)."""
+    published = _config_call(world, "GET", "/v1/configuration", world.demo_key).json()
+    name = published["objective"]["name"]
+    change = {"entity": "objective", "operation": "update", "objective": {"name": name}}
+    assert _config_call(
+        world, "POST", "/v1/configuration/changes", world.demo_key, json={"changes": [change]}
+    ).ok
+    queued = _config_call(world, "POST", "/v1/configuration/publish", world.demo_key, json={})
+    assert queued.status_code in (202, 409), queued.text
+    return str(queued.json().get("compilation_id") or queued.json()["details"]["compilation_id"])
+
+
+def check_get_configuration(world: World) -> None:
+    theirs = _config_call(world, "GET", "/v1/configuration", world.other_key)
+    assert theirs.status_code == 404 and theirs.json()["code"] == "unknown_configuration", theirs.text
+    assert "q_budget_range" not in theirs.text
+
+
+def check_list_configuration_questions(world: World) -> None:
+    theirs = _config_call(world, "GET", "/v1/configuration/questions", world.other_key)
+    assert theirs.status_code == 404 and theirs.json()["code"] == "unknown_configuration", theirs.text
+
+
+def check_apply_configuration_changes(world: World) -> None:
+    rename = {"entity": "question", "operation": "update", "question": {"id": "q_space", "text": "Stolen?"}}
+    theirs = _config_call(
+        world, "POST", "/v1/configuration/changes", world.other_key, json={"changes": [rename]}
+    )
+    assert theirs.status_code == 404, theirs.text
+    demo = _config_call(world, "GET", "/v1/configuration/questions?search=Stolen", world.demo_key).json()
+    assert demo["questions"] == []
+
+
+def check_publish_configuration(world: World) -> None:
+    theirs = _config_call(world, "POST", "/v1/configuration/publish", world.other_key, json={})
+    assert theirs.status_code == 404 and theirs.json()["details"] == {"state": "draft"}, theirs.text
+
+
+def check_get_compilation(world: World) -> None:
+    compilation_id = _demo_compilation(world)
+    theirs = _config_call(world, "GET", f"/v1/configuration/compilations/{compilation_id}", world.other_key)
+    assert theirs.status_code == 404 and theirs.json()["code"] == "unknown_compilation", theirs.text
+
+
+def check_list_configuration_audit(world: World) -> None:
+    _demo_compilation(world)
+    theirs = _config_call(world, "GET", "/v1/configuration/audit", world.other_key)
+    assert theirs.status_code == 200 and theirs.json()["events"] == [], theirs.text
+
+
 CHECKS: dict[tuple[str, str], Callable[[World], None]] = {
     ("GET", "/api/v1/conversations/{id}"): check_get_conversation,
     ("GET", "/api/v1/conversations/{id}/insights"): check_get_insights,
@@ -471,6 +527,12 @@ CHECKS: dict[tuple[str, str], Callable[[World], None]] = {
     ("POST", "/v1/sessions/{session_id}/events"): check_apply_session_events,
     ("GET", "/v1/sessions/{session_id}"): check_get_session,
     ("POST", "/v1/sessions/{session_id}/feedback"): check_submit_session_feedback,
+    ("GET", "/v1/configuration"): check_get_configuration,
+    ("GET", "/v1/configuration/questions"): check_list_configuration_questions,
+    ("POST", "/v1/configuration/changes"): check_apply_configuration_changes,
+    ("POST", "/v1/configuration/publish"): check_publish_configuration,
+    ("GET", "/v1/configuration/compilations/{compilation_id}"): check_get_compilation,
+    ("GET", "/v1/configuration/audit"): check_list_configuration_audit,
     ("POST", "/c/{deploymentKey}/{channelKey}"): check_process_turn,
     ("POST", "/c/{deploymentKey}/{channelKey}/context"): check_update_context,
     ("POST", "/c/{deploymentKey}/{channelKey}/requestToken"): check_request_token,

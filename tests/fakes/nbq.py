@@ -32,11 +32,14 @@ class InMemoryNbqConfigRepository:
     def __init__(self) -> None:
         self._catalogs: dict[str, tuple[str, bytes]] = {}
         self._configurations: dict[tuple[str, str], bytes] = {}
+        self._published_at: dict[str, str | None] = {}
         self._served: dict[str, dict[str, int]] = {}
         self._converted: dict[str, dict[str, int]] = {}
         self.state_reads = 0
 
-    def put_catalog(self, tenant_id: str, version: str, document: dict[str, Any]) -> int:
+    def put_catalog(
+        self, tenant_id: str, version: str, document: dict[str, Any], *, published_at: str | None = None
+    ) -> int:
         body = zlib.compress(json.dumps(document, separators=(",", ":")).encode(), 6)
         if len(body) > MAX_CATALOG_BYTES:
             raise LimitExceeded(
@@ -44,6 +47,7 @@ class InMemoryNbqConfigRepository:
                 Limit("catalog", max_bytes=MAX_CATALOG_BYTES),
             )
         self._catalogs[tenant_id] = (version, body)
+        self._published_at[tenant_id] = published_at
         self._configurations[(tenant_id, configuration_id(document))] = body
         return len(body)
 
@@ -54,7 +58,13 @@ class InMemoryNbqConfigRepository:
             return NbqState(None, None, {})
         version, body = catalog
         document = json.loads(zlib.decompress(body))
-        return NbqState(version, document, self.stats(tenant_id), configuration_id(document))
+        configuration = configuration_id(document)
+        return NbqState(
+            version, document, self.stats(tenant_id), configuration, self._published_at.get(tenant_id)
+        )
+
+    def published_configuration(self, tenant_id: str) -> str | None:
+        return self.load_state(tenant_id).configuration
 
     def load_configuration(self, tenant_id: str, configuration: str) -> dict[str, Any] | None:
         body = self._configurations.get((tenant_id, configuration))

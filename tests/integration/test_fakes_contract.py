@@ -351,6 +351,8 @@ def test_a_published_configuration_stays_readable_by_its_id_after_another_is_pub
 
     assert pinned == configuration_id(first) != configuration_id(second)
     assert config.load_state(TENANT).configuration == configuration_id(second)
+    assert config.published_configuration(TENANT) == configuration_id(second)
+    assert config.published_configuration("acme") is None
     assert config.load_configuration(TENANT, pinned) == first
     assert config.load_configuration(TENANT, configuration_id(second)) == second
     assert config.load_configuration("acme", pinned) is None

@@ -1,10 +1,12 @@
-"""Parley's admin command: tenants, API keys and tenant configuration.
+"""Parley's admin command: tenants, API keys, tenant configuration and dead-letter queues.
 
     python -m parley.admin --local create-tenant acme "Acme Outdoor"
     python -m parley.admin --local issue-key acme
     python -m parley.admin --stack parley list-keys acme
     python -m parley.admin --local load-config tenants/demo
     python -m parley.admin --local register-webhook acme https://acme.test/in --events insights.generated
+    python -m parley.admin --stack parley dlq list
+    python -m parley.admin --stack parley dlq redrive --queue WebhooksDeadLetterQueue
 
 ``--local`` talks to the store of a running ``make run`` (through the state file it writes);
 ``--stack NAME`` reads a deployed stack's outputs with your normal AWS credentials; or name the
@@ -15,12 +17,13 @@ webhook's signing secret is printed once too (it is kept, encrypted at rest, to 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parley.errors import DomainError
 from parley.nbq.catalog import CatalogError, catalog_document, load_catalog_yaml
@@ -33,6 +36,11 @@ from parley.tenants.scopes import SECRET_SCOPES, parse_scopes
 from parley.tenants.service import ApiGatewayUsagePlanRegistry, TenantService
 from parley.webhooks.models import WebhookNotFound
 
+if TYPE_CHECKING:
+    from parley.configuration.service import ConfigurationService
+    from parley.dialogue.deployment import Deployment
+    from parley.nbq.catalog import Catalog
+
 DEFAULT_STATE_FILE = ".parley-local.json"
 
 
@@ -43,6 +51,8 @@ class Target:
     client_kwargs: dict[str, Any]
     local: bool
     webhooks_table: str | None = None
+    # Queue name (the template's logical id) -> URL, for the dlq commands.
+    queues: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _target(args: argparse.Namespace) -> Target:
@@ -62,6 +72,7 @@ def _target(args: argparse.Namespace) -> Target:
             },
             local=True,
             webhooks_table=state["tables"].get("WebhooksTable"),
+            queues=dict(state.get("queues", {})),
         )
     if args.stack:
         import boto3
@@ -76,10 +87,16 @@ def _target(args: argparse.Namespace) -> Target:
             {"region_name": args.region},
             False,
             values.get("WebhooksTableName"),
+            {key.removesuffix("Url"): url for key, url in values.items() if key.endswith("QueueUrl")},
         )
-    if args.tenants_table:
+    if args.tenants_table or args.queue_url:
         return Target(
-            args.tenants_table, args.usage_plan_id, {"region_name": args.region}, False, args.webhooks_table
+            args.tenants_table or "",
+            args.usage_plan_id,
+            {"region_name": args.region},
+            False,
+            args.webhooks_table,
+            {url.rstrip("/").rsplit("/", 1)[-1]: url for url in args.queue_url or []},
         )
     raise SystemExit("say where: --local, --stack NAME, or --tenants-table NAME [--usage-plan-id ID]")
 
@@ -106,28 +123,13 @@ def _load_config(
     service: TenantService, repository: DynamoTenantRepository, target: Target, folder: Path
 ) -> dict[str, Any]:
     """Load a tenant folder: ``tenant.yaml`` (id, name, and for local runs a fixed test key),
-    ``catalog.yaml`` (the NBQ catalog) and ``deployment.yaml`` (the turn-processing deployment)."""
-    import yaml
-
-    tenant_file = folder / "tenant.yaml"
-    if not tenant_file.exists():
-        raise SystemExit(f"{tenant_file} not found")
-    config = yaml.safe_load(tenant_file.read_text()) or {}
-    tenant_id, name = config.get("tenant_id"), config.get("name")
-    if not tenant_id or not name:
-        raise SystemExit(f"{tenant_file}: tenant_id and name are required")
+    ``catalog.yaml`` (the NBQ catalog) and ``deployment.yaml`` (the turn-processing deployment).
+    Everything is validated before anything is stored."""
+    config, catalog, deployment = _read_folder(folder)
+    tenant_id = config["tenant_id"]
     loaded: dict[str, Any] = {"tenant_id": tenant_id}
-    catalog_file = folder / "catalog.yaml"
-    catalog = load_catalog_yaml(catalog_file.read_text()) if catalog_file.exists() else None
-    deployment_file = folder / "deployment.yaml"
-    deployment = None
-    if deployment_file.exists():
-        from parley.dialogue.deployment import load_deployment_yaml
-
-        # Validated (against the catalog its slots reuse) before anything is stored.
-        deployment = load_deployment_yaml(deployment_file.read_text(), catalog)
     try:
-        service.create_tenant(tenant_id, name)
+        service.create_tenant(tenant_id, config["name"])
         loaded["tenant"] = "created"
     except TenantExists:
         loaded["tenant"] = "exists"
@@ -140,27 +142,100 @@ def _load_config(
             else:
                 loaded[field] = "exists"
     if catalog is not None:
-        size = _nbq_config(target).put_catalog(tenant_id, catalog.version, catalog_document(catalog))
+        size = _configuration(target).publish_loaded(tenant_id, catalog_document(catalog), catalog.version)
         loaded["catalog"] = {
             "version": catalog.version,
             "questions": len(catalog.questions),
             "stored_bytes": size,
         }
     if deployment is not None:
-        import boto3
-
-        from parley.dialogue.repository import DynamoDeploymentRepository
-
-        deployments = DynamoDeploymentRepository(
-            boto3.client("dynamodb", **target.client_kwargs), target.tenants_table
-        )
-        loaded["deployment"] = {
-            "deployment_key": deployment.key,
-            "channels": list(deployment.channels),
-            "intents": list(deployment.intents),
-            "stored_bytes": deployments.put(tenant_id, dict(deployment.document)),
-        }
+        loaded["deployment"] = _store_deployment(target, tenant_id, deployment)
     return loaded
+
+
+def _read_folder(folder: Path) -> tuple[dict[str, Any], Catalog | None, Deployment | None]:
+    """The folder's tenant settings, catalog and deployment, each validated."""
+    import yaml
+
+    tenant_file = folder / "tenant.yaml"
+    if not tenant_file.exists():
+        raise SystemExit(f"{tenant_file} not found")
+    config = yaml.safe_load(tenant_file.read_text()) or {}
+    if not config.get("tenant_id") or not config.get("name"):
+        raise SystemExit(f"{tenant_file}: tenant_id and name are required")
+    catalog_file = folder / "catalog.yaml"
+    catalog = load_catalog_yaml(catalog_file.read_text()) if catalog_file.exists() else None
+    if catalog is not None:
+        # The same checks a publication through the API runs (parley.configuration.checks).
+        from parley.configuration.checks import issues_of
+
+        _, issues = issues_of(catalog_document(catalog))
+        if issues:
+            raise CatalogError("; ".join(f"{i['code']}: {i['message']}" for i in issues))
+    deployment_file = folder / "deployment.yaml"
+    deployment = None
+    if deployment_file.exists():
+        from parley.dialogue.deployment import load_deployment_yaml
+
+        # Validated against the catalog its slots reuse.
+        deployment = load_deployment_yaml(deployment_file.read_text(), catalog)
+    return config, catalog, deployment
+
+
+def _store_deployment(target: Target, tenant_id: str, deployment: Deployment) -> dict[str, Any]:
+    import boto3
+
+    from parley.dialogue.repository import DynamoDeploymentRepository
+
+    deployments = DynamoDeploymentRepository(
+        boto3.client("dynamodb", **target.client_kwargs), target.tenants_table
+    )
+    return {
+        "deployment_key": deployment.key,
+        "channels": list(deployment.channels),
+        "intents": list(deployment.intents),
+        "stored_bytes": deployments.put(tenant_id, dict(deployment.document)),
+    }
+
+
+def _export_config(target: Target, tenant_id: str, state: str) -> str:
+    """The configuration as the YAML ``load-config`` reads back: a tenant can keep it in git, and
+    one changed through the API round-trips through it unchanged."""
+    import boto3
+    import yaml
+
+    if state == "draft":
+        from parley.configuration.repository import DynamoDraftStore
+
+        draft = DynamoDraftStore(boto3.client("dynamodb", **target.client_kwargs), target.tenants_table).get(
+            tenant_id
+        )
+        document = draft.document if draft is not None else None
+    else:
+        document = _nbq_config(target).load_state(tenant_id).document
+    if document is None:
+        raise ValueError(f"tenant {tenant_id!r} has no {state} configuration")
+    header = f"# {state} configuration of {tenant_id}, exported by `python -m parley.admin export-config`\n"
+    return header + str(yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=110))
+
+
+def _configuration(target: Target) -> ConfigurationService:
+    """The configuration API's service over the target's tables: ``load-config`` publishes as a
+    compilation does (one source of truth for the catalog, its draft and its audit log)."""
+    import boto3
+
+    from parley.configuration.repository import DynamoAuditLog, DynamoCompilationStore, DynamoDraftStore
+    from parley.configuration.service import ConfigurationService
+    from parley.wiring import TenantNames
+
+    client, table = boto3.client("dynamodb", **target.client_kwargs), target.tenants_table
+    return ConfigurationService(
+        DynamoDraftStore(client, table),
+        DynamoCompilationStore(client, table),
+        DynamoAuditLog(client, table),
+        DynamoNbqConfigRepository(client, table),
+        TenantNames(client, table),
+    )
 
 
 def _nbq_config(target: Target) -> DynamoNbqConfigRepository:
@@ -170,6 +245,46 @@ def _nbq_config(target: Target) -> DynamoNbqConfigRepository:
 
 
 WEBHOOK_COMMANDS = ("register-webhook", "list-webhooks", "delete-webhook")
+
+
+def _dlq_command(args: argparse.Namespace, target: Target) -> dict[str, Any]:
+    """``dlq list``: what each dead-letter queue holds (counts, oldest, kinds; never contents).
+    ``dlq redrive``: its messages back to the source queue (parley.queues.redrive)."""
+    import boto3
+
+    from parley.queues import redrive
+
+    if not target.queues:
+        raise SystemExit("dlq commands need the queues: --local, --stack NAME or --queue-url URL (repeated)")
+    sqs = boto3.client("sqs", **target.client_kwargs)
+    queues = redrive.dead_letter_queues(sqs, target.queues)
+    if args.queue:
+        unknown = sorted(set(args.queue) - {q.name for q in queues})
+        if unknown:
+            names = ", ".join(q.name for q in queues)
+            raise ValueError(f"not a dead-letter queue: {', '.join(unknown)} (they are: {names})")
+        queues = [q for q in queues if q.name in args.queue]
+    offered = not target.local  # moto, behind the local gateway, has no message-move task
+    if args.dlq_command == "list":
+        reports = [
+            redrive.report(sqs, q, limit=args.limit, with_messages=args.messages, move_tasks_offered=offered)
+            for q in queues
+        ]
+        return {"dead_letter_queues": reports}
+    method = args.method if args.method != "auto" else redrive.MOVE_TASK if offered else redrive.RESEND
+    return {
+        "redrives": [
+            redrive.redrive(
+                sqs,
+                q,
+                method=method,
+                max_per_second=args.max_per_second,
+                limit=args.limit,
+                move_tasks_offered=offered,
+            )
+            for q in queues
+        ]
+    }
 
 
 def _webhook_command(args: argparse.Namespace, target: Target) -> dict[str, Any]:
@@ -226,7 +341,18 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--usage-plan-id", help="the API's usage plan id")
     where.add_argument("--webhooks-table", help="the webhooks table's name (webhook commands)")
     where.add_argument("--region", default=None, help="AWS region (default: your configuration)")
+    where.add_argument(
+        "--queue-url", action="append", default=None, help="a queue's URL (dlq commands; repeatable)"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
+    _add_key_parsers(commands)
+    _add_config_parsers(commands)
+    _add_webhook_parsers(commands)
+    _add_dlq_parser(commands)
+    return parser
+
+
+def _add_key_parsers(commands: Any) -> None:
     create = commands.add_parser("create-tenant", help="create a tenant")
     create.add_argument("tenant_id")
     create.add_argument("name")
@@ -251,8 +377,19 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = commands.add_parser("revoke-key", help="revoke a key by its display prefix")
     revoke.add_argument("tenant_id")
     revoke.add_argument("prefix")
+
+
+def _add_config_parsers(commands: Any) -> None:
     load = commands.add_parser("load-config", help="load a tenant configuration folder")
     load.add_argument("folder", type=Path)
+    export = commands.add_parser(
+        "export-config", help="print a tenant's published configuration (or its draft) as catalog YAML"
+    )
+    export.add_argument("tenant_id")
+    export.add_argument("--state", choices=["published", "draft"], default="published")
+
+
+def _add_webhook_parsers(commands: Any) -> None:
     register = commands.add_parser(
         "register-webhook", help="register a webhook endpoint (its signing secret is shown once)"
     )
@@ -269,7 +406,78 @@ def build_parser() -> argparse.ArgumentParser:
     unregister = commands.add_parser("delete-webhook", help="delete a webhook endpoint")
     unregister.add_argument("tenant_id")
     unregister.add_argument("webhook_id")
-    return parser
+
+
+def _add_dlq_parser(commands: Any) -> None:
+    dlq = commands.add_parser("dlq", help="dead-letter queues: list what they hold, redrive it")
+    dlq_commands = dlq.add_subparsers(dest="dlq_command", required=True)
+    listing = dlq_commands.add_parser(
+        "list", help="each dead-letter queue: messages, the oldest, kinds (never their contents)"
+    )
+    listing.add_argument("--messages", action="store_true", help="also each message's kind, age and ids")
+    redriving = dlq_commands.add_parser(
+        "redrive", help="move messages back to their source queue, once the cause is fixed"
+    )
+    redriving.add_argument(
+        "--method",
+        choices=["auto", "move-task", "resend"],
+        default="auto",
+        help="move-task: SQS's own message-move task; resend: receive and re-send one by one; auto "
+        "(default): resend with --local (moto has no move task), else move-task",
+    )
+    redriving.add_argument(
+        "--max-per-second", type=int, default=None, help="the move task's rate (default: SQS's choice)"
+    )
+    for parser in (listing, redriving):
+        parser.add_argument(
+            "--queue", action="append", default=None, help="only this dead-letter queue (repeatable)"
+        )
+        parser.add_argument("--limit", type=int, default=1000, help="messages examined per queue")
+
+
+def _key_command(args: argparse.Namespace, service: TenantService) -> dict[str, Any]:
+    """create-tenant, issue-key, list-keys and revoke-key."""
+    if args.command == "create-tenant":
+        tenant = service.create_tenant(args.tenant_id, args.name)
+        return {"tenant_id": tenant.tenant_id, "name": tenant.name, "created_at": tenant.created_at}
+    if args.command == "issue-key":
+        issued = service.issue_key(
+            args.tenant_id,
+            mode="test" if args.test else "live",
+            kind=PUBLISHABLE if args.publishable else SECRET,
+            scopes=parse_scopes(args.scope) if args.scope else None,
+        )
+        return {
+            "tenant_id": args.tenant_id,
+            "api_key": issued.key,
+            "prefix": issued.record.prefix,
+            "kind": issued.record.kind,
+            "scopes": sorted(issued.record.scopes),
+            "note": "store this key now: it is not shown again",
+        }
+    if args.command == "list-keys":
+        keys = [
+            {
+                "prefix": k.prefix,
+                "kind": k.kind,
+                "scopes": sorted(k.scopes),
+                "status": "active" if k.active else "revoked",
+                "created_at": k.created_at,
+                "revoked_at": k.revoked_at,
+            }
+            for k in service.list_keys(args.tenant_id)
+        ]
+        return {"tenant_id": args.tenant_id, "keys": keys}
+    revoked = service.revoke_key(args.tenant_id, args.prefix)
+    return {
+        "tenant_id": args.tenant_id,
+        "revoked": revoked.prefix,
+        "note": f"the key stops working within {REVOCATION_SECONDS} s (authorizers cache key "
+        "lookups that long)",
+    }
+
+
+KEY_COMMANDS = ("create-tenant", "issue-key", "list-keys", "revoke-key")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -277,58 +485,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     target = _target(args)
     service, repository = _service(target)
     try:
-        if args.command == "create-tenant":
-            tenant = service.create_tenant(args.tenant_id, args.name)
-            _print({"tenant_id": tenant.tenant_id, "name": tenant.name, "created_at": tenant.created_at})
-        elif args.command == "issue-key":
-            issued = service.issue_key(
-                args.tenant_id,
-                mode="test" if args.test else "live",
-                kind=PUBLISHABLE if args.publishable else SECRET,
-                scopes=parse_scopes(args.scope) if args.scope else None,
-            )
-            _print(
-                {
-                    "tenant_id": args.tenant_id,
-                    "api_key": issued.key,
-                    "prefix": issued.record.prefix,
-                    "kind": issued.record.kind,
-                    "scopes": sorted(issued.record.scopes),
-                    "note": "store this key now: it is not shown again",
-                }
-            )
-        elif args.command == "list-keys":
-            keys = service.list_keys(args.tenant_id)
-            _print(
-                {
-                    "tenant_id": args.tenant_id,
-                    "keys": [
-                        {
-                            "prefix": k.prefix,
-                            "kind": k.kind,
-                            "scopes": sorted(k.scopes),
-                            "status": "active" if k.active else "revoked",
-                            "created_at": k.created_at,
-                            "revoked_at": k.revoked_at,
-                        }
-                        for k in keys
-                    ],
-                }
-            )
-        elif args.command == "revoke-key":
-            revoked = service.revoke_key(args.tenant_id, args.prefix)
-            _print(
-                {
-                    "tenant_id": args.tenant_id,
-                    "revoked": revoked.prefix,
-                    "note": f"the key stops working within {REVOCATION_SECONDS} s (authorizers cache key "
-                    "lookups that long)",
-                }
-            )
+        if args.command in KEY_COMMANDS:
+            _print(_key_command(args, service))
         elif args.command == "load-config":
             _print(_load_config(service, repository, target, args.folder))
+        elif args.command == "export-config":
+            print(_export_config(target, args.tenant_id, args.state), end="")
         elif args.command in WEBHOOK_COMMANDS:
             _print(_webhook_command(args, target))
+        elif args.command == "dlq":
+            _print(_dlq_command(args, target))
     except (
         TenantExists,
         TenantNotFound,

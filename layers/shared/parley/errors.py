@@ -69,6 +69,10 @@ class RequestInProgress(Conflict):
     code = "idempotency_contention"
 
 
+class Forbidden(DomainError):
+    """The caller may not do this (beyond what the authorizer checks from the route alone)."""
+
+
 class Gone(DomainError):
     """What the request needs existed and is no longer available (not the client's mistake)."""
 

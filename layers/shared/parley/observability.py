@@ -70,7 +70,8 @@ class Observability:
         """The decorator stack of an API Gateway REST function or authorizer (both carry the
         gateway's request id, which becomes the logs' correlation id)."""
         handler = self.tracer.capture_lambda_handler(handler)
-        handler = self.metrics.log_metrics(handler)
+        # ColdStart (dimensions function_name, service): the dashboard's cold starts per function.
+        handler = self.metrics.log_metrics(handler, capture_cold_start_metric=True)
         logger = self.logger
 
         @functools.wraps(handler)
@@ -87,6 +88,6 @@ class Observability:
     def worker_handler(self, handler: Handler) -> Handler:
         """The decorator stack of a function that is not behind API Gateway (queue workers)."""
         handler = self.tracer.capture_lambda_handler(handler)
-        handler = self.metrics.log_metrics(handler)
+        handler = self.metrics.log_metrics(handler, capture_cold_start_metric=True)
         # Queue records carry ids only today; a worker's event is not logged either way.
         return self.logger.inject_lambda_context(log_event=False)(handler)

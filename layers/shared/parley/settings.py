@@ -37,6 +37,8 @@ class Settings:
     webhooks_dead_letter_queue_url: str = ""
     # Lets webhooks call private, loopback and link-local addresses over http: local runs only.
     webhooks_allow_private: bool = False
+    # Configuration publications to compile (Zelinqa V1 ``POST /v1/configuration/publish``).
+    compilations_queue_url: str = ""
     problem_type_base: str = DEFAULT_PROBLEM_TYPE_BASE
     tracer_enabled: bool = False
     # How long a container trusts what it read about a key or a tenant before reading it again.
@@ -65,6 +67,7 @@ class Settings:
             webhooks_queue_url=env.get("PARLEY_WEBHOOKS_QUEUE_URL", ""),
             webhooks_dead_letter_queue_url=env.get("PARLEY_WEBHOOKS_DEAD_LETTER_QUEUE_URL", ""),
             webhooks_allow_private=env.get("PARLEY_WEBHOOKS_ALLOW_PRIVATE", "false").lower() == "true",
+            compilations_queue_url=env.get("PARLEY_COMPILATIONS_QUEUE_URL", ""),
             problem_type_base=env.get("PARLEY_PROBLEM_TYPE_BASE", DEFAULT_PROBLEM_TYPE_BASE),
             tracer_enabled=env.get("POWERTOOLS_TRACE_DISABLED", "true").lower() not in ("1", "true"),
             tenant_cache_ttl_seconds=min(

@@ -1,7 +1,8 @@
 """Services as several functions build them, once per container, from their DynamoDB stores and
 Powertools adapters: the edge where domains meet their storage (the domains never import it).
 
-- ``session_service``: Zelinqa V1 sessions (the five session functions)."""
+- ``session_service``: Zelinqa V1 sessions (the five session functions);
+- ``configuration_service``: Zelinqa V1 configuration (its six functions and the compiler)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from parley.sessions.service import SessionService
 from parley.settings import Settings
 
 if TYPE_CHECKING:
+    from parley.configuration.service import ConfigurationService
     from parley.idempotency import PowertoolsIdempotency
 
 
@@ -43,3 +45,55 @@ def session_service(
         idempotency,
     )
     return service, idempotency
+
+
+def configuration_service(
+    settings: Settings, dynamodb: Any, *, record_name: str | None = None, queue_url: str | None = None
+) -> tuple[ConfigurationService, PowertoolsIdempotency | None]:
+    """The configuration service of one function: ``record_name`` for a mutation (idempotency),
+    ``queue_url`` for the one that queues compilations."""
+    from parley.configuration.repository import DynamoAuditLog, DynamoCompilationStore, DynamoDraftStore
+    from parley.configuration.service import ConfigurationService
+
+    idempotency = None
+    if record_name is not None:
+        from parley.idempotency import PowertoolsIdempotency
+
+        idempotency = PowertoolsIdempotency(
+            settings.tables.idempotency,
+            dynamodb,
+            key_fields=("tenant_id", "session_id", "operation", "idempotency_key"),
+            payload_fields=("body",),
+            what="configuration change",
+            record_name=record_name,
+        )
+    queue = None
+    if queue_url is not None:
+        from parley import aws
+        from parley.queues.sqs import SqsQueue
+
+        queue = SqsQueue(aws.client("sqs"), queue_url)
+    tenants = table = settings.tables.tenants
+    service = ConfigurationService(
+        DynamoDraftStore(dynamodb, table),
+        DynamoCompilationStore(dynamodb, table),
+        DynamoAuditLog(dynamodb, table),
+        DynamoNbqConfigRepository(dynamodb, table),
+        TenantNames(dynamodb, tenants),
+        queue,
+        idempotency,
+    )
+    return service, idempotency
+
+
+class TenantNames:
+    """A tenant's display name (the configuration's ``domain.name``)."""
+
+    def __init__(self, dynamodb: Any, tenants_table: str) -> None:
+        from parley.tenants.repository import DynamoTenantRepository
+
+        self._repository = DynamoTenantRepository(dynamodb, tenants_table)
+
+    def name_of(self, tenant_id: str) -> str | None:
+        tenant = self._repository.get_tenant(tenant_id)
+        return tenant.name if tenant is not None else None

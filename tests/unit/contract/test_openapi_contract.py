@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from samcli.yamlhelper import yaml_parse
 
 import parley
+from parley.configuration import models as configuration
 from parley.conversations import models as conversations
 from parley.conversations import run_models as runs
 from parley.dialogue import models as dialogue
@@ -192,6 +193,8 @@ REQUEST_MODELS: list[tuple[str, type[BaseModel]]] = [
     ("CreateRunRequest", runs.CreateRunRequest),
     ("AppendRunRequest", runs.AppendRunRequest),
     ("MatchAgentRequest", runs.MatchAgentRequest),
+    ("ConfigurationChangesRequest", configuration.ConfigurationChangesRequest),
+    ("PublishRequest", configuration.PublishRequest),
     ("SessionCreateRequest", sessions.SessionCreateRequest),
     ("NextRequest", sessions.NextRequest),
     ("PreviousTurn", sessions.PreviousTurn),
@@ -224,6 +227,9 @@ def test_request_schema_matches_its_model(name: str, model: type[BaseModel]) -> 
     [
         ("/api/v1/conversations", conversations.ListConversationsQuery),
         ("/api/v1/conversations/{id}", conversations.GetConversationQuery),
+        ("/v1/configuration", configuration.ConfigurationQuery),
+        ("/v1/configuration/questions", configuration.QuestionsQuery),
+        ("/v1/configuration/audit", configuration.AuditQuery),
         ("/api/v1/runs", runs.ListRunsQuery),
         ("/api/v1/sdk/agents/{id}/active-variant", runs.ActiveVariantQuery),
     ],
@@ -503,6 +509,12 @@ RAISED: dict[tuple[str, str], set[int]] = {
     ("/v1/sessions/{session_id}/events", "post"): {200, 401, 403, 404, 409, 410, 413, 422, 429, 500, 503},
     ("/v1/sessions/{session_id}", "get"): {200, 401, 403, 404, 410, 429, 500, 503},
     ("/v1/sessions/{session_id}/feedback", "post"): {202, 401, 403, 404, 409, 413, 422, 429, 500, 503},
+    ("/v1/configuration", "get"): {200, 401, 403, 404, 422, 429, 500, 503},
+    ("/v1/configuration/questions", "get"): {200, 401, 403, 404, 422, 429, 500, 503},
+    ("/v1/configuration/changes", "post"): {200, 401, 403, 404, 409, 413, 422, 429, 500, 503},
+    ("/v1/configuration/publish", "post"): {202, 401, 403, 404, 409, 413, 422, 429, 500, 503},
+    ("/v1/configuration/compilations/{compilation_id}", "get"): {200, 401, 403, 404, 429, 500, 503},
+    ("/v1/configuration/audit", "get"): {200, 401, 403, 422, 429, 500, 503},
     ("/c/{deploymentKey}/{channelKey}", "post"): {200, 400, 401, 403, 404, 409, 413, 429, 500, 503},
     ("/c/{deploymentKey}/{channelKey}/context", "post"): {200, 400, 401, 403, 404, 409, 413, 429, 500, 503},
     ("/c/{deploymentKey}/{channelKey}/requestToken", "post"): {401, 403, 413, 429, 500},

@@ -59,7 +59,7 @@ def test_a_business_metric_is_an_embedded_metric_with_its_dimensions(
 
     handler({"requestContext": {"requestId": "r"}}, _Context())
 
-    [blob] = [line for line in _log_lines(capsys.readouterr().out) if "_aws" in line]
+    [blob] = [line for line in _log_lines(capsys.readouterr().out) if "ConversionsRecorded" in line]
     [directive] = blob["_aws"]["CloudWatchMetrics"]
     assert directive["Namespace"] == "Parley"
     assert directive["Metrics"] == [{"Name": "ConversionsRecorded", "Unit": "Count"}]
@@ -82,3 +82,32 @@ def test_a_worker_metric_per_record_is_written_at_once_with_its_own_dimensions(
         ("conversation.completed", "analysed"),
         ("webhook.delivery", "delivered"),
     ]
+
+
+@pytest.mark.parametrize("stack", ["api_handler", "worker_handler"])
+def test_the_first_invocation_of_a_container_counts_a_cold_start_by_function_name(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, stack: str
+) -> None:
+    # Given a fresh container (Powertools' cold-start flag is process-wide)
+    from aws_lambda_powertools.metrics.provider import cold_start
+
+    monkeypatch.setattr(cold_start, "is_cold_start", True)
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "parley")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "Parley")
+    observability = Observability(Settings.from_env({}))
+
+    @getattr(observability, stack)
+    def handler(event: dict, context: object) -> dict:
+        observability.count("Handled")
+        return {"statusCode": 200}
+
+    # When it is invoked twice
+    handler({"requestContext": {"requestId": "r1"}}, _Context(function_name="parley-prod-Fn-1"))
+    handler({"requestContext": {"requestId": "r2"}}, _Context(function_name="parley-prod-Fn-1"))
+
+    # Then one ColdStart is counted, with the dimensions the dashboard's widgets name
+    blobs = [line for line in _log_lines(capsys.readouterr().out) if "ColdStart" in line]
+    assert len(blobs) == 1
+    [directive] = blobs[0]["_aws"]["CloudWatchMetrics"]
+    assert directive["Dimensions"] == [["function_name", "service"]]
+    assert (blobs[0]["function_name"], blobs[0]["service"]) == ("parley-prod-Fn-1", "parley")

@@ -185,6 +185,48 @@ ALLOWED: dict[str, set[Grant]] = {
         ("SessionsTable", "dynamodb:PutItem"),
     },
     "GetSessionFunction": {("TenantsTable", "dynamodb:GetItem"), ("SessionsTable", "dynamodb:GetItem")},
+    # Zelinqa V1 configuration: the published catalog and statistics (BatchGet), the draft, the
+    # tenant's name (Get); changes write the draft and the audit log; publishing starts a
+    # compilation with its lock (a transaction of Puts) and queues it; the compiler publishes.
+    "GetConfigurationFunction": {
+        ("TenantsTable", "dynamodb:BatchGetItem"),
+        ("TenantsTable", "dynamodb:GetItem"),
+    },
+    "ListConfigurationQuestionsFunction": {
+        ("TenantsTable", "dynamodb:BatchGetItem"),
+        ("TenantsTable", "dynamodb:GetItem"),
+    },
+    "ApplyConfigurationChangesFunction": {
+        ("IdempotencyTable", "dynamodb:GetItem"),
+        ("IdempotencyTable", "dynamodb:PutItem"),
+        ("IdempotencyTable", "dynamodb:UpdateItem"),
+        ("IdempotencyTable", "dynamodb:DeleteItem"),
+        ("TenantsTable", "dynamodb:BatchGetItem"),
+        ("TenantsTable", "dynamodb:GetItem"),
+        ("TenantsTable", "dynamodb:PutItem"),
+        ("TenantsTable", "dynamodb:BatchWriteItem"),
+    },
+    "PublishConfigurationFunction": {
+        ("IdempotencyTable", "dynamodb:GetItem"),
+        ("IdempotencyTable", "dynamodb:PutItem"),
+        ("IdempotencyTable", "dynamodb:UpdateItem"),
+        ("IdempotencyTable", "dynamodb:DeleteItem"),
+        ("TenantsTable", "dynamodb:GetItem"),
+        ("TenantsTable", "dynamodb:PutItem"),
+        ("TenantsTable", "dynamodb:UpdateItem"),
+        ("TenantsTable", "dynamodb:DeleteItem"),
+        ("TenantsTable", "dynamodb:BatchWriteItem"),
+        ("CompilationsQueue", "sqs:SendMessage"),
+    },
+    "GetCompilationFunction": {("TenantsTable", "dynamodb:GetItem")},
+    "ListConfigurationAuditFunction": {("TenantsTable", "dynamodb:Query")},
+    "CompileConfigurationFunction": {
+        ("TenantsTable", "dynamodb:GetItem"),
+        ("TenantsTable", "dynamodb:PutItem"),
+        ("TenantsTable", "dynamodb:UpdateItem"),
+        ("TenantsTable", "dynamodb:DeleteItem"),
+        ("TenantsTable", "dynamodb:BatchWriteItem"),
+    },
     # The feedback is stored as a conversion item of the session (the stream relay credits it).
     "SubmitSessionFeedbackFunction": {
         ("IdempotencyTable", "dynamodb:GetItem"),
@@ -275,6 +317,7 @@ def test_given_every_grant_when_looking_for_scan_or_wildcards_then_there_are_non
                 "WebhooksTable",
                 "WebhooksQueue",
                 "WebhooksDeadLetterQueue",
+                "CompilationsQueue",
                 "ConversationsTable/index/*",
                 "SessionsTable/index/idle",
                 "bedrock:foundation-model",

@@ -24,6 +24,7 @@ ENTRY_POINTS = [
     "benchmarks.insights_throughput",
     "benchmarks.conversations_calls",
     "tools.limits_table",
+    "tools.operations_template",
     "parley.admin",
 ]
 

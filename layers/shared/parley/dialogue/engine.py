@@ -463,10 +463,16 @@ def run_turn(
         _read_text(view, model, model.read(text), today, reading)
     score = _sentiment(text, model.language, sentiment) if text else 0.0
     flags = _Flags.of(view, state, turn, reading, score)
+    new_state = _next_state(state, reading, flags, text)
+    answer = _Answer(view, new_state, flags, reading, messages, choose_slot, first_turn=state.turn == 0)
+    return answer.result()
+
+
+def _next_state(state: SessionState, reading: _Reading, flags: _Flags, text: str) -> SessionState:
     user_texts = state.user_texts
     if text:
         user_texts = (*user_texts, text[:KEPT_TEXT_CHARS])[-KEPT_USER_TEXTS:]
-    new_state = replace(
+    return replace(
         state,
         turn=state.turn + 1,
         intent_id=reading.intent_id,
@@ -478,8 +484,6 @@ def run_turn(
         resume=reading.resume,
         last_slot=reading.last_slot,
     )
-    answer = _Answer(view, new_state, flags, reading, messages, choose_slot, first_turn=state.turn == 0)
-    return answer.result()
 
 
 def _sentiment(text: str, language: str, english: Callable[[str], float]) -> float:

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from parley.errors import (
     Conflict,
     DomainError,
+    Forbidden,
     Gone,
     IdempotencyKeyReused,
     Invalid,
@@ -110,6 +111,7 @@ RENDERINGS: dict[type[DomainError], Rendering] = {
     Unavailable: Rendering(503, "service_unavailable", "The service is temporarily unavailable."),
     # A 4xx: a client asking for what is not offered is no server failure (no 5xx alarm).
     NotOffered: Rendering(403, "not_offered", "Not offered"),
+    Forbidden: Rendering(403, "forbidden", "Forbidden"),
 }
 _SUMMARIES = {"body": "Invalid request body", "query": "Invalid query parameters"}
 

@@ -13,6 +13,7 @@ from parley.http.problems import MissingTenantProblem
 class Caller:
     tenant_id: str
     key_prefix: str
+    scopes: frozenset[str] = frozenset()  # what the authorizer allowed this key (space-separated there)
 
 
 def caller_of(event: Mapping[str, Any]) -> Caller:
@@ -21,4 +22,5 @@ def caller_of(event: Mapping[str, Any]) -> Caller:
     tenant_id = authorizer.get("tenant_id")
     if not tenant_id:
         raise MissingTenantProblem("The request carries no authenticated tenant.")
-    return Caller(tenant_id=str(tenant_id), key_prefix=str(authorizer.get("key_prefix", "")))
+    scopes = frozenset(str(authorizer.get("scopes", "")).split())
+    return Caller(tenant_id=str(tenant_id), key_prefix=str(authorizer.get("key_prefix", "")), scopes=scopes)

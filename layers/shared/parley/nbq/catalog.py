@@ -57,9 +57,12 @@ class Detector:
 class Category:
     name: str
     detectors: tuple[Detector, ...]
-    # What it collects, as a V1 success information (``parley.nbq.objective``).
+    # What it collects, as a V1 success information (``parley.nbq.objective``): a ``data`` target,
+    # or an ``exploration`` one (a question's own, collecting no datum; it never blocks success).
     label: str = ""
     schema: Mapping[str, Any] = field(default_factory=dict)
+    kind: str = "data"
+    primary_question: str | None = None  # the question that asks for it (default: by priority)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,8 @@ class Question:
     selection_mode: str | None = None
     options: tuple[Choice, ...] = ()
     active: bool = True
+    dimension: str | None = None  # its own dimension (default: its category's)
+    source: str = "user"  # user | llm_generated: who wrote it (V1 configuration)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,19 @@ class Catalog:
 
     def dimension_of(self, category: str) -> Dimension:
         return next(d for d in self.dimensions if category in d.categories)
+
+    def question_dimension(self, question: Question) -> Dimension:
+        if question.dimension is not None:
+            return next(d for d in self.dimensions if d.id == question.dimension)
+        return self.dimension_of(question.category)
+
+    def primary_question(self, category: str) -> Question | None:
+        """The question that asks for the category: its declared one, else its first by priority."""
+        declared = self.categories[category].primary_question
+        if declared is not None:
+            return self.by_id.get(declared)
+        of_category = [q for q in self.questions if q.category == category]
+        return min(of_category, key=lambda q: (-q.priority, q.position), default=None)
 
 
 def string_list(value: Any, where: str, error: type[ValueError] = CatalogError) -> tuple[str, ...]:
@@ -170,7 +188,7 @@ def parse_catalog(document: Mapping[str, Any]) -> Catalog:
         questions.append(question)
         by_id[question.external_id] = question
     _reject_cycles(questions, categories)
-    return Catalog(
+    catalog = Catalog(
         version=str(version),
         categories=categories,
         questions=tuple(questions),
@@ -178,6 +196,21 @@ def parse_catalog(document: Mapping[str, Any]) -> Catalog:
         objective=parse_objective(document.get("objective"), CatalogError),
         dimensions=parse_dimensions(document.get("dimensions"), list(categories), CatalogError),
     )
+    _check_references(catalog)
+    return catalog
+
+
+def _check_references(catalog: Catalog) -> None:
+    dimension_ids = {d.id for d in catalog.dimensions}
+    for question in catalog.questions:
+        if question.dimension is not None and question.dimension not in dimension_ids:
+            raise CatalogError(f"question {question.external_id}: unknown dimension {question.dimension!r}")
+    for name, category in catalog.categories.items():
+        primary = category.primary_question
+        if primary is not None and (primary not in catalog.by_id or catalog.by_id[primary].category != name):
+            raise CatalogError(
+                f"categories.{name}.primary_question: {primary!r} is not a question of {name!r}"
+            )
 
 
 def _categories(raw_categories: Any) -> dict[str, Category]:
@@ -186,13 +219,21 @@ def _categories(raw_categories: Any) -> dict[str, Category]:
     categories: dict[str, Category] = {}
     for name, body in raw_categories.items():
         where = f"categories.{name}"
-        detectors_raw = (body or {}).get("detectors") if isinstance(body, Mapping) else None
-        if not isinstance(detectors_raw, list) or not detectors_raw:
-            raise CatalogError(f"{where}: at least one detector is required")
+        if not isinstance(body, Mapping):
+            raise CatalogError(f"{where}: a mapping with its detectors (and label, schema)")
+        # A category without detectors is known only from answers to its questions (or the client).
+        detectors_raw = body.get("detectors") or []
+        if not isinstance(detectors_raw, list):
+            raise CatalogError(f"{where}.detectors: a list of detectors")
         detectors = tuple(_detector(d, f"{where}.detectors[{i}]") for i, d in enumerate(detectors_raw))
-        assert isinstance(body, Mapping)
         label, schema = parse_label_and_schema(body, str(name), CatalogError)
-        categories[str(name)] = Category(str(name), detectors, label, schema)
+        kind = body.get("kind", "data")
+        if kind not in ("data", "exploration"):
+            raise CatalogError(f"{where}.kind: data or exploration")
+        primary = body.get("primary_question")
+        if primary is not None and not isinstance(primary, str):
+            raise CatalogError(f"{where}.primary_question: a question's external_id")
+        categories[str(name)] = Category(str(name), detectors, label, schema, kind, primary)
     return categories
 
 
@@ -221,6 +262,12 @@ def _question(raw: Any, position: int, categories: Mapping[str, Category]) -> Qu
         if required == category:
             raise CatalogError(f"{where}: requires its own category {category!r}")
     kind, selection_mode, options, active = parse_question_kind(raw, where, CatalogError)
+    dimension = raw.get("dimension")
+    if dimension is not None and not isinstance(dimension, str):
+        raise CatalogError(f"{where}.dimension: a dimension id")
+    source = raw.get("source", "user")
+    if source not in ("user", "llm_generated"):
+        raise CatalogError(f"{where}.source: user or llm_generated")
     return Question(
         external_id=external_id,
         text=text.strip(),
@@ -236,6 +283,8 @@ def _question(raw: Any, position: int, categories: Mapping[str, Category]) -> Qu
         selection_mode=selection_mode,
         options=options,
         active=active,
+        dimension=dimension,
+        source=source,
     )
 
 
@@ -275,36 +324,6 @@ def load_catalog_yaml(text: str) -> Catalog:
 
 def catalog_document(catalog: Catalog) -> dict[str, Any]:
     """The validated catalog as a plain document (what is stored, and parses back identically)."""
-
-    def detector(d: Detector) -> dict[str, Any]:
-        options: dict[str, Any] = {"terms": list(d.terms)} if d.terms else {}
-        if d.polar:
-            options["polar"] = True
-        return {d.kind: options}
-
-    questions = []
-    for q in catalog.questions:
-        question: dict[str, Any] = {
-            "external_id": q.external_id,
-            "text": q.text,
-            "category": q.category,
-            "priority": q.priority,
-        }
-        requires = {
-            key: list(value)
-            for key, value in (("categories", q.requires_categories), ("mentions", q.requires_mentions))
-            if value
-        }
-        if requires:
-            question["requires"] = requires
-        question["type"] = q.kind
-        if q.selection_mode is not None:
-            question["selection_mode"] = q.selection_mode
-        if q.options:
-            question["choices"] = [{"id": c.id, "label": c.label, "value": c.value} for c in q.options]
-        if not q.active:
-            question["active"] = False
-        questions.append(question)
     objective = catalog.objective
     return {
         "version": catalog.version,
@@ -329,9 +348,44 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
             name: {
                 "label": category.label,
                 "schema": dict(category.schema),
-                "detectors": [detector(d) for d in category.detectors],
+                **({"kind": category.kind} if category.kind != "data" else {}),
+                **({"primary_question": category.primary_question} if category.primary_question else {}),
+                "detectors": [_detector_document(d) for d in category.detectors],
             }
             for name, category in catalog.categories.items()
         },
-        "questions": questions,
+        "questions": [_question_document(q) for q in catalog.questions],
     }
+
+
+def _detector_document(d: Detector) -> dict[str, Any]:
+    options: dict[str, Any] = {"terms": list(d.terms)} if d.terms else {}
+    if d.polar:
+        options["polar"] = True
+    return {d.kind: options}
+
+
+def _question_document(q: Question) -> dict[str, Any]:
+    question: dict[str, Any] = {
+        "external_id": q.external_id,
+        "text": q.text,
+        "category": q.category,
+        "priority": q.priority,
+    }
+    requires = {
+        key: list(value)
+        for key, value in (("categories", q.requires_categories), ("mentions", q.requires_mentions))
+        if value
+    }
+    if requires:
+        question["requires"] = requires
+    question["type"] = q.kind
+    optional = (
+        ("dimension", q.dimension, q.dimension is not None),
+        ("source", q.source, q.source != "user"),
+        ("selection_mode", q.selection_mode, q.selection_mode is not None),
+        ("choices", [{"id": c.id, "label": c.label, "value": c.value} for c in q.options], bool(q.options)),
+        ("active", False, not q.active),
+    )
+    question.update({name: value for name, value, present in optional if present})
+    return question

@@ -222,3 +222,32 @@ def _integer(value: Any, where: str, low: int, high: int, error: type[ValueError
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise error(f"{where}: an integer from {low} to {high}")
     return value
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "number": (int, float),
+    "integer": (int,),
+    "boolean": (bool,),
+    "array": (list,),
+}
+
+
+def fits_schema(value: Any, schema: Any) -> bool:
+    """The subset of JSON Schema a success information uses: type, enum, minimum, maximum, items."""
+    if not isinstance(schema, dict):
+        return True
+    kind = schema.get("type")
+    expected = _JSON_TYPES.get(kind) if isinstance(kind, str) else None
+    wrong_type = expected is not None and (
+        not isinstance(value, expected) or (isinstance(value, bool) and kind != "boolean")
+    )
+    outside_enum = "enum" in schema and value not in schema["enum"]
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    below = number and "minimum" in schema and value < schema["minimum"]
+    above = number and "maximum" in schema and value > schema["maximum"]
+    if wrong_type or outside_enum or below or above:
+        return False
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return all(fits_schema(item, schema["items"]) for item in value)
+    return True

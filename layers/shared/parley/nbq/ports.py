@@ -27,6 +27,7 @@ class NbqState:
     stats: dict[str, QuestionStats]
     # The published configuration's id (a digest of the document): what a V1 session pins.
     configuration: str | None = None
+    published_at: str | None = None
 
 
 def configuration_id(document: dict[str, Any]) -> str:
@@ -36,7 +37,9 @@ def configuration_id(document: dict[str, Any]) -> str:
 
 
 class NbqConfigRepository(Protocol):
-    def put_catalog(self, tenant_id: str, version: str, document: dict[str, Any]) -> int:
+    def put_catalog(
+        self, tenant_id: str, version: str, document: dict[str, Any], *, published_at: str | None = None
+    ) -> int:
         """Publish the document: it becomes the active catalog, and stays readable by its
         configuration id for the sessions that pin it. Its compressed size."""
         ...
@@ -45,6 +48,10 @@ class NbqConfigRepository(Protocol):
 
     def load_configuration(self, tenant_id: str, configuration: str) -> dict[str, Any] | None:
         """A published configuration by its id (``None`` when it is not stored)."""
+        ...
+
+    def published_configuration(self, tenant_id: str) -> str | None:
+        """The id of the configuration published now (one small read; ``None``: none is)."""
         ...
 
     def stats(self, tenant_id: str) -> dict[str, QuestionStats]: ...

@@ -67,7 +67,9 @@ class DynamoNbqConfigRepository:
         self._client = client
         self._table = tenants_table
 
-    def put_catalog(self, tenant_id: str, version: str, document: dict[str, Any]) -> int:
+    def put_catalog(
+        self, tenant_id: str, version: str, document: dict[str, Any], *, published_at: str | None = None
+    ) -> int:
         body = zlib.compress(json.dumps(document, separators=(",", ":")).encode(), 6)
         if len(body) > MAX_CATALOG_BYTES:
             raise LimitExceeded(
@@ -89,6 +91,7 @@ class DynamoNbqConfigRepository:
                     **_tenant_key(tenant_id, CATALOG_SK),
                     **pinned,
                     "configuration": {"S": configuration},
+                    **({"published_at": {"S": published_at}} if published_at else {}),
                 },
             )
         return len(body)
@@ -116,7 +119,8 @@ class DynamoNbqConfigRepository:
         # A catalog loaded before configurations had ids gets its id from its document.
         configuration = stored or (configuration_id(document) if document is not None else None)
         stats = stats_from_item(stats_item or {})
-        return NbqState(catalog_item["version"]["S"], document, stats, configuration)
+        published_at = catalog_item.get("published_at", {}).get("S")
+        return NbqState(catalog_item["version"]["S"], document, stats, configuration, published_at)
 
     def load_configuration(self, tenant_id: str, configuration: str) -> dict[str, Any] | None:
         with translated_errors("GetItem configuration"):
@@ -125,9 +129,25 @@ class DynamoNbqConfigRepository:
             )
         item = response.get("Item")
         if item is None:
-            return None
+            # A catalog loaded before configurations were kept by id has no copy yet: it is the
+            # active one when the id is its own.
+            active = self.load_state(tenant_id)
+            return active.document if active.configuration == configuration else None
         document: dict[str, Any] = json.loads(zlib.decompress(item["document"]["B"]))
         return document
+
+    def published_configuration(self, tenant_id: str) -> str | None:
+        with translated_errors("GetItem published configuration"):
+            item = self._client.get_item(
+                TableName=self._table,
+                Key=_tenant_key(tenant_id, CATALOG_SK),
+                ProjectionExpression="configuration",
+                ConsistentRead=True,
+            ).get("Item")
+        if item is None:
+            return None
+        stored = item.get("configuration", {}).get("S")
+        return str(stored) if stored else self.load_state(tenant_id).configuration
 
     def stats(self, tenant_id: str) -> dict[str, QuestionStats]:
         with translated_errors("GetItem nbq stats"):

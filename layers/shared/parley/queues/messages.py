@@ -2,7 +2,8 @@
 
 The insights queue carries what the stream relay found in committed writes (a completion, an
 update, a recorded conversion); the webhooks queue carries events to announce (``WebhookEvent``)
-and, once fanned out, one delivery per endpoint (``WebhookDelivery``). Every message is a small
+and, once fanned out, one delivery per endpoint (``WebhookDelivery``); the compilations queue carries
+configuration publications to compile (``CompilationRequested``). Every message is a small
 JSON object with a ``kind``; the consumer dispatches on it. Each carries the id of what it is
 about, so it is processed at most once in effect.
 """
@@ -92,8 +93,26 @@ class WebhookDelivery:
         return f"{self.kind}:{self.tenant_id}:{self.webhook_id}:{self.event_id}"
 
 
+@dataclass(frozen=True, slots=True)
+class CompilationRequested:
+    """A configuration publication to compile (``POST /v1/configuration/publish``)."""
+
+    kind: ClassVar[str] = "configuration.compile"
+    tenant_id: str
+    compilation_id: str
+
+    @property
+    def deduplication_id(self) -> str:
+        return f"{self.kind}:{self.tenant_id}:{self.compilation_id}"
+
+
 QueueMessage = (
-    ConversationCompleted | ConversionRecorded | ConversationUpdated | WebhookEvent | WebhookDelivery
+    ConversationCompleted
+    | ConversionRecorded
+    | ConversationUpdated
+    | WebhookEvent
+    | WebhookDelivery
+    | CompilationRequested
 )
 _KINDS: dict[str, Any] = {
     WebhookEvent.kind: WebhookEvent,
@@ -101,6 +120,7 @@ _KINDS: dict[str, Any] = {
     ConversionRecorded.kind: ConversionRecorded,
     ConversationUpdated.kind: ConversationUpdated,
     WebhookDelivery.kind: WebhookDelivery,
+    CompilationRequested.kind: CompilationRequested,
 }
 
 

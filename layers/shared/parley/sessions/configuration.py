@@ -33,17 +33,11 @@ class SessionConfiguration:
         return self.catalog.by_id.get(question_id)
 
     def dimension_of(self, question: Question) -> Dimension:
-        return self.catalog.dimension_of(question.category)
+        return self.catalog.question_dimension(question)
 
-    def targets_of_dimension(self, dimension: Dimension) -> tuple[str, ...]:
-        return dimension.categories
-
-    def primary_question(self, target_id: str) -> Question | None:
-        """The target's first question by priority (the one that asks for it by default)."""
-        for question in self.prepared.by_priority:
-            if question.category == target_id:
-                return question
-        return None
+    def kind_of(self, target_id: str) -> str:
+        category = self.catalog.categories.get(target_id)
+        return category.kind if category is not None else "data"
 
 
 class ConfigurationCache:

@@ -31,11 +31,15 @@ class StaleStateVersion(Conflict):
 class ConfigurationUnavailable(Gone):
     code = "compiled_artifact_unavailable"
 
-    def __init__(self, configuration: str) -> None:
-        super().__init__(
-            "The configuration this session is pinned to is no longer available.",
-            details={"configuration_version": configuration},
-        )
+    def __init__(self, session_id: str | None = None) -> None:
+        # The pinned configuration's id is not the client's business: only the session is named.
+        if session_id is None:
+            super().__init__("No configuration is published for this tenant yet.")
+        else:
+            super().__init__(
+                "The configuration this session is pinned to is not available.",
+                details={"session_id": session_id},
+            )
 
 
 def _invalid(cls: type[Invalid], message: str, loc: tuple[str, ...], details: dict[str, Any]) -> Invalid:

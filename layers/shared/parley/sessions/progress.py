@@ -4,8 +4,9 @@ A target's ``coverage`` measures advancement (1 confirmed or not applicable, an 
 when tentative, 0 otherwise) and ranks questions; completion is decided from ``status`` only:
 a dimension is covered when every target in it is confirmed or not applicable. The objective is
 covered when every blocking dimension is, and — by the objective's qualification level — the
-contributing dimensions' mean coverage reaches 0.80 (balanced) or 1.00 (deep); ``essential``
-asks for the blocking ones only. Excluded dimensions leave every denominator.
+contributing dimensions' share of settled targets (confirmed or not applicable: a tentative one
+never counts) reaches 0.80 (balanced) or 1.00 (deep); ``essential`` asks for the blocking ones
+only. Excluded dimensions leave every denominator.
 """
 
 from __future__ import annotations
@@ -35,10 +36,15 @@ class DimensionState:
     progress: float
     override: Override | None
     effective_status: str
+    settled: float = 0.0  # the share of its targets confirmed or not applicable
 
     @property
     def effective_progress(self) -> float:
         return 1.0 if self.effective_status == COVERED else self.progress
+
+    @property
+    def effective_settled(self) -> float:
+        return 1.0 if self.effective_status == COVERED else self.settled
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +62,7 @@ class ObjectiveState:
 
 def progress_of(config: SessionConfiguration, state: SessionState, blocked: set[str]) -> ObjectiveState:
     """``blocked``: targets still unknown that no question can ask for any more."""
-    dimensions = tuple(_dimension(state, dimension, blocked) for dimension in config.dimensions)
+    dimensions = tuple(_dimension(config, state, dimension, blocked) for dimension in config.dimensions)
     counted = [d for d in dimensions if d.effective_status != EXCLUDED]
     weight = sum(ROLE_WEIGHT[d.dimension.completion_role] for d in counted)
     progress = (
@@ -70,12 +76,19 @@ def progress_of(config: SessionConfiguration, state: SessionState, blocked: set[
     return ObjectiveState(computed, round(progress, 4), override, effective, dimensions)
 
 
-def _dimension(state: SessionState, dimension: Dimension, blocked: set[str]) -> DimensionState:
-    targets = [state.target(target_id) for target_id in dimension.categories]
+def _dimension(
+    config: SessionConfiguration, state: SessionState, dimension: Dimension, blocked: set[str]
+) -> DimensionState:
+    # Exploration targets never decide completion: a dimension's data targets do (its exploration
+    # ones only when it has no data target at all).
+    data = [name for name in dimension.categories if config.kind_of(name) == "data"]
+    names = data or list(dimension.categories)
+    targets = [state.target(target_id) for target_id in names]
     coverage = sum(t.coverage for t in targets) / len(targets) if targets else 1.0
+    settled = sum(t.status in DONE for t in targets) / len(targets) if targets else 1.0
     if targets and all(t.status in DONE for t in targets):
         computed = COVERED
-    elif any(target_id in blocked for target_id in dimension.categories):
+    elif any(target_id in blocked for target_id in names):
         computed = BLOCKED
     elif coverage > 0 or any(t.status for t in targets):
         computed = IN_PROGRESS
@@ -85,7 +98,7 @@ def _dimension(state: SessionState, dimension: Dimension, blocked: set[str]) -> 
     effective = (
         EXCLUDED if override is not None and override.status == EXCLUDED else _overridden(computed, override)
     )
-    return DimensionState(dimension, computed, round(coverage, 4), override, effective)
+    return DimensionState(dimension, computed, round(coverage, 4), override, effective, settled)
 
 
 def _overridden(computed: str, override: Override | None) -> str:
@@ -105,7 +118,7 @@ def _objective_status(config: SessionConfiguration, counted: list[DimensionState
     enough = (
         threshold is None
         or not contributing
-        or (sum(d.effective_progress for d in contributing) / len(contributing) >= threshold)
+        or (sum(d.effective_settled for d in contributing) / len(contributing) >= threshold)
     )
     if all(d.effective_status == COVERED for d in blocking) and enough:
         return COVERED

@@ -11,7 +11,8 @@ distinct targets: two ways of asking the same thing are never proposed together.
 
 Soft stops never stop: with nothing normally eligible, a question whose target is only tentative
 (or asked without an answer before) is proposed with ``eligibility_exhausted_fallback``; a
-``prefer`` dimension list that has nothing left widens with ``constraints_relaxed``; an achieved
+``prefer`` dimension list ranks its questions first and, when they do not fill the candidates,
+others follow with ``constraints_relaxed``; an achieved
 objective adds ``objective_achieved``. ``stop`` (``no_question_available``) only when no question
 remains at all; strict constraints that match nothing the session could still ask are a 422
 ``constraint_no_match``.
@@ -80,19 +81,23 @@ def propose(
                 **_constraint_details(selection),
             )
     preferred = _preferred(selection)
-    if preferred is not None:
+    if preferred is None:
+        ranked = _ranked(config, eligible, stats, state.session_id)
+    else:
+        # Preferred dimensions first; the others only fill what they leave (constraints_relaxed).
         inside = [q for q in eligible if config.dimension_of(q).id in preferred]
-        if inside:
-            eligible = inside
-        elif eligible:
-            warnings.append("constraints_relaxed")
-    ranked = _ranked(config, eligible, stats, state.session_id)
+        outside = [q for q in eligible if config.dimension_of(q).id not in preferred]
+        ranked = _ranked(config, inside, stats, state.session_id) + _ranked(
+            config, outside, stats, state.session_id
+        )
     chosen: list[Question] = []
     for question in ranked:
         if len(chosen) == count:
             break
         if all(question.category != other.category for other in chosen):
             chosen.append(question)
+    if preferred is not None and any(config.dimension_of(q).id not in preferred for q in chosen):
+        warnings.append("constraints_relaxed")
     return Proposal(tuple(chosen), tuple(warnings))
 
 

@@ -35,14 +35,30 @@ def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
     return any(tuple(tokens[i : i + width]) == phrase for i in range(len(tokens) - width + 1))
 
 
+SHORT_REPLY_TOKENS = 3  # "skip", "I'll pass", "paso, gracias": a lone word refuses only alone
+MAX_OTHER_TOKENS = 3  # "not sure, sorry" is no answer; "not sure, maybe 900 euros a month" is one
+
+
 def is_refusal(text: str) -> bool:
+    """A refusal phrase ("rather not", "prefiero no"); a one-word one ("skip", "private",
+    "paso") only in a short reply, so "pass me the oak" or "a private terrace" is not one."""
     tokens = tokens_of(text)
-    return any(_contains(tokens, phrase) for phrase in _REFUSAL_TOKENS)
+    return any(
+        _contains(tokens, phrase) and (len(phrase) > 1 or len(tokens) <= SHORT_REPLY_TOKENS)
+        for phrase in _REFUSAL_TOKENS
+    )
 
 
 def is_unknown(text: str) -> bool:
+    """ "I don't know" with little else and no number: a reply that hedges and then answers
+    ("not sure… 900 euros") is an answer."""
     tokens = tokens_of(text)
-    return any(_contains(tokens, phrase) for phrase in _UNKNOWN_TOKENS)
+    if any(any(ch.isdigit() for ch in token) for token in tokens):
+        return False
+    return any(
+        _contains(tokens, phrase) and len(tokens) - len(phrase) <= MAX_OTHER_TOKENS
+        for phrase in _UNKNOWN_TOKENS
+    )
 
 
 def choices_named(question: Question, text: str) -> tuple[Choice, ...]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from parley.nbq.catalog import Question
+from parley.nbq.objective import fits_schema
 from parley.sessions.configuration import SessionConfiguration
 from parley.sessions.errors import InvalidChoice, InvalidPreviousTurn
 from parley.sessions.models import (
@@ -152,7 +153,7 @@ def _outcome(question: Question, turn: PreviousTurn) -> tuple[str, str]:
         return turn.outcome, "client"
     if turn.structured_answer is not None:
         return ANSWERED, "inferred"
-    if not text and question.kind == "open" and turn.assistant_text is None:
+    if not text and question.kind == "open":
         raise InvalidPreviousTurn.at(
             "An open question needs the person's words in previous_turn.user_text, or an outcome "
             "asked_no_answer or refused.",
@@ -162,14 +163,17 @@ def _outcome(question: Question, turn: PreviousTurn) -> tuple[str, str]:
 
 
 def _reply_outcome(question: Question, text: str) -> str:
-    """What the words say about the question asked."""
-    if not text or is_unknown(text):
+    """What the words say about the question asked: a choice named answers it, whatever hedging
+    surrounds it ("not sure, maybe 6"); then "I don't know", then a refusal."""
+    if not text:
+        return NO_ANSWER
+    if question.options and choices_named(question, text):
+        return ANSWERED
+    if is_unknown(text):
         return NO_ANSWER
     if is_refusal(text):
         return REFUSED
-    if question.kind == "open" or choices_named(question, text):
-        return ANSWERED
-    return NO_ANSWER
+    return ANSWERED if question.kind == "open" else NO_ANSWER
 
 
 def _check_choices(question: Question, answer: StructuredAnswer, *loc: str) -> None:
@@ -335,32 +339,3 @@ def _apply_data(
             data_id=data.id, invalid_value=data.value,
         )  # fmt: skip
     return state.with_target(data.id, Target(CONFIRMED, data.value))
-
-
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "number": (int, float),
-    "integer": (int,),
-    "boolean": (bool,),
-    "array": (list,),
-}
-
-
-def fits_schema(value: Any, schema: Any) -> bool:
-    """The subset of JSON Schema a success information uses: type, enum, minimum, maximum, items."""
-    if not isinstance(schema, dict):
-        return True
-    kind = schema.get("type")
-    expected = _JSON_TYPES.get(kind) if isinstance(kind, str) else None
-    wrong_type = expected is not None and (
-        not isinstance(value, expected) or (isinstance(value, bool) and kind != "boolean")
-    )
-    outside_enum = "enum" in schema and value not in schema["enum"]
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    below = number and "minimum" in schema and value < schema["minimum"]
-    above = number and "maximum" in schema and value > schema["maximum"]
-    if wrong_type or outside_enum or below or above:
-        return False
-    if isinstance(value, list) and isinstance(schema.get("items"), dict):
-        return all(fits_schema(item, schema["items"]) for item in value)
-    return True

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from parley.errors import IdempotencyKeyReused, NotFound, RequestInProgress
+from parley.errors import IdempotencyKeyReused, RequestInProgress
 from parley.nbq.ports import IdempotencyGuard, NbqConfigRepository, NbqSessionRepository
 from parley.sessions.configuration import ConfigurationCache, SessionConfiguration
 from parley.sessions.engine import open_session, take_events, take_next
@@ -66,10 +66,11 @@ class SessionService:
     # --------------------------------------------------------------------------------------------
     def create(self, tenant_id: str, key: str, request: SessionCreateRequest) -> dict[str, Any]:
         def action() -> dict[str, Any]:
-            try:
-                configuration_id, _ = self._catalogs.published(tenant_id)
-            except NotFound:
-                raise ConfigurationUnavailable("none") from None
+            # Read now, not from the container's cache: a session created after a publication
+            # pins it at once.
+            configuration_id = self._configurations.published_configuration(tenant_id)
+            if configuration_id is None:
+                raise ConfigurationUnavailable()
             config = self._configuration(tenant_id, configuration_id)
             moment = self._now()
             for _ in range(3):
@@ -138,7 +139,7 @@ class SessionService:
         state = self._stored(tenant_id, session_id)
         if state is None:
             raise UnknownSession(session_id)
-        config = self._configuration(tenant_id, state.configuration)
+        config = self._configuration(tenant_id, state.configuration, state.session_id)
         return state_response(config, state).body()
 
     def feedback(self, tenant_id: str, session_id: str, key: str, request: FeedbackRequest) -> dict[str, Any]:
@@ -154,7 +155,7 @@ class SessionService:
             feedback_id = feedback_id_for(tenant_id, session_id, key)
             metadata = dict(request.metadata or {})
             if request.label is not None:
-                metadata = {"label": request.label, **metadata}
+                metadata = {**metadata, "label": request.label}
             recorded_at = _stamp(moment)
             self._learning.put_conversion(
                 tenant_id=tenant_id,
@@ -203,7 +204,7 @@ class SessionService:
             raise UnknownSession(session_id)
         if state.state_version != supplied_version:
             raise StaleStateVersion(supplied_version, state.state_version)
-        return state, self._configuration(tenant_id, state.configuration)
+        return state, self._configuration(tenant_id, state.configuration, state.session_id)
 
     def _stored(self, tenant_id: str, session_id: str) -> SessionState | None:
         """The session, or None — without a read for an id no session can have."""
@@ -219,13 +220,15 @@ class SessionService:
         except VersionMoved as moved:
             raise StaleStateVersion(supplied_version, moved.current) from None
 
-    def _configuration(self, tenant_id: str, configuration_id: str) -> SessionConfiguration:
+    def _configuration(
+        self, tenant_id: str, configuration_id: str, session_id: str | None = None
+    ) -> SessionConfiguration:
         cached = self._cache.get(tenant_id, configuration_id)
         if cached is not None:
             return cached
         document = self._configurations.load_configuration(tenant_id, configuration_id)
         if document is None:
-            raise ConfigurationUnavailable(configuration_id)
+            raise ConfigurationUnavailable(session_id)
         return self._cache.put(tenant_id, configuration_id, document)
 
 

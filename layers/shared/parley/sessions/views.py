@@ -99,7 +99,7 @@ def state_response(config: SessionConfiguration, state: SessionState) -> Session
             ]
         ),
         targets={
-            target_id: PublicTargetState(kind="data", status=t.status, value=t.value, coverage=t.coverage)
+            target_id: _target_view(config, target_id, t.status, t.value, t.coverage)
             for target_id, t in state.targets.items()
         },
         progress=progress(config, state),
@@ -124,6 +124,14 @@ def next_response(config: SessionConfiguration, state: SessionState, decision: D
         degraded_reasons=list(decision.degraded_reasons),
         versions=versions(state),
     )
+
+
+def _target_view(
+    config: SessionConfiguration, target_id: str, status: str | None, value: object, coverage: float
+) -> PublicTargetState:
+    if config.kind_of(target_id) == "exploration":  # no status nor value: only what was covered
+        return PublicTargetState(kind="exploration", coverage=coverage if status else 0.0)
+    return PublicTargetState(kind="data", status=status, value=value, coverage=coverage)
 
 
 def _override(override: Override | None) -> OverrideView | None:

@@ -50,6 +50,9 @@ _NBQ_BETA = RouteAccess(NBQ, AUTHORIZATION, "forbidden")
 _CONVERSATIONS = RouteAccess(CONVERSATIONS, AUTHORIZATION, "unauthorized")
 _TURN = RouteAccess(TURN, NLX_API_KEY, "unauthorized")
 _RUNTIME = RouteAccess(RUNTIME, AUTHORIZATION, "absent_unauthorized")
+_CONFIG_READ = RouteAccess(CONFIGURATION_READ, AUTHORIZATION, "absent_unauthorized")
+_CONFIG_WRITE = RouteAccess(CONFIGURATION_WRITE, AUTHORIZATION, "absent_unauthorized")
+_CONFIG_PUBLISH = RouteAccess(CONFIGURATION_PUBLISH, AUTHORIZATION, "absent_unauthorized")
 
 # (METHOD, API Gateway resource) → what the route needs. tests/unit/template checks that every
 # authorized route of template.yaml is here.
@@ -77,6 +80,14 @@ ROUTES: dict[tuple[str, str], RouteAccess] = {
     ("POST", "/v1/sessions/{session_id}/events"): _RUNTIME,
     ("GET", "/v1/sessions/{session_id}"): _RUNTIME,
     ("POST", "/v1/sessions/{session_id}/feedback"): _RUNTIME,
+    # Zelinqa API V1, configuration (the draft also needs configuration:write: checked by the
+    # function, which sees the key's scopes).
+    ("GET", "/v1/configuration"): _CONFIG_READ,
+    ("GET", "/v1/configuration/questions"): _CONFIG_READ,
+    ("POST", "/v1/configuration/changes"): _CONFIG_WRITE,
+    ("POST", "/v1/configuration/publish"): _CONFIG_PUBLISH,
+    ("GET", "/v1/configuration/compilations/{compilation_id}"): _CONFIG_READ,
+    ("GET", "/v1/configuration/audit"): _CONFIG_PUBLISH,
     ("POST", "/c/{deploymentKey}/{channelKey}"): _TURN,
     ("POST", "/c/{deploymentKey}/{channelKey}/context"): _TURN,
     ("POST", "/c/{deploymentKey}/{channelKey}/requestToken"): _TURN,
@@ -95,6 +106,8 @@ def family_of(path: str) -> RouteAccess:
         return _CONVERSATIONS
     if path.startswith("/v1/sessions") and not path.endswith("/conversion"):
         return _RUNTIME
+    if path.startswith("/v1/configuration"):
+        return _CONFIG_READ
     return _NBQ_BETA
 
 

@@ -160,7 +160,6 @@ def post_json(
     """
     import http.client
     import socket
-    import ssl
     import threading
 
     try:
@@ -177,25 +176,7 @@ def post_json(
         watchdog = threading.Timer(max(0.0, deadline - (time.monotonic() - started)), _expire, (raw, expired))
         watchdog.daemon = True
         watchdog.start()
-        stream: socket.socket = raw
-        if destination.scheme == "https":
-            context = ssl.create_default_context()
-            stream = context.wrap_socket(raw, server_hostname=destination.host)  # SNI and certificate name
-        stream.settimeout(read_timeout)
-        connection = http.client.HTTPConnection(destination.host, destination.port)
-        connection.sock = stream
-        connection.request(
-            "POST",
-            destination.target,
-            body=body,
-            headers={
-                **headers,
-                "Host": destination.host_header,
-                "Content-Type": "application/json",
-                "User-Agent": USER_AGENT,
-            },
-        )
-        status = int(connection.getresponse().status)  # the answer's body is never read
+        status = _send(raw, destination, body, headers, read_timeout)
     except (OSError, http.client.HTTPException, ValueError) as exc:
         if expired.is_set():
             return DeliveryOutcome(ok=False, error=f"deadline of {deadline:g} s exceeded")
@@ -208,6 +189,34 @@ def post_json(
     if 200 <= status < 300:
         return DeliveryOutcome(ok=True, status=status)
     return DeliveryOutcome(ok=False, status=status, error=f"HTTP {status}")
+
+
+def _send(
+    raw: Any, destination: Destination, body: bytes, headers: dict[str, str], read_timeout: float
+) -> int:
+    """The POST over a connected socket (TLS wrapped when https); the answer's status only."""
+    import http.client
+    import ssl
+
+    stream = raw
+    if destination.scheme == "https":
+        context = ssl.create_default_context()
+        stream = context.wrap_socket(raw, server_hostname=destination.host)  # SNI and certificate name
+    stream.settimeout(read_timeout)
+    connection = http.client.HTTPConnection(destination.host, destination.port)
+    connection.sock = stream
+    connection.request(
+        "POST",
+        destination.target,
+        body=body,
+        headers={
+            **headers,
+            "Host": destination.host_header,
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+        },
+    )
+    return int(connection.getresponse().status)  # the answer's body is never read
 
 
 def _expire(sock: Any, expired: Any) -> None:

@@ -350,14 +350,16 @@ def test_given_the_objective_achieved_when_next_then_questions_are_still_propose
 ) -> None:
     session = desk.start()
     data = [{"id": name, "value": "x"} for name in
-            ("product_type", "space", "seating_capacity", "budget", "table_size", "material", "style",
-             "sun_exposure", "weather", "chairs_included")]  # fmt: skip
+            ("product_type", "space", "budget", "table_size", "material", "style",
+             "sun_exposure", "chairs_included", "delivery_date", "delivery_address")]  # fmt: skip
+    data.append({"id": "seating_capacity", "value": 6})
     desk.events(session["session_id"], 0, client_updates={"data": data})
 
     decision = desk.next(session, 1)
 
     assert decision["warnings"] == ["objective_achieved"]
-    assert decision["action"] == "ask" and ids(decision) == ["q_delivery_date"]
+    # (balanced: the contributing dimensions' coverage is (5/6 + 1) / 2 >= 0.8 without the weather)
+    assert decision["action"] == "ask" and ids(decision) == ["q_weather"]
     assert decision["progress"]["objective"]["effective_status"] == "covered"
     assert desk.read(session["session_id"])["status"] == "completed"
 
@@ -569,3 +571,110 @@ def test_given_feedback_when_credited_then_the_asked_questions_learn_like_a_conv
 
     assert credit_conversion(desk.learning, Recorded()) is True
     assert desk.config.stats(TENANT) == {"q_product_type": QuestionStats(served=1, converted=1)}
+
+
+# --------------------------------------------------------------------------------------------------
+# Found by reading the contract against the running service
+# --------------------------------------------------------------------------------------------------
+def test_given_an_open_question_with_only_the_assistants_words_when_next_then_invalid_previous_turn(
+    desk: Desk,
+) -> None:
+    session = desk.start()
+    decision = desk.next(session, 0, selection={"allowed_question_types": ["open"]})
+    asked = decision["candidates"][0]
+
+    with pytest.raises(InvalidPreviousTurn):
+        desk.next(
+            session, 1, previous_turn={"question_id": asked["question_id"], "assistant_text": asked["text"]}
+        )
+
+    assert desk.read(session["session_id"])["versions"]["state_version"] == 1  # nothing applied
+
+
+def test_given_tentative_targets_when_the_coverage_would_reach_the_level_then_the_objective_is_not_covered(
+    desk: Desk,
+) -> None:
+    session = desk.start()
+    data = [{"id": name, "value": "x"} for name in
+            ("product_type", "space", "budget", "table_size", "material", "style", "sun_exposure",
+             "chairs_included", "delivery_address")]  # fmt: skip
+    data.append({"id": "seating_capacity", "value": 4})
+
+    state = desk.events(
+        session["session_id"],
+        0,
+        client_updates={"data": data},
+        context_update={"mode": "summary", "text": "No rush on it, and it rains a lot there"},
+    )
+
+    targets = desk.read(session["session_id"])["targets"]
+    assert targets["weather"]["status"] == targets["delivery_date"]["status"] == "tentative"
+    # coverage counts a tentative target as half known ((11/12 + 3/4) / 2 >= 0.8), but only what
+    # is confirmed or not applicable qualifies: (5/6 + 1/2) / 2 < 0.8
+    assert state["progress"]["objective"]["effective_status"] == "in_progress"
+
+
+def test_given_preferred_dimensions_with_fewer_questions_than_candidates_then_they_come_first_then_others(
+    desk: Desk,
+) -> None:
+    session = desk.start()
+    desk.next(session, 0)
+    desk.next(session, 1, previous_turn={"user_text": "A dining table"})
+
+    decision = desk.next(
+        session, 2, selection={"dimensions": {"ids": ["so_budget"], "mode": "prefer"}, "candidate_count": 3}
+    )
+    only_preferred = desk.next(
+        session, 3, selection={"dimensions": {"ids": ["so_budget"], "mode": "prefer"}, "candidate_count": 1}
+    )
+
+    assert ids(decision)[0] == "q_budget_range" and len(ids(decision)) == 3
+    assert decision["warnings"] == ["constraints_relaxed"]
+    assert ids(only_preferred) == ["q_budget_range"] and only_preferred["warnings"] == []
+
+
+@pytest.mark.parametrize(
+    ("reply", "outcome"),
+    [
+        ("skip", "refused"),
+        ("I'd rather not say", "refused"),
+        ("paso", "refused"),
+        ("Pass me the one for 6, please", "asked_answered"),
+        ("Not sure, maybe 6 of us", "asked_answered"),
+        ("No idea", "asked_no_answer"),
+        ("no sé", "asked_no_answer"),
+    ],
+)
+def test_given_a_reply_to_a_choice_question_when_read_then_hedges_and_lone_words_do_not_hide_an_answer(
+    desk: Desk, reply: str, outcome: str
+) -> None:
+    session = desk.start()
+    desk.next(session, 0)
+    second = desk.next(
+        session,
+        1,
+        previous_turn={"user_text": "A dining table"},
+        selection={"required_target_ids": ["seating_capacity"]},
+    )
+    assert ids(second) == ["q_seating_capacity"]
+
+    desk.next(session, 2, previous_turn={"user_text": reply})
+
+    recorded = desk.read(session["session_id"])["question_state"]["outcomes"][-1]
+    assert (recorded["question_id"], recorded["outcome"]) == ("q_seating_capacity", outcome)
+
+
+def test_given_feedback_whose_metadata_has_a_label_then_the_label_field_wins(desk: Desk) -> None:
+    session = desk.start()
+
+    response = desk.service.feedback(
+        TENANT,
+        session["session_id"],
+        "feedback-key-2",
+        FeedbackRequest.model_validate(
+            {"result": "partial", "label": "quote", "metadata": {"label": "x", "k": 1}}
+        ),
+    )
+
+    conversion = desk.learning.conversions(TENANT, session["session_id"])[response["feedback_id"]]
+    assert conversion.metadata == {"label": "quote", "k": 1}

@@ -1,0 +1,27 @@
+"""GET /v1/configuration — the published configuration, or the draft (``?state=draft``, which
+needs the configuration:write scope too)."""
+
+from parley import aws
+from parley.configuration.models import ConfigurationQuery
+from parley.http.bodies import parse_query
+from parley.http.endpoint import Endpoint, Request, Response
+from parley.http.problems import V1_STYLE
+from parley.http.responses import StoredBody, json_response
+from parley.observability import Observability
+from parley.settings import Settings
+from parley.wiring import configuration_service
+
+settings = Settings.from_env()
+observability = Observability(settings)
+endpoint = Endpoint(settings, observability, V1_STYLE)
+service, _ = configuration_service(settings, aws.dynamodb())
+
+
+def handle_get_configuration(http: Request) -> Response:
+    query = parse_query(http.query_parameters, ConfigurationQuery)
+    body = service.read(http.caller, query.state)
+    observability.count("ConfigurationReads", state=query.state)
+    return json_response(StoredBody(body), http.request_id)
+
+
+lambda_handler = observability.api_handler(endpoint(handle_get_configuration))
