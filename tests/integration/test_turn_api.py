@@ -8,6 +8,7 @@ cover that the deployment in tenants/demo validates and is stored.
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -347,6 +348,51 @@ def test_another_tenants_conversation_is_not_reachable(client, moto_resources) -
     response = client.module.lambda_handler(event, client.context)
 
     assert response["statusCode"] == 404  # acme has no deployment furniture-shop
+
+
+def test_two_tenants_with_the_same_deployment_and_client_id_hold_two_conversations(
+    client, moto_resources, capsys, tmp_path
+) -> None:
+    # Given a second tenant that owns a deployment of the same key as the demo's
+    folder = tmp_path / "acme"
+    shutil.copytree(ROOT / "tenants/demo", folder)
+    tenant = (folder / "tenant.yaml").read_text().replace("tenant_id: demo", "tenant_id: acme")
+    (folder / "tenant.yaml").write_text(tenant)
+    where = ["--tenants-table", moto_resources.tables["TenantsTable"]]
+    assert admin.main([*where, "load-config", str(folder)]) == 0
+    capsys.readouterr()
+
+    # When both tenants' clients chat under the same id they minted themselves
+    shared_id = "client-minted-0001"
+    demo = client.say("I need a garden table", conversation_id=shared_id)
+    acme_event = load_event("process_turn/unstructured_text.json")
+    acme_event["requestContext"]["authorizer"] = {
+        "principalId": "acme",
+        "tenant_id": "acme",
+        "key_prefix": "x",
+    }
+    acme_event["body"] = json.dumps(
+        {"conversationId": shared_id, "request": {"unstructured": {"text": "hello, just looking"}}}
+    )
+    acme = client.module.lambda_handler(acme_event, client.context)
+
+    # Then each tenant has its own conversation under that id, holding only its own words
+    assert acme["statusCode"] == 200, acme["body"]
+    assert demo["conversationId"] == json.loads(acme["body"])["conversationId"] == shared_id
+    sessions = DynamoTurnSessionRepository(aws.dynamodb(), moto_resources.tables["SessionsTable"])
+    demo_session, acme_session = sessions.get("demo", shared_id), sessions.get("acme", shared_id)
+    assert demo_session is not None and acme_session is not None
+    assert demo_session.state != acme_session.state
+    repository = DynamoConversationRepository(aws.dynamodb(), moto_resources.tables["ConversationsTable"])
+    service = ConversationService(repository)
+    demo_log = service.get("demo", demo_session.segment_id or shared_id)
+    acme_log = service.get("acme", acme_session.segment_id or shared_id)
+    demo_texts, acme_texts = (
+        [m["content"] for m in demo_log.messages],
+        [m["content"] for m in acme_log.messages],
+    )
+    assert "I need a garden table" in demo_texts and "I need a garden table" not in acme_texts
+    assert "hello, just looking" in acme_texts and "hello, just looking" not in demo_texts
 
 
 def test_catalog_questions_a_turn_asks_are_served_in_the_nbq_session_of_the_same_id(

@@ -20,6 +20,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
+    IdempotencyInconsistentStateError,
     IdempotencyPersistenceLayerError,
     IdempotencyValidationError,
 )
@@ -77,7 +78,10 @@ class PowertoolsIdempotency:
 
         try:
             result: dict[str, Any] = self._run(call={"key": key, "payload": payload}, action=recorded)
-        except IdempotencyAlreadyInProgressError:
+        except (IdempotencyAlreadyInProgressError, IdempotencyInconsistentStateError):
+            # Inconsistent state: the record changed between Powertools' put and its read (a
+            # concurrent request with the same key) three times over; nothing ran, so the client
+            # retries like any request that met one in progress.
             raise RequestInProgress(
                 "A request with this Idempotency-Key is still in progress; retry shortly.", retry_after=1
             ) from None
