@@ -3,6 +3,7 @@ envelope of their problems, idempotency through Powertools, state versions in Dy
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -109,3 +110,49 @@ def test_problems_carry_the_v1_envelope(functions, lambda_context) -> None:
     assert {k: unknown[k] for k in ("code", "details", "status")} == {
         "code": "unknown_session", "details": {"session_id": "ses_nope"}, "status": 404,
     }  # fmt: skip
+
+
+def test_given_a_mutation_still_running_when_the_same_key_arrives_then_503_idempotency_contention(
+    functions, load_function, lambda_context, monkeypatch
+) -> None:
+    from parley.sessions.repository import DynamoSessionStore
+
+    _, created, _ = _call(
+        functions["CreateSessionFunction"], load_event("create_session/ok.json"), lambda_context
+    )
+    event = _for_session("next_session_questions/first_turn.json", created["session_id"])
+    # Given another container of the same function, on the same tables, that receives the same
+    # request (same Idempotency-Key, same body) while the first one is reading the session — that
+    # is, while the first holds the key's in-progress record
+    other_container = load_function("NextSessionQuestionsFunction")
+    contended: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+    read_session = DynamoSessionStore.get
+
+    def read_while_the_same_key_arrives(store: DynamoSessionStore, tenant_id: str, session_id: str) -> Any:
+        if not contended:
+            contended.append(_call(other_container, copy.deepcopy(event), lambda_context))
+        return read_session(store, tenant_id, session_id)
+
+    monkeypatch.setattr(DynamoSessionStore, "get", read_while_the_same_key_arrives)
+    status, first, _ = _call(functions["NextSessionQuestionsFunction"], copy.deepcopy(event), lambda_context)
+    monkeypatch.setattr(DynamoSessionStore, "get", read_session)
+
+    # Then the second gets the contract's contention answer, which Zelinqa's SDK retries after 1 s …
+    [(contended_status, problem, response)] = contended
+    assert contended_status == 503
+    assert header(response, "Content-Type") == "application/problem+json"
+    assert header(response, "Retry-After") == "1"
+    assert (problem["code"], problem["status"]) == ("idempotency_contention", 503)
+    assert problem["type"].endswith("/idempotency_contention") and problem["message"] == problem["detail"]
+    assert problem["details"] == {"idempotency_key": "next-turn-0001", "retry_after_seconds": 1}
+    # … the first completes, and the retry with the same key gets its answer: nothing done twice
+    assert status == 200 and first["versions"]["state_version"] == 1
+    retry_status, retried, _ = _call(other_container, copy.deepcopy(event), lambda_context)
+    assert retry_status == 200 and retried["decision_id"] == first["decision_id"]
+    _, state, _ = _call(
+        functions["GetSessionFunction"],
+        _for_session("get_session/ok.json", created["session_id"]),
+        lambda_context,
+    )
+    assert state["versions"]["state_version"] == 1
+    assert state["pending_decision"]["decision_id"] == first["decision_id"]

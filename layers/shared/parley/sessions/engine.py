@@ -61,9 +61,8 @@ def open_session(
     )
     if request.initial_history:
         messages = [ConversationMessage.model_validate(m.model_dump()) for m in request.initial_history]
-        reduction = apply_context(
-            config, Reduction(state), ConversationMessageDelta(mode="messages", messages=messages), now
-        )
+        delta = ConversationMessageDelta(mode="messages", messages=messages)
+        reduction = apply_context(config, Reduction(state), delta, now, where=("initial_history",))
         state = reduction.state
     return _settled(config, state)
 

@@ -29,7 +29,7 @@ from parley.nbq.learning import Stats, sampled_value
 from parley.sessions.configuration import SessionConfiguration
 from parley.sessions.errors import ConstraintNoMatch
 from parley.sessions.models import SelectionOptions
-from parley.sessions.state import CONFIRMED, NOT_APPLICABLE, SessionState
+from parley.sessions.state import CONFIRMED, NOT_APPLICABLE, OutcomeRecord, SessionState
 
 LEARNED_WEIGHT = 0.05
 
@@ -46,7 +46,7 @@ class Proposal:
 
 def closed_targets(config: SessionConfiguration, state: SessionState) -> set[str]:
     """Targets still unknown that no active question can ask for any more."""
-    done = _done_questions(state)
+    done = _done_questions(config, state)
     askable = {q.category for q in config.catalog.questions if q.active and q.external_id not in done}
     return {
         name for name in config.catalog.categories if not state.target(name).known and name not in askable
@@ -101,17 +101,26 @@ def propose(
     return Proposal(tuple(chosen), tuple(warnings))
 
 
-def _done_questions(state: SessionState) -> set[str]:
-    """Questions answered or refused, and those asked twice without an answer."""
-    no_answer = Counter(o.question_id for o in state.outcomes if o.outcome == "asked_no_answer")
-    done = {o.question_id for o in state.outcomes if o.outcome in ("asked_answered", "refused")}
+def _done_questions(config: SessionConfiguration, state: SessionState) -> set[str]:
+    """Questions answered or refused, and those asked twice without an answer — counting only
+    what happened since the client last unset the question's target."""
+
+    def counts(outcome: OutcomeRecord) -> bool:
+        question = config.question(outcome.question_id)
+        reopened = state.reopened.get(question.category) if question else None
+        # An outcome without a time (stored before times were kept) predates any unset.
+        return reopened is None or (outcome.occurred_at or "") > reopened
+
+    outcomes = [o for o in state.outcomes if counts(o)]
+    no_answer = Counter(o.question_id for o in outcomes if o.outcome == "asked_no_answer")
+    done = {o.question_id for o in outcomes if o.outcome in ("asked_answered", "refused")}
     return done | {qid for qid, n in no_answer.items() if n >= 2}
 
 
 def _hard_filter(
     config: SessionConfiguration, state: SessionState, selection: SelectionOptions | None
 ) -> Callable[[Question], bool]:
-    done = _done_questions(state)
+    done = _done_questions(config, state)
     closed_dimensions = {
         dimension_id
         for dimension_id, override in state.dimension_overrides.items()

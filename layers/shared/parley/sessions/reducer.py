@@ -237,14 +237,16 @@ def apply_context(
     reduction: Reduction,
     update: ConversationSummary | ConversationMessageDelta,
     now: str,
+    where: tuple[str, ...] = ("context_update", "messages"),
 ) -> Reduction:
+    """``where``: the messages' place in the request body, which its errors name."""
     if isinstance(update, ConversationSummary):
         reduction.state = _observe_text(config, reduction.state, update.text)
         reduction.degrade("summary_only_context")
         return reduction
     asked: Question | None = None
     for index, message in enumerate(update.messages):
-        asked = _apply_message(config, reduction, message, asked, index, now)
+        asked = _apply_message(config, reduction, message, asked, (*where, str(index)), now)
     return reduction
 
 
@@ -253,19 +255,24 @@ def _apply_message(
     reduction: Reduction,
     message: ConversationMessage,
     asked: Question | None,
-    index: int,
+    loc: tuple[str, ...],
     now: str,
 ) -> Question | None:
     """One message; the question an assistant message asked (answered by the user's next one)."""
-    loc = ("context_update", "messages", str(index))
     question = config.question(message.question_id) if message.question_id else None
     if message.question_id is not None and question is None:
-        raise InvalidPreviousTurn.at(f"question_id {message.question_id!r} is not in this session's corpus.")
+        raise InvalidPreviousTurn.field(
+            f"question_id {message.question_id!r} is not in this session's corpus.",
+            ("body", *loc, "question_id"),
+        )
     if message.role == "assistant":
         return question
     if message.structured_answer is not None:
         if question is None:
-            raise InvalidPreviousTurn.at("A structured answer in a context message needs its question_id.")
+            raise InvalidPreviousTurn.field(
+                "A structured answer in a context message needs its question_id.",
+                ("body", *loc, "question_id"),
+            )
         _check_choices(question, message.structured_answer, *loc)
     answering = question or asked
     state = reduction.state
@@ -291,7 +298,7 @@ def apply_client_updates(
 ) -> Reduction:
     state = reduction.state
     for index, data in enumerate(updates.data or ()):
-        state = _apply_data(config, state, data, index)
+        state = _apply_data(config, state, data, index, now)
     for index, dimension in enumerate(updates.dimensions or ()):
         if not any(d.id == dimension.id for d in config.dimensions):
             raise InvalidChoice.at(
@@ -320,6 +327,7 @@ def _apply_data(
     state: SessionState,
     data: SetDataUpdate | UnsetDataUpdate | NotApplicableDataUpdate,
     index: int,
+    now: str,
 ) -> SessionState:
     category = config.catalog.categories.get(data.id)
     if category is None:
@@ -329,7 +337,9 @@ def _apply_data(
             data_id=data.id,
         )  # fmt: skip
     if isinstance(data, UnsetDataUpdate):
-        return state.with_target(data.id, Target())
+        # Unknown again: the questions that asked for it before may ask again.
+        reopened = replace(state, reopened={**state.reopened, data.id: now})
+        return reopened.with_target(data.id, Target())
     if isinstance(data, NotApplicableDataUpdate):
         return state.with_target(data.id, Target(NOT_APPLICABLE, None))
     if not fits_schema(data.value, category.schema):

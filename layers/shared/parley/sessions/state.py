@@ -73,6 +73,8 @@ class SessionState:
     targets: dict[str, Target] = field(default_factory=dict)
     dimension_overrides: dict[str, Override] = field(default_factory=dict)
     objective_override: Override | None = None
+    # Targets the client unset, with when: their questions asked before may be asked again.
+    reopened: dict[str, str] = field(default_factory=dict)
     pending: Pending | None = None
     degraded: bool = False
     stop_reason: str | None = None
@@ -113,6 +115,7 @@ class SessionState:
                 if self.objective_override
                 else None
             ),
+            **({"reopened": dict(self.reopened)} if self.reopened else {}),
             "pending": [self.pending.decision_id, list(self.pending.question_ids)] if self.pending else None,
             "degraded": self.degraded,
             "stop_reason": self.stop_reason,
@@ -135,6 +138,7 @@ class SessionState:
             targets={k: Target(*v) for k, v in data.get("targets", {}).items()},
             dimension_overrides={k: Override(*v) for k, v in data.get("dimension_overrides", {}).items()},
             objective_override=Override(*objective) if objective else None,
+            reopened=dict(data.get("reopened", {})),
             pending=Pending(pending[0], tuple(pending[1])) if pending else None,
             degraded=bool(data.get("degraded", False)),
             stop_reason=data.get("stop_reason"),
