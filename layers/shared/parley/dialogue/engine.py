@@ -265,7 +265,7 @@ def _read_text(
         return
     _corrections(view, model, utterance, today, reading)
     recognition = model.recognise(utterance)
-    _read_intent(recognition, utterance, reading, filled_pending=filled_pending)
+    _read_intent(view, recognition, utterance, reading, filled_pending=filled_pending)
     if reading.intent_id is None:
         # No intent named, but slot values that only one intent uses ("6 people, teak"):
         # the intent whose slots the text fills most.
@@ -285,20 +285,34 @@ def _names_a_task(view: Deployment, model: LanguageModel, utterance: Utterance) 
 
 
 def _read_intent(
-    recognition: Recognition, utterance: Utterance, reading: _Reading, *, filled_pending: bool
+    view: Deployment,
+    recognition: Recognition,
+    utterance: Utterance,
+    reading: _Reading,
+    *,
+    filled_pending: bool,
 ) -> None:
     """The intent the text names: it starts or switches the task, or — in the middle of a task,
-    unless the user corrects course ("actually, …") — it is a digression. Next to an answer to the
-    pending question, only a confident recognition is a digression."""
+    unless the user corrects course ("actually, I need …") to an intent that asks questions of its
+    own — it is a digression (a question answered at once never abandons the task: "wait, why is my
+    bill so high?"). Next to an answer to the pending question or a request for a person, only a
+    confident recognition counts."""
     recognised = recognition.intent_id
     if recognised is None or (filled_pending and recognised == reading.intent_id):
         return
-    if (filled_pending or reading.filled) and recognition.score < DIGRESSION_SCORE:
-        return  # the words gave a value; a weak match of another intent on the rest is no request
+    if (filled_pending or reading.filled or reading.wants_human) and recognition.score < DIGRESSION_SCORE:
+        # The words gave a value, or asked for a person: a weak match of an intent on the rest is no
+        # request ("me puedes pasar con una persona? el bot no me entiende" is no bill question).
+        return
     reading.understood = True
     reading.recognised = recognised
+    asks = (
+        any(slot.required for slot in view.intents[recognised].slots) if recognised in view.intents else True
+    )
     switch = (
-        reading.intent_id is None or utterance.correcting or (not filled_pending and reading.pending is None)
+        reading.intent_id is None
+        or (utterance.correcting and asks)
+        or (not filled_pending and reading.pending is None)
     )
     if recognised == reading.intent_id:
         return

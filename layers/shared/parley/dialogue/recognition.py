@@ -22,6 +22,11 @@ general language, or to the intent itself (a word most of the intent's examples 
 ("London", "teak") scores at most ``CHOICE_ONLY_SCORE``; what a text slot's pattern captures
 ("to Monterrey") counts for its intent rather than against it.
 
+**Words that only look alike.** A Spanish verb's form that shares its stem with an intent's noun
+("recibir" / a bill's "recibo") counts ``OTHER_KIND`` for it; an example that says "no" ("no carga")
+covers a text without a negation less (``UNNEGATED``); a one-word keyword gives way to another
+intent's specific words in the text ("funciona mi plan en Canadá" is a trip).
+
 **Slot values.** Choices by their text or a synonym (stemmed phrases, not when negated: "not
 teak"), or by a number in a choice's range: money ("under 500 euros", "1000-2000"), counts of
 people ("me, my wife and the three kids"); numbers, money and dates as values. A slot that was
@@ -45,7 +50,7 @@ from parley.language.dates import date_in
 from parley.language.fuzzy import FuzzyVocabulary
 from parley.language.lexicon import Lexicon, lexicon
 from parley.language.numbers import NOT_PEOPLE, Quantity, count_of_people, quantities
-from parley.language.stems import stem_words
+from parley.language.stems import KIND_LANGUAGES, other_forms, stem_words, word_kind
 from parley.language.text import CLAUSE_BREAKS, fold, tokens
 from parley.language.vocabulary import general_words, specificity
 
@@ -63,6 +68,11 @@ THEME_GAIN = 3.0
 CHOICE_ONLY_SCORE = 0.5
 CHOICE_EVIDENCE = 0.6
 UNKNOWN_WEIGHT = 1.5  # an unknown content word counts as this much evidence against every intent
+# A word that shares its stem with an intent's word but is another kind of word (the verb "recibir"
+# against a bill's noun "recibo", "casado" against "casa") counts for the intent this much.
+OTHER_KIND = 0.5
+# How much a text without a negation covers an example with one ("no carga" / "un cargo").
+UNNEGATED = 0.5
 OUT_OF_SCOPE = "@out_of_scope"
 NEGATION_REACH = 3
 MIN_TYPO_LETTERS = 5  # shorter words are never corrected
@@ -86,11 +96,12 @@ class Utterance:
         raw = [shorthands.get(t, t) for t in tokens(self.folded)]
         self.corrected: dict[str, str] = model.corrections(raw)
         self.tokens = [self.corrected.get(t, t) for t in raw]
-        self._numbered = any(t[0].isdigit() or t in self.lex.number_words for t in self.tokens)
         self.stems = model.stems(self.tokens)
         self.content = frozenset(
             s for i, (t, s) in enumerate(zip(self.tokens, self.stems, strict=True)) if self._votes(i, t)
         )
+        # The kinds of word (noun, verb: ``stems.word_kind``) each content stem has here.
+        self.kinds = _kinds(self.tokens, self.stems, self.content, model.language)
         self._counts: dict[frozenset[str], int | None] = {}
         self.recognition: Recognition | None = None
         # Where each slot's choice was read by its words (token start, end).
@@ -103,7 +114,7 @@ class Utterance:
             return False
         if token in self.lex.negations:
             return False
-        if token in self.lex.money_context and self._numbered:
+        if token in self.lex.money_context and self.quantities:
             return False  # "no quiero pagar más de 35": the words of an amount say nothing else
         if token in self.lex.people_nouns:
             # A slot's unit after a number ("una línea", "3 phones") still says what the text is
@@ -111,6 +122,10 @@ class Utterance:
             before = self.tokens[max(0, i - 2) : i]
             return not any(t[0].isdigit() or t in self.lex.number_words for t in before)
         return True
+
+    @cached_property
+    def negated(self) -> bool:
+        return any(t in self.lex.negations for t in self.tokens)
 
     @cached_property
     def quantities(self) -> list[Quantity]:
@@ -125,14 +140,15 @@ class Utterance:
         return date_in(self.folded, self.tokens, self.lex, today)
 
     def inside_other_value(self, slot_id: str, others: Iterable[str]) -> bool:
-        """Whether the words that gave the slot its choice lie inside the longer words of another
-        slot's choice ("whatever it costs" is a budget, not also a material of "whatever")."""
+        """Whether the words that gave the slot its choice lie inside the words of another slot's
+        choice, taken first ("whatever it costs" is a budget, not also a material of "whatever";
+        "not much" answering the data question is not also a budget)."""
         span = self.choice_spans.get(slot_id)
         if span is None:
             return False
         for other in others:
             outer = self.choice_spans.get(other)
-            if other != slot_id and outer and outer[0] <= span[0] and span[1] <= outer[1] and outer != span:
+            if other != slot_id and outer and outer[0] <= span[0] and span[1] <= outer[1]:
                 return True
         return False
 
@@ -250,6 +266,8 @@ class _Example:
     # A choice's words cover an intent less than an example utterance does; an example of everyday
     # words ("not working") less than one of specific words.
     factor: float = 1.0
+    # The example says "not" ("no funciona", "no carga"): a text without a negation is less like it.
+    negated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +325,7 @@ class LanguageModel:
             | general_words(self.language)
         )
         self._general = specificity(self.language)
+        self._indifferent = frozenset(self.lex.indifference)
         self.date_words = frozenset(
             (*self.lex.weekdays, *self.lex.months, *self.lex.span_days, *self.lex.today_words)
         ).union(*self.lex.tomorrow_words)
@@ -314,10 +333,12 @@ class LanguageModel:
         # Stems of words the deployment or general language has: another form of one is no typo.
         self._known_stems = frozenset(self._idf) | frozenset(self._general)
         self._choices: dict[str, _Phrases] = {}
+        self._slot_nouns: dict[str, frozenset[str]] = {}  # "material" in "whatever material"
         for intent in view.intents.values():
             for slot in intent.slots:
                 if slot.id not in self._choices:
                     self._choices[slot.id] = self._choice_phrases(slot)
+                    self._slot_nouns[slot.id] = self._indifference_nouns(slot)
         # The patterns of each intent's text slots ("to (place)"): the words they capture in a text
         # are that intent's evidence ("hacen envios a Monterrey"), not foreign to it.
         self._patterns = {
@@ -350,15 +371,19 @@ class LanguageModel:
 
     def _content(self, text: str) -> tuple[frozenset[str], tuple[str, ...]]:
         words = tokens(fold(text))
+        return self._content_of(words), tuple(self.stems(words))
+
+    def _content_of(self, words: list[str]) -> frozenset[str]:
         stems = self.stems(words)
-        content = frozenset(
+        return frozenset(
             s
             for w, s in zip(words, stems, strict=True)
             if w.isalpha() and w not in self.lex.stop_words and w not in self.lex.negations
         )
-        return content, tuple(stems)
 
-    def _build_intents(self, view: Deployment) -> None:
+    def _sources(self, view: Deployment) -> list[tuple[str, str, float]]:
+        """(intent, text, factor) of every text that says what an intent is about; the keywords'
+        phrases are indexed on the way."""
         sources: list[tuple[str, str, float]] = []
         self._keywords = _Phrases()
         for intent in view.intents.values():
@@ -374,9 +399,18 @@ class LanguageModel:
                     for text in (choice.text, *choice.synonyms)
                     if not any(ch.isdigit() for ch in text)
                 ]
-        sources += [(OUT_OF_SCOPE, u, 1.0) for u in view.out_of_scope]
-        contents = [(intent_id, self._content(text)[0], factor) for intent_id, text, factor in sources]
+                # … and so do its units ("megas", "lines"), as much as a choice's words.
+                sources += [(intent.id, unit, CHOICE_EVIDENCE) for unit in slot.units]
+        return sources + [(OUT_OF_SCOPE, u, 1.0) for u in view.out_of_scope]
+
+    def _build_intents(self, view: Deployment) -> None:
+        sources = self._sources(view)
+        parsed = [(intent_id, tokens(fold(text)), factor) for intent_id, text, factor in sources]
+        contents = [(intent_id, self._content_of(words), factor) for intent_id, words, factor in parsed]
+        negated = [any(w in self.lex.negations for w in words) for _i, words, _f in parsed]
+        self._kinds = self._intent_kinds(parsed)
         contents += [(OUT_OF_SCOPE, stems, 1.0) for stems in _generic_out_of_scope(self.language)]
+        negated += [False] * (len(contents) - len(negated))  # (the generic out-of-scope lines)
         intents_of: dict[str, set[str]] = {}
         for intent_id, stems, _factor in contents:
             for stem in stems:
@@ -403,7 +437,7 @@ class LanguageModel:
         self._own: dict[str, frozenset[str]] = {}
         self._examples: list[_Example] = []
         self._postings: dict[str, list[int]] = {}
-        for intent_id, stems, factor in contents:
+        for (intent_id, stems, factor), negative in zip(contents, negated, strict=True):
             if not stems:
                 continue
             self._pools[intent_id] = self._pools.get(intent_id, frozenset()) | stems
@@ -411,12 +445,26 @@ class LanguageModel:
                 self._own[intent_id] = self._own.get(intent_id, frozenset()) | stems
             index = len(self._examples)
             says = min(1.0, sum(self._specific[s] for s in stems) / FULL_EXAMPLE)  # how much it says alone
-            self._examples.append(_Example(intent_id, stems, sum(self._idf[s] for s in stems), factor * says))
+            weight = sum(self._idf[s] for s in stems)
+            self._examples.append(_Example(intent_id, stems, weight, factor * says, negative))
             for stem in stems:
                 self._postings.setdefault(stem, []).append(index)
         # Stems some intent of the deployment uses: the rest of a text is foreign to it.
         self._in_domain = frozenset().union(*(p for i, p in self._pools.items() if i != OUT_OF_SCOPE))
         self._intent_order = [*view.intents, OUT_OF_SCOPE]
+
+    def _intent_kinds(
+        self, parsed: Sequence[tuple[str, list[str], float]]
+    ) -> dict[tuple[str, str], frozenset[str]]:
+        """(intent, stem) → the kinds of word (noun, verb) the intent's texts use the stem as."""
+        found: dict[tuple[str, str], frozenset[str]] = {}
+        if base_language(self.language) not in KIND_LANGUAGES:
+            return found
+        for intent_id, words, _factor in parsed:
+            stems = self.stems(words)
+            for stem, kinds in _kinds(words, stems, frozenset(stems), self.language).items():
+                found[intent_id, stem] = found.get((intent_id, stem), frozenset()) | kinds
+        return found
 
     def _choice_phrases(self, slot: Slot) -> _Phrases:
         phrases = _Phrases()
@@ -438,7 +486,8 @@ class LanguageModel:
 
     def corrections(self, words: Sequence[str]) -> dict[str, str]:
         """Near-miss spellings of known words, for the first unknown words of the text. A word that
-        is another form of a known word ("cortar", "libra": its stem is known) is no typo."""
+        is another form of a known word ("cortar", "libra": its stem is known) is no typo; one whose
+        other form is known ("baratito", "cobrais": ``stems.other_forms``) is read as that form."""
         candidates = [
             w
             for w in dict.fromkeys(words)
@@ -454,10 +503,18 @@ class LanguageModel:
             tried += 1
             if tried > MAX_CORRECTED_WORDS_PER_TURN:
                 break
-            found = self.fuzzy.correct(word)
+            found = self._known_form(word) or self.fuzzy.correct(word)
             if found is not None:
                 corrected[word] = found
         return corrected
+
+    def _known_form(self, word: str) -> str | None:
+        forms = other_forms(word, self.language)
+        if not forms:
+            return None
+        return next(
+            (f for f, s in zip(forms, self.stems(forms), strict=True) if s in self._known_stems), None
+        )
 
     def read(self, text: str) -> Utterance:
         return Utterance(text, self)
@@ -497,36 +554,75 @@ class LanguageModel:
             if weight is None:
                 continue
             for index in self._postings.get(stem, ()):
-                matched[index] = matched.get(index, 0.0) + weight
+                fit = self._fit(self._examples[index].intent, stem, utterance) if utterance.kinds else 1.0
+                matched[index] = matched.get(index, 0.0) + weight * fit
         for index, weight in matched.items():
             example = self._examples[index]
             # An example of one everyday word ("not working") is covered by any text that uses the
             # word: its coverage counts in proportion to how much the example says (``factor``).
             share = example.factor * weight / example.weight
+            if example.negated and not utterance.negated:
+                share *= UNNEGATED
             if share > coverage.get(example.intent, 0.0):
                 coverage[example.intent] = share
         result: dict[str, float] = {}
         for intent_id, best in coverage.items():
             pool = self._pools[intent_id] | self._captured(intent_id, utterance)
-            evidence = sum(w for stem, w in weights.items() if stem in pool)
+            evidence = sum(
+                w * self._fit(intent_id, stem, utterance) for stem, w in weights.items() if stem in pool
+            )
             score = 0.5 * best + 0.5 * (evidence / total if total else 0.0)
             own = self._own.get(intent_id, frozenset())
             if intent_id != OUT_OF_SCOPE and not any(stem in own for stem in content):
                 # Only the words of its choices ("London", "teak"): not enough to name the intent.
                 score = min(score, CHOICE_ONLY_SCORE)
             result[intent_id] = score
-        strongest: dict[str, float] = {}
-        for start, end, intent_id in self._keywords.matches(utterance.stems):
-            stems = [stem for stem in utterance.stems[start:end] if stem in content]
-            if not stems and not any(t[0].isdigit() for t in utterance.tokens[start:end]):
-                continue  # its words are an amount's, a count's or a date's here ("5g" stays "5g")
-            # A keyword of everyday words alone ("not working", "cambio") vouches for less.
-            says = sum(self._specific.get(stem, 0.0) for stem in set(stems)) if stems else FULL_EXAMPLE
-            strongest[intent_id] = max(strongest.get(intent_id, 0.0), min(1.0, says / FULL_EXAMPLE))
-        for intent_id, strength in strongest.items():
+        for intent_id, strength in self._keyword_strengths(utterance, weights, total).items():
             base = result.get(intent_id, 0.0)
             result[intent_id] = max(base, strength * KEYWORD_SCORE + 0.1 * base)
         return {intent_id: round(score, 4) for intent_id, score in result.items()}
+
+    def _keyword_strengths(
+        self, utterance: Utterance, weights: dict[str, float], total: float
+    ) -> dict[str, float]:
+        """Per intent, how strongly its keywords found in the text vouch for it (0 to 1)."""
+        content = utterance.content
+        strongest: dict[str, float] = {}
+        others: dict[str, float] = {}
+        for start, end, intent_id in self._keywords.matches(utterance.stems):
+            stems = {stem for stem in utterance.stems[start:end] if stem in content}
+            if not stems and not any(t[0].isdigit() for t in utterance.tokens[start:end]):
+                continue  # its words are an amount's, a count's or a date's here ("5g" stays "5g")
+            # A keyword of everyday words alone ("not working", "cambio") vouches for less.
+            says = sum(self._specific.get(s, 0.0) * self._fit(intent_id, s, utterance) for s in stems)
+            strength = min(1.0, says / FULL_EXAMPLE) if stems else 1.0
+            if len(stems) == 1:
+                # One word vouches for less when the rest of the text is another intent's
+                # ("funciona mi plan en Canadá" is a trip, though "plan" is a keyword of plans).
+                if intent_id not in others:
+                    others[intent_id] = self._others_share(intent_id, weights, total)
+                strength *= 1.0 - others[intent_id]
+            strongest[intent_id] = max(strongest.get(intent_id, 0.0), strength)
+        return strongest
+
+    def _others_share(self, intent_id: str, weights: dict[str, float], total: float) -> float:
+        """The share of the text's evidence in specific words (``FULL_EXAMPLE`` and above: no
+        everyday "pido") that other intents use and this one does not."""
+        pool = self._pools.get(intent_id, frozenset())
+        elsewhere = sum(
+            w
+            for stem, w in weights.items()
+            if stem in self._in_domain and stem not in pool and self._specific.get(stem, 1.0) >= FULL_EXAMPLE
+        )
+        return elsewhere / total if total else 0.0
+
+    def _fit(self, intent_id: str, stem: str, utterance: Utterance) -> float:
+        """``OTHER_KIND`` when the text uses the stem only as a verb (an infinitive, a participle:
+        "recibir", "casado") and the intent never does (a bill's "recibo", a house's "casa"), else
+        1.0. A verb's form that reads like a noun's ("recibo", "llevo") is taken as either."""
+        said = utterance.kinds.get(stem)
+        known = self._kinds.get((intent_id, stem))
+        return OTHER_KIND if said == _VERB and known and "v" not in known else 1.0
 
     def _captured(self, intent_id: str, utterance: Utterance) -> frozenset[str]:
         """The stems of what the intent's text-slot patterns capture in the text (a place, a
@@ -639,6 +735,12 @@ class LanguageModel:
                 continue  # … and then through the number path (a range), not the words
             if _negated(utterance.tokens, start, self.lex) or _negated_after(utterance.tokens, end, self.lex):
                 continue
+            if (
+                not pending
+                and tuple(words) in self._indifferent
+                and not self._names_slot(slot, utterance, end)
+            ):
+                continue  # "whatever" answers the question asked, not a slot nobody asked about
             key = (end - start, start if utterance.correcting else -start)
             if best is None or key > best[:2]:
                 best = (*key, choice)
@@ -650,6 +752,27 @@ class LanguageModel:
         start = position if utterance.correcting else -position
         utterance.choice_spans[slot.id] = (start, start + length)
         return choice
+
+    def _names_slot(self, slot: Slot, utterance: Utterance, end: int) -> bool:
+        """Whether words of indifference go on to name their slot ("whatever material", "me da igual
+        el material"): a word its choices' synonyms put beside them ("any material")."""
+        nouns = self._slot_nouns.get(slot.id, frozenset())
+        return any(t in nouns for t in utterance.tokens[end : end + 3])
+
+    def _indifference_nouns(self, slot: Slot) -> frozenset[str]:
+        """The words beside words of indifference in the slot's synonyms ("any material" → material)."""
+        indifferent = {w for phrase in self._indifferent for w in phrase}
+        nouns: set[str] = set()
+        for choice in slot.choices:
+            for text in choice.synonyms:
+                words = tokens(fold(text))
+                if not indifferent.intersection(words) or len(words) < 2:
+                    continue
+                if any(_find(words, phrase) >= 0 for phrase in self._indifferent):
+                    nouns.update(
+                        w for w in words if w.isalpha() and w not in indifferent | self.lex.stop_words
+                    )
+        return frozenset(nouns)
 
     def _near_choice(self, slot: Slot, utterance: Utterance) -> Choice | None:
         """An answer that is a near miss of a one-word choice ("teek", "alumnium"): one edit from
@@ -765,6 +888,21 @@ class LanguageModel:
             return False
         before = tuple(utterance.tokens[max(0, quantity.start - 3) : quantity.start])
         return any(before[-len(p) :] == p for p in self.lex.count_before if len(p) <= len(before))
+
+
+_VERB = frozenset("v")
+
+
+def _kinds(
+    words: Sequence[str], stems: Sequence[str], content: frozenset[str], language: str
+) -> dict[str, frozenset[str]]:
+    found: dict[str, frozenset[str]] = {}
+    for word, stem in zip(words, stems, strict=True):
+        if stem in content:
+            kind = word_kind(word, stem, language)
+            if kind:
+                found[stem] = found.get(stem, frozenset()) | {kind}
+    return found
 
 
 @cache

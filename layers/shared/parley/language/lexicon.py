@@ -85,6 +85,9 @@ class Lexicon:
     only_words: frozenset[str] = frozenset()
     # Chat spellings read as the word they stand for ("u" → "you", "pa" → "para").
     shorthands: dict[str, str] = field(default_factory=dict)
+    # Words of indifference ("whatever", "me da igual"): they answer the question that was asked,
+    # never a slot nobody asked about ("whatever, max 1500" says nothing about the material).
+    indifference: tuple[tuple[str, ...], ...] = ()
     messages: dict[str, str] = field(default_factory=dict)
 
 
@@ -329,6 +332,12 @@ _EN = Lexicon(
         "techs": "technicians",
         "nite": "night",
     },
+    indifference=_phrases(
+        "whatever|any|anything|dont mind|do not mind|i dont mind|doesnt matter|does not matter|"
+        "dont care|i dont care|no preference|either|either is fine|up to you|you choose|you pick|"
+        "you decide|your choice|surprise me|no idea|no clue|not sure|not fussy|open to anything|"
+        "whatever you think|whatever you recommend|all of them"
+    ),
     common_words=_words(
         """about above accept account actor actress address adult afraid after afternoon again against
         agree airport alarm album alive allow almost alone along already always amount angry animal
@@ -584,6 +593,9 @@ _EN = Lexicon(
         "nothing",
         "random",
         "test",
+        "where is my amazon package",
+        "track my ebay order",
+        "my dhl parcel hasnt arrived",
         "hello world",
     ),
 )
@@ -604,7 +616,9 @@ _ES = Lexicon(
         poca pocos pocas bastante cuanto cuanta cuantos cuantas puedo puedes podemos pueden podria
         podrias dime digame oigan oiga mio mia mios mias tuyo tuya siempre ayer hace desde cuando rato
         ocupo ocupamos ocupaba ocuparia interesa interesaria gustaria quisieramos andamos plis porfis
-        ratito da dan dar dio dieron doy tan perdon perdona disculpa"""
+        ratito da dan dar dio dieron doy tan perdon perdona disculpa hasta hacia tras segun durante
+        mediante pude pudo pudimos pudieron pudiera podre podra podras podriamos podeis teneis tenemos
+        tenia teniamos tenias queremos quieres quieren quisieramos che"""
     ),
     negations=_words("no nunca jamas nada ni sin tampoco ninguno ninguna nel nadie"),
     number_words={
@@ -743,7 +757,8 @@ _ES = Lexicon(
     greetings=_phrases(
         "hola|holi|holis|buenas|buenos dias|buen dia|buenas tardes|buenas noches|que tal|como estas|"
         "como esta|como le va|como te va|saludos|hey|que onda|quiubo|que hubo|ola|hola que tal|alo|"
-        "buenass|holaa|holaaa|hello|hi"
+        "buenass|holaa|holaaa|hello|hi|que tal todo|como va|como va todo|como van las cosas|todo bien|"
+        "como andas|como andan|como estan|que hay|buenas buenas"
     ),
     thanks=_phrases(
         "gracias|muchas gracias|mil gracias|te agradezco|le agradezco|se agradece|muy amable|genial|"
@@ -764,15 +779,17 @@ _ES = Lexicon(
         "que te puedo preguntar|que puedo preguntar|que preguntas puedo hacer|para que sirves|"
         "con que me puedes ayudar|con que me ayudas|que puedes hacer por mi|como me puedes ayudar|"
         "que opciones tengo|que opciones me das|que opciones me ofreces|"
-        "en que me pueden ayudar|con que me pueden ayudar|que hace este chat"
+        "en que me pueden ayudar|con que me pueden ayudar|que hace este chat|que cosas sabes hacer|"
+        "que cosas puedes hacer|que mas sabes hacer|que mas puedes hacer|que sabes|para que sirve esto"
     ),
     acknowledgements=_phrases(
         "ok|okey|okay|vale|va|sale|claro|dale|bueno|si|sip|simon|aja|entendido|de acuerdo|ya veo|"
-        "esta bien|perfecto pues|orale|ah ok|mmm|hmm|ah|oh|ya|listo|andale"
+        "esta bien|perfecto pues|orale|ah ok|mmm|hmm|ah|oh|ya|listo|andale|venga|vale vale|genial|"
+        "de una|dale dale|okis|oki"
     ),
     fillers=_words(
         "muchas muy de nuevo otra vez por favor porfa y oye pues entonces bueno tu su ayuda a todo amigo "
-        "amiga compa joven carnal ahorita ya"
+        "amiga compa joven carnal ahorita ya venga vale che tio tia"
     ),
     human_terms=_phrases(
         "operador|operadora|asesor|asesora|un asesor|una asesora|agente|un agente|humano|un humano|"
@@ -782,13 +799,15 @@ _ES = Lexicon(
     ),
     human_verbs=_phrases(
         "hablar con|platicar con|comunicame con|comunicarme con|pasame con|pasame a|paseme con|"
-        "conectame con|transfiereme con|transfiereme a|me pasas con|me comunicas con|"
+        "conectame con|transfiereme con|transfiereme a|me pasas con|me comunicas con|pasar con|"
+        "me puedes pasar con|me podes pasar con|podes pasarme con|pasarme con|me pones con|ponme con|"
         "contactar a|contactar con|atender por"
     ),
     human_wants=_phrases("quiero|necesito|quisiera|queremos|necesitamos|dame|deme|pasame"),
     human_targets=_words(
         "persona humano humana agente alguien operador operadora asesor asesora ejecutivo ejecutiva "
-        "representante supervisor gerente encargado empleado"
+        "representante supervisor gerente encargado encargada empleado empleada vendedor vendedora "
+        "dependiente dependienta responsable"
     ),
     corrections=_phrases(
         "mejor|en realidad|cambia|cambialo|cambialo a|cambiar a|mas bien|en vez de|"
@@ -850,7 +869,18 @@ _ES = Lexicon(
         "kiero": "quiero",
         "nesesito": "necesito",
         "nececito": "necesito",
+        "celu": "celular",
+        "pers": "personas",
+        "pax": "personas",
+        "xfa": "porfa",
+        "xfavor": "porfavor",
     },
+    indifference=_phrases(
+        "da igual|me da igual|lo que sea|la que sea|el que sea|cualquiera|cualquier|como sea|no importa|"
+        "no me importa|no se|ni idea|no tengo idea|no tengo preferencia|sin preferencia|me da lo mismo|"
+        "da lo mismo|tu elige|tu decide|elige tu|decide tu|el que me recomiendes|el que recomiendes|"
+        "lo que recomiendes|lo que tu digas|ninguno en especial|me es indiferente|no tengo ni idea"
+    ),
     common_words=_words(
         """abuelo aceite agua ahora aire alegre algo almuerzo alto amarillo amigo amor animal ano antes
         arbol arroz auto autobus avion ayer azul baile bajo banco bano barco barrio bebida bicicleta
@@ -1085,6 +1115,10 @@ _ES = Lexicon(
         "nada",
         "lo que sea",
         "prueba",
+        "donde esta mi paquete de amazon",
+        "rastrea mi pedido de mercado libre",
+        "mi paquete de dhl no llega",
+        "en que fecha estamos",
     ),
 )
 

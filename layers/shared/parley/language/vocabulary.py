@@ -122,6 +122,9 @@ buenos nuevo nueva grande gran mismo mejor peor primero primera ultimo largo alt
 viejo joven importante posible claro cierto solo propio facil dificil rapido lento caro cara barato
 barata libre lleno real bien mal siempre nunca ahora hoy ayer luego despues antes temprano todavia
 casi tanto otra vez veces ahorita rato favor gracias perdon hola oye bien mal listo chido padre
+pido pide piden pidio entiendo entiende entienden entendi quise quiso puse puso vengo viene vienen
+digo dice dicen sigo sigue siguen vuelvo vuelve vuelven uso usa usan usas juega duermo siento siente
+pienso piensa encuentro encuentra
 """
 
 _ES_COMMON = """

@@ -799,3 +799,72 @@ def test_more_counts_of_people(text: str, language: str, count: int) -> None:
     from parley.language.numbers import count_of_people
 
     assert count_of_people(tokenize(text), lexicon(language)) == count
+
+
+# --- third pass ---------------------------------------------------------------------------------
+
+
+def test_spanish_diminutives_and_unaccented_verb_endings_read_as_their_word() -> None:
+    from parley.language.stems import other_forms
+
+    assert other_forms("baratito", "es")[0] == "barato"
+    assert "mesa" in other_forms("mesita", "es")
+    assert other_forms("poquito", "es")[0] == "poco"
+    assert "cobráis" in other_forms("cobrais", "es")
+    assert other_forms("silla", "es") == ()  # no diminutive of "s"
+    assert other_forms("baratito", "en") == ()
+    assert _turn(_state("web-es-MX"), text="mesa plegable para el balcon, algo baratito").payload[
+        "slots"
+    ] == {"budget": "under-500"}
+
+
+def test_a_verb_that_shares_its_stem_with_an_intents_noun_counts_less_for_it() -> None:
+    """Snowball gives "recibir" and "recibo" (a bill) one stem; "casado" and "casa" another."""
+    from parley.language.stems import word_kind
+
+    assert (word_kind("recibo", "recib", "es"), word_kind("recibir", "recib", "es")) == ("n", "v")
+    assert word_kind("casado", "cas", "es") == "v"
+    assert word_kind("charged", "charg", "en") == ""
+    for text in ("no puedo recibir mensajes", "estas casado"):
+        assert _telecom_turn(text, channel="web-es-MX").payload["understood"]["intent"] != "bill_question"
+
+
+def test_words_of_indifference_answer_only_the_question_asked() -> None:
+    """ "whatever, max 1500" answers the budget; it says nothing about the material, while
+    "whatever material" does."""
+    _, result = _talk("need a patio table", "whatever, max 1500")
+    assert result.payload["slots"] == {"budget": "1000-2000"}
+
+    result = _turn(_state(), text="outdoor table, whatever material, for 4")
+    assert result.payload["slots"]["material"] == "no-preference"
+
+
+def test_the_words_that_answered_the_question_fill_no_other_slot() -> None:
+    """ "not much" is a little data, and not also a small budget."""
+    result = _telecom_turn(
+        "not much, she mostly uses whatsapp", turn=1, intent_id="change_plan", pending="data"
+    )
+
+    assert result.payload["understood"]["slots"] == {"data": "10gb"}
+
+
+def test_a_question_answered_at_once_never_abandons_the_task() -> None:
+    """Correcting words ("wait") switch the task only to an intent that asks questions of its own."""
+    result = _telecom_turn(
+        "wait, why is my bill so high this month?",
+        turn=3,
+        intent_id="change_plan",
+        pending="monthly_budget",
+        slots={"data": "10gb", "lines": "2"},
+    )
+
+    assert result.payload["understood"]["intent"] == "bill_question"
+    assert result.state.intent_id == "change_plan"
+    assert result.state.status == "active"
+
+
+def test_a_request_for_a_person_names_no_intent_it_only_brushes() -> None:
+    result = _telecom_turn("me puedes pasar con una persona? el bot no me entiende", channel="web-es-MX")
+
+    assert result.state.status == HANDOFF
+    assert result.payload["understood"]["intent"] is None
