@@ -19,8 +19,8 @@ from benchmarks.stack import (
     create_and_seed,
     environment,
     function_specs,
+    prepared_event,
     resolved_environment,
-    steady_event,
     succeeded,
 )
 
@@ -102,13 +102,17 @@ class _Context:
     function_name = "bench-function"
     function_version = "$LATEST"
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench-function"
-    memory_limit_in_mb = 512
     aws_request_id = "52fdfc07-2182-454f-963f-5f0f9a621d72"
     log_group_name = "/aws/lambda/bench-function"
     log_stream_name = "2026/11/23/[$LATEST]abcdef"
 
+    def __init__(self, spec: FunctionSpec | None = None) -> None:
+        # The function's own timeout and memory: the workers start a record only with enough time left.
+        self.memory_limit_in_mb = spec.memory_size if spec is not None else 512
+        self._remaining_ms = spec.remaining_ms if spec is not None else 10_000
+
     def get_remaining_time_in_millis(self) -> int:
-        return 10_000
+        return self._remaining_ms
 
 
 def _import(spec: FunctionSpec) -> ModuleType:
@@ -138,18 +142,18 @@ def measure(context: BenchContext, spec: FunctionSpec) -> CallLog:
             resources = create_and_seed(context.template)
             log.idempotency_table = resources.tables.get("IdempotencyTable")
             with environment(resolved_environment(spec, context.template, resources)), recording(log):
+                log.phase = "setup"
+                first = prepared_event(spec, 0, resources)
                 log.phase = "import"
                 module = _import(spec)
-                for phase, event in (
-                    ("cold", spec.event()),
-                    ("warm", spec.event()),
-                    ("steady", steady_event(spec, 1)),
-                ):
+                for phase in ("cold", "warm", "steady"):
+                    log.phase = "setup"  # what the unit needs in the store is not the function's
+                    event = first if phase != "steady" else prepared_event(spec, 1, resources)
                     log.phase = phase
                     with warnings.catch_warnings():
                         warnings.filterwarnings("ignore", "No application metrics to publish")
-                        response = module.lambda_handler(event, _Context())
-                    if not succeeded(response):
+                        response = module.lambda_handler(event, _Context(spec))
+                    if not succeeded(response, spec.folder):
                         raise BenchmarkError(f"{spec.logical_id} ({phase}): the event failed: {response}")
         finally:
             aws.client.cache_clear()
@@ -227,6 +231,39 @@ def verdicts(logs: dict[str, CallLog], idempotency_tables: set[str]) -> list[Ver
     return found
 
 
+METHOD_TEXT = (
+    "Counted in-process under `moto.mock_aws` with a `before-call.*.*` hook registered on "
+    "every botocore client created after the function's import starts (including "
+    "`parley.aws`'s clients). Each function gets a fresh moto account seeded like the "
+    "cold-start section, a fresh import of its `app.py`, then three requests: the event "
+    "as a new unit of work (**cold**: first request of the container; "
+    "`benchmarks/work.py` creates what it needs first — a new Zelinqa session for the "
+    "session mutations, the current draft revision, a queued publication for the "
+    "compiler — and those calls are not counted), the same event again (**warm**: for "
+    "next-questions the 2nd call of the same session, for an event with an "
+    "Idempotency-Key its replay), and another new unit of work in the warm container "
+    "(**steady**: next-questions with a new session id, a new Idempotency-Key wherever "
+    "the event carries one; the reads unchanged)."
+)
+
+
+COLUMNS_TEXT = (
+    "Columns: **calls** = botocore API calls (one per `client.<operation>()`; retries "
+    "would not add calls) with the operations; **RCU/WCU** = the sum of "
+    "`ConsumedCapacity.CapacityUnits` that DynamoDB reported. Production code does not "
+    "ask for it: the benchmark's `before-parameter-build` hook adds "
+    "`ReturnConsumedCapacity=TOTAL` to every DynamoDB operation that accepts it. moto "
+    "reports fixed nominal units (GetItem 0.5, Query/PutItem 1.0 whatever the item "
+    "size) and none for TransactWriteItems (0 here) or for a failed conditional write "
+    "(—), so read them as a count of billed requests, not as AWS's real capacity (the "
+    "conversations section below estimates real units from item sizes). A warm count "
+    "below the cold one means the function answered from its container cache "
+    "(`parley.health` keeps its report 5 s; the authorizer keeps key lookups "
+    "`PARLEY_TENANT_CACHE_TTL_SECONDS`, 30 s by default; next-questions keeps the "
+    "catalog 60 s and the statistics 10 s)."
+)
+
+
 class AwsCallsSection:
     key = "aws_calls"
     title = "AWS calls per request"
@@ -254,15 +291,7 @@ class AwsCallsSection:
         checked = verdicts(logs, idempotency_tables)
         markdown = "\n".join(
             [
-                "Counted in-process under `moto.mock_aws` with a `before-call.*.*` hook registered on "
-                "every botocore client created after the function's import starts (including "
-                "`parley.aws`'s clients). Each function gets a fresh moto account seeded like the "
-                "cold-start section, a fresh import of its `app.py`, then three requests: the event "
-                "(**cold**: first request of the container), the same event again (**warm**: for "
-                "next-questions the 2nd call of the same session, for conversion a replay of the "
-                "same Idempotency-Key), and a new unit of work in the warm container (**steady**: "
-                "next-questions with a new session id, conversion with a new Idempotency-Key; the "
-                "other events unchanged).",
+                METHOD_TEXT,
                 "",
                 table(
                     (
@@ -289,19 +318,7 @@ class AwsCallsSection:
                     ),
                 ),
                 "",
-                "Columns: **calls** = botocore API calls (one per `client.<operation>()`; retries "
-                "would not add calls) with the operations; **RCU/WCU** = the sum of "
-                "`ConsumedCapacity.CapacityUnits` that DynamoDB reported. Production code does not "
-                "ask for it: the benchmark's `before-parameter-build` hook adds "
-                "`ReturnConsumedCapacity=TOTAL` to every DynamoDB operation that accepts it. moto "
-                "reports fixed nominal units (GetItem 0.5, Query/PutItem 1.0 whatever the item "
-                "size) and none for TransactWriteItems (0 here) or for a failed conditional write "
-                "(—), so read them as a count of billed requests, not as AWS's real capacity (the "
-                "conversations section below estimates real units from item sizes). A warm count "
-                "below the cold one means the function answered from its container cache "
-                "(`parley.health` keeps its report 5 s; the authorizer keeps key lookups "
-                "`PARLEY_TENANT_CACHE_TTL_SECONDS`, 30 s by default; next-questions keeps the "
-                "catalog 60 s and the statistics 10 s).",
+                COLUMNS_TEXT,
             ]
         )
         data = {

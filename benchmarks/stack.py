@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from benchmarks import work
 from benchmarks.common import BenchmarkError
 
 if TYPE_CHECKING:
@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from localgw.template import SamTemplate
 
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"
+# Lambda's defaults when the template (Globals included) gives none.
+DEFAULT_TIMEOUT_SECONDS = 3
+DEFAULT_MEMORY_SIZE = 128
 DEFAULT_EVENT = "ok.json"
 # Functions whose folder has no ok.json: the event that makes them do their real work.
 EVENT_OVERRIDES = {
@@ -31,12 +34,25 @@ EVENT_OVERRIDES = {
     "list_conversations": "default.json",
     "insights_worker": "batch.json",
     "relay_changes": "conversation_completed.json",
+    "next_session_questions": "first_turn.json",
+    "apply_session_events": "client_data.json",
+    "submit_session_feedback": "success.json",
+    "get_configuration": "published.json",
+    "list_configuration_questions": "page.json",
+    "apply_configuration_changes": "rename_question.json",
+    "compile_configuration": "one_compilation.json",
+    "deliver_webhooks": "webhook_event.json",
+    "close_idle_conversations": "scheduled.json",
 }
+# Functions whose every answer is an error by design: voice is not offered (403 `not_offered`).
+EXPECTED_STATUS = {"request_voice_token": 403}
 DEMO_TENANT = "demo"
+# The endpoint the webhooks event fans out to (never called: fan-out only queues deliveries).
+WEBHOOK_URL = "https://hooks.example.com/parley"
 DEMO_CATALOG = Path("tenants") / "demo" / "catalog.yaml"
 DEMO_DEPLOYMENT = Path("tenants") / "demo" / "deployment.yaml"
 # The conversation the events of get/append/insights name; seeded active, with insights.
-EVENT_CONVERSATION_ID = "conv_0123456789abcdef01234567"
+EVENT_CONVERSATION_ID = work.EVENT_CONVERSATION_ID
 DEMO_KEY = "pk_test_demoDEMOdemoDEMOdemoDEMO01"
 # Usage counters seeded for the demo tenant so GET /v1/usage reads real items.
 SEEDED_USAGE_DAYS = 10
@@ -60,6 +76,16 @@ class FunctionSpec:
     app_path: Path
     event_path: Path
     environment: Mapping[str, Any]
+    timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS
+    memory_size: int = DEFAULT_MEMORY_SIZE
+    # The types of the function's events in the template (Api, SQS, DynamoDB, Schedule; none for
+    # the authorizer).
+    triggers: tuple[str, ...] = ()
+
+    @property
+    def remaining_ms(self) -> int:
+        """What ``context.get_remaining_time_in_millis()`` answers at the start of an invocation."""
+        return self.timeout_seconds * 1000
 
     @property
     def folder(self) -> str:
@@ -82,7 +108,19 @@ def function_specs(sam: SamTemplate, root: Path) -> list[FunctionSpec]:
             if not path.is_file():
                 raise BenchmarkError(f"{logical_id}: {path} does not exist")
         environment = properties.get("Environment", {}).get("Variables", {})
-        specs.append(FunctionSpec(logical_id, code_uri, app_path, event_path, environment))
+        triggers = tuple(sorted({str(e.get("Type")) for e in (properties.get("Events") or {}).values()}))
+        specs.append(
+            FunctionSpec(
+                logical_id,
+                code_uri,
+                app_path,
+                event_path,
+                environment,
+                int(properties.get("Timeout", DEFAULT_TIMEOUT_SECONDS)),
+                int(properties.get("MemorySize", DEFAULT_MEMORY_SIZE)),
+                triggers,
+            )
+        )
     if not specs:
         raise BenchmarkError("template.yaml declares no AWS::Serverless::Function")
     return specs
@@ -94,11 +132,16 @@ def resolved_environment(spec: FunctionSpec, sam: SamTemplate, resources: LocalR
     return {name: str(value) for name, value in variables.items()}
 
 
-def succeeded(response: object) -> bool:
-    """HTTP 2xx (201 created, 202 accepted), an authorizer's policy whose every statement allows, or
-    an SQS batch response without failures."""
+def succeeded(response: object, folder: str = "") -> bool:
+    """HTTP 2xx (201 created, 202 accepted), an authorizer's policy whose every statement allows,
+    an SQS batch response without failures, or the idle sweeper's count; for a function whose
+    real answer is an error (``EXPECTED_STATUS``), that status."""
     if not isinstance(response, dict):
         return False
+    if folder in EXPECTED_STATUS:
+        return response.get("statusCode") == EXPECTED_STATUS[folder]
+    if isinstance(response.get("closed"), int):
+        return True
     if "batchItemFailures" in response:
         failures: object = response["batchItemFailures"]
         return failures == []
@@ -160,7 +203,25 @@ def create_and_seed(sam: SamTemplate) -> LocalResources:
     seed_catalog(dynamodb, tenants_table, sam.root / DEMO_CATALOG)
     seed_deployment(dynamodb, tenants_table, sam.root / DEMO_DEPLOYMENT, sam.root / DEMO_CATALOG)
     seed_conversation(dynamodb, resources.tables["ConversationsTable"], now)
+    seed_webhook(dynamodb, resources.tables, now)
+    work.seed(resources)
     return resources
+
+
+def seed_webhook(dynamodb: Any, tables: Mapping[str, str], now: datetime) -> None:
+    """One endpoint of the demo tenant, subscribed to every event (the webhooks event fans out to it)."""
+    from parley.webhooks.models import EVENT_TYPES, WebhookEndpoint
+    from parley.webhooks.repository import DynamoWebhookRepository
+
+    endpoint = WebhookEndpoint(
+        webhook_id="wh_0123456789abcdef",
+        tenant_id=DEMO_TENANT,
+        url=WEBHOOK_URL,
+        events=EVENT_TYPES,
+        secret="whsec_bench_0123456789abcdef0123456789abcdef",  # noqa: S106 - a local fake
+        created_at=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    DynamoWebhookRepository(dynamodb, tables["WebhooksTable"], tables["TenantsTable"]).put(endpoint)
 
 
 def seed_catalog(dynamodb: Any, tenants_table: str, path: Path) -> None:
@@ -186,34 +247,20 @@ def seed_deployment(dynamodb: Any, tenants_table: str, path: Path, catalog_path:
 
 def seed_conversation(dynamodb: Any, table: str, now: datetime) -> None:
     """An active conversation with two messages and insights, under the id the events use."""
-    from parley.conversations.content import rendered_size
-    from parley.conversations.entities import Conversation
     from parley.conversations.models import Insights
     from parley.conversations.repository import DynamoConversationRepository
 
-    repository = DynamoConversationRepository(dynamodb, table)
-    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     messages = [
         {"role": "user", "content": "Hello, I need help with my order."},
         {"role": "assistant", "content": "Of course. What is your order number?"},
     ]
-    conversation = Conversation(
-        tenant_id=DEMO_TENANT,
-        id=EVENT_CONVERSATION_ID,
-        prompt_id="prompt_123",
-        status="active",
-        created_at=stamp,
-        updated_at=stamp,
-        message_count=len(messages),
-        content_bytes=rendered_size(messages),
-    )
-    list_sk = f"{int(now.timestamp() * 1_000_000):017d}#{EVENT_CONVERSATION_ID}"
-    repository.create(conversation, messages, list_sk, None, int(now.timestamp()))
+    work.store_conversation(dynamodb, table, EVENT_CONVERSATION_ID, now, "active", messages)
     # Every field given: mypy does not read pydantic's positional Field(None) as a default.
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     insights = Insights(
         sentiment="positive", sentiment_score=None, task_completed=None, summary="", created_at=stamp
     )
-    repository.put_insights(DEMO_TENANT, EVENT_CONVERSATION_ID, insights)
+    DynamoConversationRepository(dynamodb, table).put_insights(DEMO_TENANT, EVENT_CONVERSATION_ID, insights)
 
 
 @contextmanager
@@ -231,24 +278,6 @@ def moto_server() -> Iterator[str]:
         server.stop()
 
 
-def steady_event(spec: FunctionSpec, n: int) -> dict[str, Any]:
-    """The function's event as the ``n``-th new unit of steady-state work.
-
-    next-questions: a new session (its first call); conversion: a new Idempotency-Key (not a
-    replay). Every other event is already a new unit each time it is sent (create makes a new
-    conversation) or a pure read, and comes back unchanged.
-    """
-    event = spec.event()
-    if spec.folder == "next_question":
-        body = json.loads(event["body"])
-        body["session_id"] = f"bench-session-{n}"
-        event["body"] = json.dumps(body)
-    elif spec.folder == "record_conversion":
-        key = str(uuid.UUID(int=n))
-        for name in list(event.get("headers") or {}):
-            if name.lower() == "idempotency-key":
-                event["headers"][name] = key
-        for name in list(event.get("multiValueHeaders") or {}):
-            if name.lower() == "idempotency-key":
-                event["multiValueHeaders"][name] = [key]
-    return event
+def prepared_event(spec: FunctionSpec, n: int, resources: LocalResources) -> dict[str, Any]:
+    """The ``n``-th new unit of work with what it needs in the store (``benchmarks.work.prepare``)."""
+    return work.prepare(spec.folder, spec.event(), n, resources)

@@ -20,6 +20,7 @@ ENTRY_POINTS = [
     "tools.template_checks",
     "benchmarks.run",
     "benchmarks.child",
+    "benchmarks.cold_start",
     "benchmarks.turn_latency",
     "benchmarks.insights_throughput",
     "benchmarks.conversations_calls",
