@@ -16,7 +16,7 @@ from parley.nbq.catalog import parse_catalog
 from parley.sessions.errors import ConstraintNoMatch, InvalidChoice, InvalidPreviousTurn
 from parley.sessions.limits import MAX_BODY_BYTES, MAX_MESSAGES, MAX_TEXT_CHARS
 from parley.sessions.models import NextRequest, SessionEventsRequest
-from tests.unit.parley.sessions.test_session_service import TENANT, Desk, choice, demo_document, ids
+from tests.helpers.session_desk import TENANT, Desk, choice, demo_document, ids
 
 STAMP = "2026-12-05T10:00:00Z"  # the Desk's clock, as the session stamps overrides and outcomes
 EVERY_TARGET_BUT_WEATHER = [
