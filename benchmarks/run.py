@@ -15,6 +15,7 @@ from benchmarks.cold_start import ColdStartSection
 from benchmarks.common import BenchContext, Section, SectionResult, machine, runs_from_env
 from benchmarks.dependencies import DependenciesSection
 from benchmarks.learning import LearningSection
+from benchmarks.local_growth import LocalGrowthSection
 from benchmarks.nbq_selection import NbqSelectionSection
 from benchmarks.recognition import RecognitionSection
 from benchmarks.scripts import ConversationsSection, TurnLatencySection
@@ -32,6 +33,7 @@ SECTIONS: tuple[Section, ...] = (
     NbqSelectionSection(),
     LearningSection(),
     ThroughputSection(),
+    LocalGrowthSection(),
     UnderstandingSection(),
     RecognitionSection(),
     DependenciesSection(),
@@ -46,7 +48,7 @@ def render(started: datetime, seconds: float, context: BenchContext, results: li
         f"- Date: {started:%Y-%m-%d %H:%M} UTC; `make bench` took {seconds:.0f} s",
         f"- Machine: nproc {info['nproc']}, {info['implementation']} {info['python']}, {info['platform']}",
         f"- Runs per function (cold start): {context.runs} (`BENCH_RUNS`); other knobs: "
-        "`BENCH_WARM_ITERATIONS`, `BENCH_NBQ_ITERATIONS`, `BENCH_GATEWAY_REQUESTS`",
+        "`BENCH_WARM_ITERATIONS`, `BENCH_NBQ_ITERATIONS`, `BENCH_GATEWAY_REQUESTS`, `BENCH_GROWTH_APPENDS`",
         "- Backing: moto (no AWS account): latencies of AWS calls are local HTTP or in-process, "
         "not AWS's; compare functions with each other and with the floor, not with production.",
     ]
@@ -60,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m benchmarks.run",
         description=__doc__,
         epilog="Knobs (environment): BENCH_RUNS, BENCH_WARM_ITERATIONS, BENCH_NBQ_ITERATIONS, "
-        "BENCH_GATEWAY_REQUESTS.",
+        "BENCH_GATEWAY_REQUESTS, BENCH_GROWTH_APPENDS.",
     )
 
 

@@ -13,6 +13,9 @@ from typing import Any
 
 from moto.server import ThreadedMotoServer
 
+from localgw.moto_queries import install_partition_queries, partition_queries_enabled
+from localgw.moto_transactions import install_undo_log, undo_log_enabled
+
 REGION = "us-east-1"
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -25,7 +28,10 @@ FAKE_CREDENTIALS = {
 # moto's TransactWriteItems rolls back a cancelled transaction by restoring a copy of each whole
 # table taken when it began, which silently discards every write other threads made meanwhile
 # (concurrent appends to one conversation lost half their messages). DynamoDB isolates
-# transactions; one lock around moto's DynamoDB operations gives the same outcome locally.
+# transactions; one lock around moto's DynamoDB operations gives the same outcome locally. The
+# copies themselves are replaced by an undo log of the items a transaction names
+# (localgw/moto_transactions.py), which relies on this lock too; and a Query on a table's key reads
+# its partition, not every item (localgw/moto_queries.py): neither costs more as the store grows.
 _DYNAMODB_OPERATIONS = (
     "get_item",
     "put_item",
@@ -48,7 +54,13 @@ def serialize_dynamodb() -> None:
     if _serialized:
         return
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
 
+    undo_log = undo_log_enabled()
+    if undo_log:
+        install_undo_log(DynamoDBBackend, _dynamodb_lock)
+    if partition_queries_enabled():
+        install_partition_queries(Table)
     for name in _DYNAMODB_OPERATIONS:
         original = getattr(DynamoDBBackend, name)
 
@@ -58,7 +70,7 @@ def serialize_dynamodb() -> None:
                 return __original(self, *args, **kwargs)
 
         setattr(DynamoDBBackend, name, locked)
-    _share_streams_in_transactions(DynamoDBBackend)
+    _share_streams_in_transactions(DynamoDBBackend, table_copies=not undo_log)
     _honour_client_request_tokens()
     _serialized = True
 
@@ -104,18 +116,22 @@ def _honour_client_request_tokens() -> None:
     DynamoHandler.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
-def _share_streams_in_transactions(backend: Any) -> None:
-    """moto backs a transaction up by deep-copying every table it touches, stream included: with
-    streams on, each transaction copied every record (and image) the stream ever had, and 50
-    concurrent appends timed out. The stream is shared with the backup instead, and the records
-    of a cancelled transaction are cut off — transactions are serialized above, so nothing else
-    wrote to the stream meanwhile."""
+def _share_streams_in_transactions(backend: Any, table_copies: bool) -> None:
+    """The records a cancelled transaction's writes added to a table's stream are cut off (an undo
+    log restores items without adding records) — transactions are serialized above, so nothing
+    else wrote to the stream meanwhile.
+
+    ``table_copies``: moto's own rollback (LOCALGW_TRANSACTION_UNDO_LOG=0) deep-copies every table
+    a transaction touches, stream included: with streams on, each transaction copied every record
+    (and image) the stream ever had, and 50 concurrent appends timed out. The stream is then shared
+    with the backup instead."""
     from moto.dynamodb.models.table import StreamShard
 
     def shared(self: Any, _memo: dict[int, Any]) -> Any:
         return self
 
-    StreamShard.__deepcopy__ = shared  # type: ignore[attr-defined]
+    if table_copies:
+        StreamShard.__deepcopy__ = shared  # type: ignore[attr-defined]
     transact = backend.transact_write_items
 
     @functools.wraps(transact)

@@ -27,6 +27,7 @@ ENTRY_POINTS = [
     "benchmarks.understanding",
     "benchmarks.recognition",
     "benchmarks.dependencies",
+    "benchmarks.local_growth",
     "tests.helpers.fuzzing",
     "tools.limits_table",
     "tools.operations_template",
