@@ -2,21 +2,22 @@
 Powertools adapters: the edge where domains meet their storage (the domains never import it).
 
 - ``session_service``: Zelinqa V1 sessions (the five session functions);
-- ``configuration_service``: Zelinqa V1 configuration (its six functions and the compiler)."""
+- ``configuration_service``: Zelinqa V1 configuration (its six functions and the compiler).
+
+Each builder imports its own domain: a configuration function never loads the sessions' engine
+and models (≈ 70 ms of cold start), nor a session function the configuration's."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from parley.nbq.repository import DynamoNbqConfigRepository, DynamoNbqSessionRepository
-from parley.nbq.service import TenantNbqCache
-from parley.sessions.repository import DynamoSessionStore
-from parley.sessions.service import SessionService
+from parley.nbq.repository import DynamoNbqConfigRepository
 from parley.settings import Settings
 
 if TYPE_CHECKING:
     from parley.configuration.service import ConfigurationService
     from parley.idempotency import PowertoolsIdempotency
+    from parley.sessions.service import SessionService
 
 
 def session_service(
@@ -24,6 +25,11 @@ def session_service(
 ) -> tuple[SessionService, PowertoolsIdempotency | None]:
     """``record_name``: the mutation's name in idempotency records (None: a read-only function,
     which then never loads Powertools Idempotency)."""
+    from parley.nbq.repository import DynamoNbqSessionRepository
+    from parley.nbq.service import TenantNbqCache
+    from parley.sessions.repository import DynamoSessionStore
+    from parley.sessions.service import SessionService
+
     idempotency = None
     if record_name is not None:
         from parley.idempotency import PowertoolsIdempotency

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from parley.configuration.changes import apply_changes
 from parley.configuration.checks import issue, issues_of
 from parley.configuration.errors import (
     CompilationInProgress,
@@ -156,6 +155,9 @@ class ConfigurationService:
     def apply(
         self, actor: Actor, key: str, request: ConfigurationChangesRequest, request_id: str
     ) -> dict[str, Any]:
+        # Imported here: its pydantic models are the mutation's, not the readers' or the compiler's.
+        from parley.configuration.changes import apply_changes
+
         def action() -> dict[str, Any]:
             draft, stored = self._current_draft(actor.tenant_id)
             _expect(request.expected_draft_revision, draft.revision)
