@@ -523,9 +523,10 @@ COLUMNS_TEXT = (
     "cancels slow drifts of a busy machine; **in AWS calls** = the part of the 1st invoke spent "
     "inside botocore's `_make_api_call` (client-side work plus moto's answer); **total without "
     "AWS calls vs floor's** = (total minus in AWS calls) / the same for the floor. The verdict stays "
-    "on the total; the last column is there because moto serves a TransactWriteItems by "
-    "deep-copying every table (~100 ms here, checked with cProfile), a cost the functions that "
-    "write with transactions carry in their total and DynamoDB does not."
+    "on the total; the last column is there because an AWS call's time here is moto's, not "
+    "DynamoDB's (the moto server is the local gateway's, with its transaction undo log and "
+    "partition queries, so a transaction no longer copies every table: "
+    "docs/upstream/moto-transact-write-undo-log.md)."
 )
 
 

@@ -265,8 +265,13 @@ def seed_conversation(dynamodb: Any, table: str, now: datetime) -> None:
 
 @contextmanager
 def moto_server() -> Iterator[str]:
-    """A moto server on 127.0.0.1 (a free port); yields its endpoint URL."""
+    """A moto server on 127.0.0.1 (a free port), patched as the local gateway's is (serialized
+    DynamoDB, a transaction's undo log, key queries by partition); yields its endpoint URL."""
     from moto.server import ThreadedMotoServer
+
+    from localgw.moto_backend import serialize_dynamodb
+
+    serialize_dynamodb()
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one access-log line per request
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
