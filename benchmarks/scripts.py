@@ -33,7 +33,9 @@ class ScriptSection:
         seconds = time.perf_counter() - started
         if completed.returncode != 0:
             raise BenchmarkError(f"{self._module} exited {completed.returncode}:\n{completed.stderr[-4000:]}")
-        report = completed.stdout.strip()
+        # The functions' embedded metrics (one JSON line per flush, CloudWatch's input) are not the report.
+        lines = completed.stdout.strip().splitlines()
+        report = "\n".join(line for line in lines if not line.startswith('{"_aws"'))
         markdown = "\n".join(
             [
                 f"`python -m {self._module} {' '.join(self._arguments)}` ({seconds:.0f} s). "
