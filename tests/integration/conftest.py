@@ -37,7 +37,8 @@ def sam_template() -> SamTemplate:
 
 
 @pytest.fixture
-def moto_resources(monkeypatch: pytest.MonkeyPatch, sam_template: SamTemplate) -> Iterator[LocalResources]:
+def fake_aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials in us-east-1 and no endpoint or profile: every client goes to ``mock_aws``."""
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
@@ -47,6 +48,10 @@ def moto_resources(monkeypatch: pytest.MonkeyPatch, sam_template: SamTemplate) -
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture
+def moto_resources(fake_aws_environment: None, sam_template: SamTemplate) -> Iterator[LocalResources]:
     with mock_aws():
         aws.client.cache_clear()
         yield create_resources(sam_template)
