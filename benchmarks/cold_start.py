@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.build import Build, lambda_build
+from benchmarks.cold_causes import causes_text
 from benchmarks.common import BenchContext, BenchmarkError, SectionResult, Stats, runs_from_env, table
 from benchmarks.memory_size import AWAITED, Suggestion, suggest
 from benchmarks.memory_size import __doc__ as MEMORY_DOC
@@ -403,6 +404,8 @@ def _markdown(context: BenchContext, measured: Measured) -> str:
         _main_table(measured),
         "",
         COLUMNS_TEXT,
+        "",
+        causes_text(measured, FLOOR, REFERENCE, TARGET_RATIO),
         "",
         "### The same floor with and without `awscrt` present (the development venv)",
         "",

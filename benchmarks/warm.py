@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from benchmarks import work
 from benchmarks.aws_calls import _Context, _import
 from benchmarks.common import BenchContext, BenchmarkError, SectionResult, percentile, table
+from benchmarks.own_time import Owners
 from benchmarks.stack import (
     FAKE_AWS_ENV,
     FunctionSpec,
@@ -59,6 +60,8 @@ if TYPE_CHECKING:
 # handlers' p50s and each function's start-up in its own process).
 DEFAULT_ITERATIONS = 1000
 WARMUP_ITERATIONS = 100
+# Requests served under the profiler for a route over its target, after the timed ones.
+PROFILED_ITERATIONS = 300
 # Calls per function answered by moto because no recorded call matched: cache refreshes are a few.
 MAX_UNRECORDED_CALLS = 10
 TARGET_P50_MS = 0.2
@@ -193,6 +196,8 @@ class Replayer:
     sdk_seconds: float = 0.0
     harness_seconds: float = 0.0
     calls: int = 0
+    # Switched off for the length of every AWS call (see ``own_time``), when a route is profiled.
+    owners: Owners | None = None
     _local: threading.local = field(default_factory=threading.local)
 
     def begin_call(self, service: str, operation: str, params: dict[str, Any]) -> None:
@@ -271,6 +276,8 @@ def hooked(replayer: Replayer) -> Iterator[None]:
         return client
 
     def make_api_call(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> dict[str, Any]:
+        if replayer.owners is not None:
+            replayer.owners.pause()
         started = time.perf_counter()
         replayer.begin_call(self.meta.service_model.service_id.hyphenize(), operation_name, api_params)
         try:
@@ -279,6 +286,8 @@ def hooked(replayer: Replayer) -> Iterator[None]:
             replayer.end_call()
             replayer.sdk_seconds += time.perf_counter() - started
             replayer.calls += 1
+            if replayer.owners is not None:
+                replayer.owners.resume()
 
     # Patched for the block only, and restored: mypy flags any assignment to a method.
     botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
@@ -298,6 +307,8 @@ class Timings:
     calls_per_request: float = 0.0
     # Calls that matched no recorded call, answered by moto (cache refreshes), in order.
     answered_by_moto: list[str] = field(default_factory=list)
+    # For an API route over its target: who owns its own time (``own_time``).
+    causes: dict[str, Any] | None = None
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -310,6 +321,7 @@ class Timings:
             "sdk_p99": percentile(self.sdk_ms, 0.99),
             "aws_calls_per_request": self.calls_per_request,
             "answered_by_moto": self.answered_by_moto,
+            "causes": self.causes,
         }
 
 
@@ -370,9 +382,14 @@ def measure(context: BenchContext, spec: FunctionSpec, iterations: int) -> Timin
             with environment(variables), contextlib.redirect_stdout(sink):
                 events = _events(spec, recorded, WARMUP_ITERATIONS + iterations, 2)
                 _replay(spec, handler, events, replayer, timings)
+                served = len(events) + 2
+                if API_TRIGGER in spec.triggers and statistics.median(timings.own_ms) > TARGET_P50_MS:
+                    profiled = _events(spec, recorded, PROFILED_ITERATIONS, served)
+                    timings.causes = _profiled(spec, handler, profiled, replayer, timings)
+                    served += len(profiled)
                 replayer.calls = 0
                 replayer.next_request()
-                last = _events(spec, recorded, 1, len(events) + 2)[0]
+                last = _events(spec, recorded, 1, served)[0]
                 _check(spec, handler(last, lambda_context), "last", replayer)
                 timings.calls_per_request = replayer.calls
                 timings.answered_by_moto = list(replayer.unrecorded)
@@ -405,6 +422,31 @@ def _replay(
             sdk = replayer.sdk_seconds - replayer.harness_seconds
             timings.sdk_ms.append(sdk * 1000)
             timings.own_ms.append((elapsed - sdk) * 1000)
+
+
+def _profiled(
+    spec: FunctionSpec,
+    handler: Callable[[dict[str, Any], Any], Any],
+    events: list[dict[str, Any]],
+    replayer: Replayer,
+    timings: Timings,
+) -> dict[str, Any]:
+    """Serve ``events`` under the profiler (after the timed ones, never timed): the owners of
+    the handler's own time, scaled to the measured own p50."""
+    owners = Owners()
+    replayer.owners = owners
+    lambda_context = _Context(spec)
+    owners.start()
+    try:
+        for n, event in enumerate(events):
+            replayer.next_request()
+            response = handler(event, lambda_context)
+            if not succeeded(response, spec.folder) or replayer.error is not None:
+                _check(spec, response, f"profiled {n}", replayer)
+    finally:
+        owners.stop()
+        replayer.owners = None
+    return owners.attribution().summary(statistics.median(timings.own_ms))
 
 
 def _check(spec: FunctionSpec, response: object, phase: str, replayer: Replayer) -> None:
@@ -505,6 +547,8 @@ class WarmSection:
                 COLUMNS_TEXT,
                 "",
                 _answered_by_moto(results),
+                "",
+                _causes_text(results),
             ]
         )
         return SectionResult(self.title, markdown, {"iterations": iterations, "functions": results})
@@ -519,3 +563,34 @@ def _answered_by_moto(results: dict[str, dict[str, Any]]) -> str:
     if not listed:
         return "Calls answered by moto (no recorded call matched): none."
     return "Calls answered by moto (no recorded call matched, once each): " + "; ".join(listed) + "."
+
+
+def _causes_text(results: dict[str, dict[str, Any]]) -> str:
+    missing = {name: s for name, s in results.items() if s.get("causes")}
+    if not missing:
+        return "No API route is over the target."
+    rows = [
+        (
+            name,
+            f"{summary['own_p50']:.3f}",
+            "; ".join(
+                f"{owner} {ms:.3f} ms ({fraction:.0%})" for owner, fraction, ms in summary["causes"]["owners"]
+            ),
+            "; ".join(f"{label} {fraction:.0%}" for label, fraction in summary["causes"]["functions"][:3]),
+        )
+        for name, summary in missing.items()
+    ]
+    return "\n".join(
+        [
+            f"**Each route over the target, and its measured cause.** {PROFILED_ITERATIONS} more requests "
+            "of each such route under cProfile, switched off for the length of every AWS call, so it "
+            "holds the handler's own code only (`benchmarks/own_time.py`). Its own time is charged to the "
+            "code that spent it (a C built-in such as `dict.get` to its caller); the shares are the "
+            "profile's, the milliseconds those shares of the measured own p50 (the profiler itself "
+            "slows Python calls, so its own milliseconds are not reported).",
+            "",
+            table(
+                ("Function", "own p50 ms", "owners of the own time (largest first)", "top functions"), rows
+            ),
+        ]
+    )

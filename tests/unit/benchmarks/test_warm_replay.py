@@ -8,22 +8,13 @@ listed), and too many of those fail the benchmark, naming them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from benchmarks.common import BenchmarkError
-from benchmarks.stack import FAKE_AWS_ENV, environment
-from benchmarks.warm import MAX_UNRECORDED_CALLS, Replayer, call_identity, describe_call, hooked
-
-TABLE = "Tenants"
-
-
-def key(sk: str) -> dict[str, Any]:
-    return {"pk": {"S": "TENANT#demo"}, "sk": {"S": sk}}
+from benchmarks.warm import MAX_UNRECORDED_CALLS, Replayer, call_identity, describe_call
+from tests.helpers.replayed_table import TABLE, key
 
 
 def test_given_reads_when_identified_then_the_key_tells_them_apart() -> None:
@@ -53,42 +44,6 @@ def test_describe_call_names_the_operation_table_and_key() -> None:
     description = describe_call("dynamodb", "GetItem", {"TableName": TABLE, "Key": key("NBQ#STATS")})
 
     assert description == 'dynamodb.GetItem Tenants {"pk": "TENANT#demo", "sk": "NBQ#STATS"}'
-
-
-@pytest.fixture
-def replay() -> Iterator[tuple[Replayer, Any]]:
-    """A table with three items, two GetItems recorded, moto stopped with its data kept."""
-    moto = mock_aws()
-    replayer = Replayer(moto=moto)
-    with environment(FAKE_AWS_ENV, remove=("AWS_ENDPOINT_URL", "AWS_PROFILE")), hooked(replayer):
-        moto.start()
-        try:
-            client = boto3.session.Session().client("dynamodb", region_name="us-east-1")
-            client.create_table(
-                TableName=TABLE,
-                KeySchema=[
-                    {"AttributeName": "pk", "KeyType": "HASH"},
-                    {"AttributeName": "sk", "KeyType": "RANGE"},
-                ],
-                AttributeDefinitions=[
-                    {"AttributeName": "pk", "AttributeType": "S"},
-                    {"AttributeName": "sk", "AttributeType": "S"},
-                ],
-                BillingMode="PAY_PER_REQUEST",
-            )
-            for sk in ("DEPLOYMENT#shop", "NBQ#CATALOG", "NBQ#STATS"):
-                client.put_item(TableName=TABLE, Item={**key(sk), "what": {"S": sk}})
-            replayer.recording = True
-            client.get_item(TableName=TABLE, Key=key("DEPLOYMENT#shop"))
-            client.get_item(TableName=TABLE, Key=key("NBQ#CATALOG"))
-            replayer.recording = False
-        finally:
-            moto.stop(remove_data=False)
-        replayer.replaying = True
-        try:
-            yield replayer, client
-        finally:
-            moto.reset()
 
 
 def what(client: Any, sk: str) -> str:
