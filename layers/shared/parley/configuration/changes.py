@@ -14,7 +14,7 @@ How V1's entities live in a catalog:
 
 from __future__ import annotations
 
-import copy
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,7 +41,9 @@ class _Refused(Exception):
 
 def apply_changes(document: dict[str, Any], changes: Sequence[ConfigurationChange]) -> dict[str, Any]:
     """The draft after the batch; ``ConfigurationInvalid`` with every issue when it is refused."""
-    draft = copy.deepcopy(document)
+    # A JSON document (it is stored as one): a JSON round trip copies it several times faster
+    # than ``copy.deepcopy``, which was a third of a change's own time.
+    draft: dict[str, Any] = json.loads(json.dumps(document))
     refused: list[dict[str, Any]] = []
     for index, change in enumerate(changes):
         try:

@@ -46,7 +46,7 @@ from parley.configuration.ports import (
 )
 from parley.configuration.view import configuration_view, question_csv_row, question_view
 from parley.errors import IdempotencyKeyReused, Invalid, RequestInProgress
-from parley.nbq.catalog import catalog_document, parse_catalog
+from parley.nbq.catalog import Catalog, catalog_document, parse_catalog
 from parley.nbq.ports import IdempotencyGuard, NbqConfigRepository, configuration_id
 from parley.queues.messages import CompilationRequested
 
@@ -59,6 +59,10 @@ if TYPE_CHECKING:
     )
 
 READ, WRITE, PUBLISH = "configuration:read", "configuration:write", "configuration:publish"
+
+
+# Parsed configurations a container keeps (a few tenants' drafts and published ones).
+PARSED_CATALOGS = 32
 
 
 class Actor(Protocol):
@@ -103,20 +107,19 @@ class ConfigurationService:
         self._idempotency = idempotency
         self._now = now
         self._new_id = new_id
+        self._parsed: dict[tuple[str, str, object], Catalog] = {}
 
     # --------------------------------------------------------------------------------------------
     # Reads
     # --------------------------------------------------------------------------------------------
     def read(self, actor: Actor, state: str) -> dict[str, Any]:
-        document, extra = self._document(actor, state)
-        catalog = parse_catalog(document)
+        catalog, extra = self._catalog(actor, state)
         name = self._tenants.name_of(actor.tenant_id) or actor.tenant_id
         return {"state": state, **extra, **configuration_view(catalog, name)}
 
     def questions(self, actor: Actor, query: QuestionsQuery) -> dict[str, Any] | str:
         """One page of questions (JSON), or every matching one as CSV (pagination ignored)."""
-        document, _ = self._document(actor, query.state)
-        catalog = parse_catalog(document)
+        catalog, _ = self._catalog(actor, query.state)
         views = [question_view(catalog, q) for q in catalog.questions]
         needle = query.search.casefold() if query.search else None
         matching = [
@@ -278,6 +281,24 @@ class ConfigurationService:
         return size
 
     # --------------------------------------------------------------------------------------------
+    def _catalog(self, actor: Actor, state: str) -> tuple[Catalog, dict[str, Any]]:
+        """The configuration ``state`` names, parsed — once per content in this container: a
+        published configuration's id is its document's digest, and a draft only ever moves to a
+        new revision (conditional writes), stamped when it does."""
+        document, extra = self._document(actor, state)
+        stamp = extra.pop("updated_at", None)
+        marker = extra["configuration_version"] if state != "draft" else (extra["draft_revision"], stamp)
+        if marker is None:  # a catalog stored before configurations had ids: parsed every time
+            return parse_catalog(document), extra
+        key = (actor.tenant_id, state, marker)
+        catalog = self._parsed.get(key)
+        if catalog is None:
+            catalog = parse_catalog(document)
+            if len(self._parsed) >= PARSED_CATALOGS:
+                self._parsed.clear()
+            self._parsed[key] = catalog
+        return catalog, extra
+
     def _document(self, actor: Actor, state: str) -> tuple[dict[str, Any], dict[str, Any]]:
         if state == "draft":
             if not {READ, WRITE} <= actor.scopes:
@@ -285,7 +306,7 @@ class ConfigurationService:
             draft = self._drafts.get(actor.tenant_id)
             if draft is None:
                 raise UnknownConfiguration("draft")
-            return draft.document, {"draft_revision": draft.revision}
+            return draft.document, {"draft_revision": draft.revision, "updated_at": draft.updated_at}
         published = self._catalogs.load_state(actor.tenant_id)
         if published.document is None:
             raise UnknownConfiguration("published")

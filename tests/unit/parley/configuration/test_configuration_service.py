@@ -179,6 +179,34 @@ def test_given_a_change_when_applied_then_the_draft_holds_it_and_the_published_d
     assert event["actor"]["type"] == "api_key" and "pk_test" not in event["actor"]["id"]
 
 
+def test_given_reads_between_changes_when_read_again_then_each_revision_is_parsed_once_and_shown_fresh(
+    studio: Studio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import parley.configuration.service as service_module
+
+    parsed: list[str] = []
+
+    def counting_parse(document: dict[str, Any]) -> Any:
+        parsed.append(str(document.get("version")))
+        return parse_catalog(document)
+
+    monkeypatch.setattr(service_module, "parse_catalog", counting_parse)
+    studio.change(RENAME)
+    first = [studio.service.read(Key(), "draft") for _ in range(3)]
+    studio.change({**RENAME, "question": {"id": "q_space", "text": "Where does it go?"}})
+    second = studio.service.read(Key(), "draft")
+    studio.service.questions(Key(), QuestionsQuery(state="draft"))
+    studio.service.read(Key(), "published")
+    studio.service.read(Key(), "published")
+
+    texts = [next(q for q in r["questions"] if q["id"] == "q_space")["text"] for r in [*first, second]]
+    assert texts == ["Where will it stand?"] * 3 + ["Where does it go?"]
+    assert [r["draft_revision"] for r in [*first, second]] == [1, 1, 1, 2]
+    assert "updated_at" not in second
+    # revision 1 once, revision 2 once (read and questions share it), the published once
+    assert len(parsed) == 3
+
+
 def test_given_a_stale_expected_revision_when_changes_are_applied_then_draft_revision_mismatch(
     studio: Studio,
 ) -> None:
