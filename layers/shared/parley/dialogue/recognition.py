@@ -74,6 +74,10 @@ OTHER_KIND = 0.5
 # How much a text without a negation covers an example with one ("no carga" / "un cargo").
 UNNEGATED = 0.5
 OUT_OF_SCOPE = "@out_of_scope"
+# How much a word that the deployment's own intents use too ("compro", "tiempo", "cambio") counts
+# as evidence for the out-of-scope lines that also use it: an everyday word of the domain is no sign
+# that a text is off topic.
+SHARED_OFF_TOPIC = 0.5
 NEGATION_REACH = 3
 MIN_TYPO_LETTERS = 5  # shorter words are never corrected
 SMALL_TALK = ("goodbye", "thanks", "help", "greeting", "acknowledgement")
@@ -334,11 +338,14 @@ class LanguageModel:
         self._known_stems = frozenset(self._idf) | frozenset(self._general)
         self._choices: dict[str, _Phrases] = {}
         self._slot_nouns: dict[str, frozenset[str]] = {}  # "material" in "whatever material"
+        # The choice that stands for no preference ("me da igual"), per slot that has one.
+        self._no_preference: dict[str, Choice | None] = {}
         for intent in view.intents.values():
             for slot in intent.slots:
                 if slot.id not in self._choices:
                     self._choices[slot.id] = self._choice_phrases(slot)
                     self._slot_nouns[slot.id] = self._indifference_nouns(slot)
+                    self._no_preference[slot.id] = self._indifference_choice(slot)
         # The patterns of each intent's text slots ("to (place)"): the words they capture in a text
         # are that intent's evidence ("hacen envios a Monterrey"), not foreign to it.
         self._patterns = {
@@ -566,11 +573,11 @@ class LanguageModel:
             if share > coverage.get(example.intent, 0.0):
                 coverage[example.intent] = share
         result: dict[str, float] = {}
+        # A text made only of the deployment's words: what it shares with the generic out-of-scope
+        # lines says less that it is off topic.
+        domain_only = all(stem in self._in_domain for stem in content)
         for intent_id, best in coverage.items():
-            pool = self._pools[intent_id] | self._captured(intent_id, utterance)
-            evidence = sum(
-                w * self._fit(intent_id, stem, utterance) for stem, w in weights.items() if stem in pool
-            )
+            evidence = self._evidence(intent_id, utterance, weights, domain_only=domain_only)
             score = 0.5 * best + 0.5 * (evidence / total if total else 0.0)
             own = self._own.get(intent_id, frozenset())
             if intent_id != OUT_OF_SCOPE and not any(stem in own for stem in content):
@@ -623,6 +630,20 @@ class LanguageModel:
         said = utterance.kinds.get(stem)
         known = self._kinds.get((intent_id, stem))
         return OTHER_KIND if said == _VERB and known and "v" not in known else 1.0
+
+    def _evidence(
+        self, intent_id: str, utterance: Utterance, weights: dict[str, float], *, domain_only: bool
+    ) -> float:
+        """The weight of the text's stems that the intent uses. For the generic out-of-scope lines,
+        in a text made only of the deployment's words, a word they share with the deployment's
+        intents counts ``SHARED_OFF_TOPIC``: "si compro hoy" is no "donde compro una bici"."""
+        pool = self._pools[intent_id] | self._captured(intent_id, utterance)
+        shared = SHARED_OFF_TOPIC if domain_only and intent_id == OUT_OF_SCOPE else 1.0
+        return sum(
+            w * self._fit(intent_id, stem, utterance) * (shared if stem in self._in_domain else 1.0)
+            for stem, w in weights.items()
+            if stem in pool
+        )
 
     def _captured(self, intent_id: str, utterance: Utterance) -> frozenset[str]:
         """The stems of what the intent's text-slot patterns capture in the text (a place, a
@@ -745,7 +766,7 @@ class LanguageModel:
             if best is None or key > best[:2]:
                 best = (*key, choice)
         if best is None and pending:
-            return self._near_choice(slot, utterance)
+            return self._indifferent_answer(slot, utterance) or self._near_choice(slot, utterance)
         if best is None:
             return None
         length, position, choice = best
@@ -773,6 +794,26 @@ class LanguageModel:
                         w for w in words if w.isalpha() and w not in indifferent | self.lex.stop_words
                     )
         return frozenset(nouns)
+
+    def _indifference_choice(self, slot: Slot) -> Choice | None:
+        """The slot's choice one of whose synonyms is, word for word, one of the language's words of
+        indifference ("da igual", "whatever"): the answer of someone with no preference."""
+        for choice in slot.choices:
+            if any(tuple(tokens(fold(text))) in self._indifferent for text in choice.synonyms):
+                return choice
+        return None
+
+    def _indifferent_answer(self, slot: Slot, utterance: Utterance) -> Choice | None:
+        """Any of the language's words of indifference, answering the slot's own question, when the
+        deployment lists other ones ("la que sea", "como sea" when it lists "lo que sea")."""
+        choice = self._no_preference.get(slot.id)
+        if choice is None:
+            return None
+        for phrase in self._indifferent:
+            at = _find(utterance.tokens, phrase)
+            if at >= 0 and not _negated(utterance.tokens, at, self.lex):
+                return choice
+        return None
 
     def _near_choice(self, slot: Slot, utterance: Utterance) -> Choice | None:
         """An answer that is a near miss of a one-word choice ("teek", "alumnium"): one edit from
@@ -868,10 +909,12 @@ class LanguageModel:
             self.lex.people_nouns | NOT_PEOPLE | frozenset(self.lex.months) | frozenset(self.lex.span_days)
         )
         claimed = claimed | self.count_nouns
+        amounts = (slot.value_from or slot.kind) == "money"
         free = []
         for quantity in utterance.quantities:
             if quantity.money:
-                free.append(quantity)
+                if amounts:  # "30 dólares" is an amount, never a number of lines or of people
+                    free.append(quantity)
                 continue
             following = utterance.tokens[quantity.end : quantity.end + 2]
             if following and following[0] in self.lex.rate_words and following[-1] in self.lex.span_days:

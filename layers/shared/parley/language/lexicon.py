@@ -727,6 +727,8 @@ _ES = Lexicon(
     comparators_after={
         **dict.fromkeys(_phrases("o menos|maximo|como maximo|a lo mucho|tope|maximo maximo"), AT_MOST),
         **dict.fromkeys(_phrases("o mas|para arriba|minimo|como minimo|+|en adelante"), AT_LEAST),
+        # "mil y pico", "mil y tantos": a little more than the number
+        **dict.fromkeys(_phrases("y pico|y algo|y tantos|y cacho|y feria|y algo mas"), MORE),
         **dict.fromkeys(_phrases("mas o menos|aprox|aproximadamente|o asi|por ahi"), ABOUT),
     },
     range_starts=_words("entre de desde"),
@@ -764,12 +766,17 @@ _ES = Lexicon(
         "gracias|muchas gracias|mil gracias|te agradezco|le agradezco|se agradece|muy amable|genial|"
         "perfecto|excelente|super|chido|que padre|padrisimo|grax|grasias|graciass|gracias totales|"
         "muchisimas gracias|gracias por todo|genial gracias|perfecto gracias|va gracias|ok gracias|"
-        "sale gracias|muy bien|de lujo|me sirve|muy util|thanks|thank you"
+        "sale gracias|muy bien|de lujo|me sirve|muy util|thanks|thank you|thx|se lo agradezco|"
+        "se los agradezco|te lo agradezco|se les agradece|gracias por la ayuda|gracias por tu ayuda|"
+        "gracias por su ayuda|mil grax|muy amables|que amable|gracias mil"
     ),
     goodbyes=_phrases(
         "adios|chao|chau|bye|hasta luego|hasta pronto|nos vemos|eso es todo|es todo|nada mas|seria todo|"
         "seria todo gracias|hasta la proxima|que tengas buen dia|que tenga buen dia|cuidate|me voy|"
-        "ya me voy|listo eso es todo|nos vemos luego|bai|ahi nos vemos"
+        "ya me voy|listo eso es todo|nos vemos luego|bai|ahi nos vemos|por hoy es todo|es todo por hoy|"
+        "eso es todo por hoy|seria todo por hoy|es todo por ahora|por ahora es todo|eso seria todo|"
+        "ahi la vemos|ahi nos vidrios|hasta manana|sale bye|nos vemos pronto|que le vaya bien|"
+        "que te vaya bien"
     ),
     helps=_phrases(
         "ayuda|ayudame|me ayudas|me puedes ayudar|necesito ayuda|que puedes hacer|que haces|que sabes hacer|"
@@ -780,7 +787,9 @@ _ES = Lexicon(
         "con que me puedes ayudar|con que me ayudas|que puedes hacer por mi|como me puedes ayudar|"
         "que opciones tengo|que opciones me das|que opciones me ofreces|"
         "en que me pueden ayudar|con que me pueden ayudar|que hace este chat|que cosas sabes hacer|"
-        "que cosas puedes hacer|que mas sabes hacer|que mas puedes hacer|que sabes|para que sirve esto"
+        "que cosas puedes hacer|que mas sabes hacer|que mas puedes hacer|que sabes|para que sirve esto|"
+        "que puedo hacer|que se puede hacer|que hago|como le hago|como funciona el chat|que ofreces|"
+        "que me ofreces|que me ofrecen|que ofrecen|en que me puede ayudar|con que me puede ayudar"
     ),
     acknowledgements=_phrases(
         "ok|okey|okay|vale|va|sale|claro|dale|bueno|si|sip|simon|aja|entendido|de acuerdo|ya veo|"
@@ -789,7 +798,8 @@ _ES = Lexicon(
     ),
     fillers=_words(
         "muchas muy de nuevo otra vez por favor porfa y oye pues entonces bueno tu su ayuda a todo amigo "
-        "amiga compa joven carnal ahorita ya venga vale che tio tia"
+        "amiga compa joven carnal ahorita ya venga vale che tio tia oiga oigan mire disculpe senorita senor "
+        "seno jefe jefa plis porfis porfavor xfa aqui hoy jaja jajaja jajajaja jeje jejeje jiji xd mmm hmm eh"
     ),
     human_terms=_phrases(
         "operador|operadora|asesor|asesora|un asesor|una asesora|agente|un agente|humano|un humano|"
@@ -879,7 +889,11 @@ _ES = Lexicon(
         "da igual|me da igual|lo que sea|la que sea|el que sea|cualquiera|cualquier|como sea|no importa|"
         "no me importa|no se|ni idea|no tengo idea|no tengo preferencia|sin preferencia|me da lo mismo|"
         "da lo mismo|tu elige|tu decide|elige tu|decide tu|el que me recomiendes|el que recomiendes|"
-        "lo que recomiendes|lo que tu digas|ninguno en especial|me es indiferente|no tengo ni idea"
+        "lo que recomiendes|lo que tu digas|ninguno en especial|me es indiferente|no tengo ni idea|"
+        "tu dime|dime tu|lo que me recomiendes|la que me recomiendes|la que recomiendes|lo que usted diga|"
+        "la que usted diga|recomiendame tu|sorprendeme|tu escoge|escoge tu|lo que tu quieras|"
+        "la que tu quieras|cualquiera esta bien|cualquiera sirve|lo que tengas|la que tengas|"
+        "no tengo preferencias|sin preferencias|no lo se|no se la verdad|me vale|ahi lo que sea"
     ),
     common_words=_words(
         """abuelo aceite agua ahora aire alegre algo almuerzo alto amarillo amigo amor animal ano antes

@@ -43,12 +43,20 @@ MAX_MATCHES = 16  # matches looked at per text (each is one linear scan onward)
 
 def search(pattern: str, text: str, accept: Callable[[str], bool] | None = None) -> str | None:
     """The value the pattern finds in the text: of the first match ``accept`` takes, its first
-    matched group, else the whole match."""
-    for n, match in enumerate(compile_pattern(pattern).finditer(text)):
-        if n >= MAX_MATCHES:
+    matched group, else the whole match. After a match ``accept`` refuses, the search goes on from
+    just after where that match began, so the words it took may start the next one ("entregas a
+    domicilio en Monterrey": "domicilio en" is refused, "en Monterrey" is found)."""
+    compiled = compile_pattern(pattern)
+    position = 0
+    for _ in range(MAX_MATCHES):
+        match = compiled.search(text, position)
+        if match is None:
             break
         groups = [str(group).strip() for group in match.groups() if group]
         value = groups[0] if groups else str(match.group(0)).strip()
         if value and (accept is None or accept(value)):
             return value
+        position = match.start() + 1
+        if position > len(text):
+            break
     return None

@@ -124,7 +124,11 @@ barata libre lleno real bien mal siempre nunca ahora hoy ayer luego despues ante
 casi tanto otra vez veces ahorita rato favor gracias perdon hola oye bien mal listo chido padre
 pido pide piden pidio entiendo entiende entienden entendi quise quiso puse puso vengo viene vienen
 digo dice dicen sigo sigue siguen vuelvo vuelve vuelven uso usa usan usas juega duermo siento siente
-pienso piensa encuentro encuentra
+pienso piensa encuentro encuentra gusta gusto encanta encanto prefiero prefiere importa importar
+quedar queda quedo caber cabe falta faltar sale salio vale valer tardar tarda durar dura aguantar
+aguanta bonito bonita lindo linda feo fea chico chica chiquito chiquita sencillo sencilla simple
+normal igual diferente distinto distinta varios varias completo completa entero entera verdad
+malo mala junto juntos juntas mayor menor seguro segura raro rara perfecto perfecta genial excelente
 """
 
 _ES_COMMON = """
@@ -155,6 +159,19 @@ senal senor senora serie servicio silla sistema sitio sobre sol sueldo sueno sue
 tarea tarjeta taxi taza teatro techo tele television tema temporada tienda tierra tio tia torta
 trafico traje tren triste universidad vacaciones vaso vecino vecina velocidad venta ventana verano
 verde vestido viaje video viento vino visita voz vuelo zapato zona
+amable amplio amplia ancho ancha angosto estrecho estrecha mediano mediana comodo comoda elegante
+moderno moderna clasico clasica resistente debil ligero ligera pesado pesada duro dura suave sucio
+sucia tranquilo tranquila contento contenta enojado enojada preocupado preocupada harto harta
+aburrido aburrida brusco brusca travieso traviesa tremendo increible horrible terrible padrisimo
+buenisimo grandote hermoso hermosa precioso preciosa sencillito urgente util practico practica
+odiar amar encantar preferir molestar preocupar interesar checar revisar avisar contestar responder
+regalar limpiar lavar cocinar cenar desayunar manejar caminar nadar visitar mudar mudarse mudamos
+casar casarse aprender ensenar practicar descansar platicar chatear sentar levantar acostar
+despertar vestir armar decorar pintar construir disfrutar festejar celebrar invitar recibir
+mentira duda dudas informes detalle detalles opciones reunion reuniones visitas invitados fiestas
+navidad domingo primo prima sobrino sobrina nieto nieta abuelo abuela suegro suegra compa compas
+cuate cuates vecinos depa departamento apartamento edificio fotos foto instagram insta facebook
+jaja jajaja jeje xd neta wey guey orale chale uy ay
 """
 
 _BANDS = {"en": (_EN_VERY_COMMON, _EN_COMMON), "es": (_ES_VERY_COMMON, _ES_COMMON)}

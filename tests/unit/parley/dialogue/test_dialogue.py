@@ -868,3 +868,69 @@ def test_a_request_for_a_person_names_no_intent_it_only_brushes() -> None:
 
     assert result.state.status == HANDOFF
     assert result.payload["understood"]["intent"] is None
+
+
+# --- Spanish as visitors type it (issue 14) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "builtin"),
+    [
+        ("buenos dias, oiga", "greeting"),
+        ("gracias, es todo por hoy", "goodbye"),
+        ("que puedo hacer aqui", "help"),
+        ("jaja ok", "acknowledgement"),
+        ("se lo agradezco, joven", "thanks"),
+    ],
+)
+def test_spanish_small_talk_with_chat_fillers_is_understood(text: str, builtin: str) -> None:
+    (result,) = _talk(text, channel="web-es-MX")
+
+    assert result.incomprehension is False
+    assert result.payload["understood"]["builtin"] == builtin
+
+
+def test_given_mil_y_pico_when_quantities_are_read_then_it_is_more_than_a_thousand() -> None:
+    (found,) = quantities(tokenize("mil y pico"), lexicon("es"))
+
+    assert (found.value, found.low, found.high) == (1000.0, 1000.0, None)
+
+
+@pytest.mark.parametrize("text", ["la que sea", "tu dime", "lo que me recomiendes", "como sea"])
+def test_given_the_material_question_when_any_word_of_indifference_answers_then_it_is_no_preference(
+    text: str,
+) -> None:
+    spanish = {s.id: s for i in demo().localized("es-MX").intents.values() for s in i.slots}
+    found = extract_slot(
+        spanish["material"], text, pending=True, today=TODAY, matcher=matcher(), language="es-MX"
+    )
+
+    assert found == "no-preference"
+
+
+def test_given_the_lines_question_when_an_amount_of_money_answers_then_it_is_no_number_of_lines() -> None:
+    result = _telecom_turn(
+        "unos 30 dolares",
+        "web-es-MX",
+        turn=2,
+        intent_id="change_plan",
+        pending="lines",
+        slots={"data": "30gb"},
+    )
+
+    assert result.payload["understood"]["slots"] == {"monthly_budget": "20-40"}
+    assert result.state.pending == "lines"
+
+
+def test_given_a_refused_place_when_another_follows_then_the_pattern_finds_it() -> None:
+    (result,) = _talk("hacen entregas a domicilio en Monterrey?", channel="web-es-MX")
+
+    assert result.payload["intentId"] == "delivery_question"
+    assert result.payload["slots"] == {"destination": "Monterrey"}
+
+
+def test_given_only_domain_words_shared_with_off_topic_lines_when_read_then_no_incomprehension() -> None:
+    (result,) = _talk("cuanto tiempo tengo para cambiarla", channel="web-es-MX")
+
+    assert result.incomprehension is False
+    assert result.payload["intentId"] == "returns_question"

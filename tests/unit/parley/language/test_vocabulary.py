@@ -19,6 +19,8 @@ from tests.helpers.paths import ROOT
         ("es", "funcion", VERY_COMMON),  # "funciona", "funcionar"
         ("es", "factur", COMMON),
         ("es", "itiner", 1.0),
+        ("es", "resistent", COMMON),  # an everyday adjective of a request ("algo resistente")
+        ("es", "bonit", VERY_COMMON),
     ],
 )
 def test_everyday_stems_weigh_less_than_specific_ones(language: str, word: str, weight: float) -> None:
