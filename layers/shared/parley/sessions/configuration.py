@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from parley.nbq.catalog import Catalog, Question, parse_catalog
@@ -38,6 +39,19 @@ class SessionConfiguration:
     def kind_of(self, target_id: str) -> str:
         category = self.catalog.categories.get(target_id)
         return category.kind if category is not None else "data"
+
+    def deciding_targets(self, dimension: Dimension) -> tuple[str, ...]:
+        """The targets that decide a dimension's completion: its data targets, or all of its
+        targets when it has no data target (exploration targets never decide otherwise)."""
+        return self._deciding[dimension.id]
+
+    @cached_property
+    def _deciding(self) -> dict[str, tuple[str, ...]]:
+        deciding = {}
+        for dimension in self.dimensions:
+            data = tuple(name for name in dimension.categories if self.kind_of(name) == "data")
+            deciding[dimension.id] = data or tuple(dimension.categories)
+        return deciding
 
 
 class ConfigurationCache:

@@ -79,10 +79,7 @@ def progress_of(config: SessionConfiguration, state: SessionState, blocked: set[
 def _dimension(
     config: SessionConfiguration, state: SessionState, dimension: Dimension, blocked: set[str]
 ) -> DimensionState:
-    # Exploration targets never decide completion: a dimension's data targets do (its exploration
-    # ones only when it has no data target at all).
-    data = [name for name in dimension.categories if config.kind_of(name) == "data"]
-    names = data or list(dimension.categories)
+    names = config.deciding_targets(dimension)
     targets = [state.target(target_id) for target_id in names]
     coverage = sum(t.coverage for t in targets) / len(targets) if targets else 1.0
     settled = sum(t.status in DONE for t in targets) / len(targets) if targets else 1.0
