@@ -40,7 +40,13 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 
-def render(started: datetime, seconds: float, context: BenchContext, results: list[SectionResult]) -> str:
+def render(
+    started: datetime,
+    seconds: float,
+    context: BenchContext,
+    results: list[SectionResult],
+    durations: Sequence[float] = (),
+) -> str:
     info = machine()
     lines = [
         "# Parley benchmarks",
@@ -52,6 +58,11 @@ def render(started: datetime, seconds: float, context: BenchContext, results: li
         "- Backing: moto (no AWS account): latencies of AWS calls are local HTTP or in-process, "
         "not AWS's; compare functions with each other and with the floor, not with production.",
     ]
+    if durations:
+        lines.append(
+            "- Seconds per section (the 10-minute budget): "
+            + ", ".join(f"{n}. {s:.0f}" for n, s in enumerate(durations, start=1))
+        )
     for number, result in enumerate(results, start=1):
         lines += ["", f"## {number}. {result.title}", "", result.markdown]
     return "\n".join(lines) + "\n"
@@ -72,18 +83,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     clock = time.perf_counter()
     context = BenchContext(runs=runs_from_env())
     results = []
+    durations = []
     for section in SECTIONS:
         section_clock = time.perf_counter()
         print(f"bench: {section.title} …", flush=True)
         results.append(section.run(context))
-        print(f"bench: {section.title} done in {time.perf_counter() - section_clock:.1f} s", flush=True)
+        durations.append(time.perf_counter() - section_clock)
+        print(f"bench: {section.title} done in {durations[-1]:.1f} s", flush=True)
     seconds = time.perf_counter() - clock
-    (HERE / "results.md").write_text(render(started, seconds, context, results))
+    (HERE / "results.md").write_text(render(started, seconds, context, results, durations))
     payload = {
         "date": started.isoformat(),
         "seconds": seconds,
         "machine": machine(),
         "runs": context.runs,
+        "section_seconds": {section.key: d for section, d in zip(SECTIONS, durations, strict=True)},
         "sections": {section.key: result.data for section, result in zip(SECTIONS, results, strict=True)},
     }
     (HERE / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
