@@ -273,8 +273,22 @@ def _read_text(
     for intent_id in (reading.intent_id, reading.digression, reading.resume):
         if intent_id is not None and intent_id in view.intents:
             _fill_open_slots(view.intents[intent_id], model, utterance, today, reading)
+    _back_to_task(view, reading)
     reading.out_of_scope = not reading.understood and recognition.out_of_scope
     reading.off_topic = reading.out_of_scope and recognition.off_topic
+
+
+def _back_to_task(view: Deployment, reading: _Reading) -> None:
+    """A digression's question left unanswered for values of the task it interrupted ("how long
+    does delivery take?" — the postcode question — "later, we're six"): back to that task."""
+    if reading.resume is None or reading.pending is None or reading.digression is not None:
+        return
+    resumed, current = view.intents.get(reading.resume), view.intents.get(reading.intent_id or "")
+    if resumed is None or current is None or current.id == resumed.id:
+        return
+    own = {s.id for s in resumed.slots} - {s.id for s in current.slots}
+    if own.intersection(reading.filled):
+        reading.intent_id, reading.resume, reading.pending = resumed.id, None, None
 
 
 def _names_a_task(view: Deployment, model: LanguageModel, utterance: Utterance) -> bool:

@@ -47,7 +47,7 @@ from parley.dialogue.deployment import Choice, Deployment, Slot
 from parley.dialogue.limits import MAX_CORRECTED_WORDS_PER_TURN
 from parley.language import base_language
 from parley.language.dates import date_in
-from parley.language.fuzzy import FuzzyVocabulary
+from parley.language.fuzzy import MIN_SOUND_LENGTH, FuzzyVocabulary, sound_key, sounds_index
 from parley.language.lexicon import Lexicon, lexicon
 from parley.language.numbers import NOT_PEOPLE, Quantity, count_of_people, quantities
 from parley.language.stems import KIND_LANGUAGES, other_forms, stem_words, word_kind
@@ -315,12 +315,13 @@ class _Phrases:
 class LanguageModel:
     """Recognition for one language view of a deployment, built once."""
 
-    def __init__(self, view: Deployment) -> None:
+    def __init__(self, view: Deployment, base: Deployment | None = None) -> None:
         self.language = base_language(view.language)
         self.lex = lexicon(self.language)
         self._stem_memo: dict[str, str] = {}
         vocabulary = self._vocabulary(view)
         self.fuzzy = FuzzyVocabulary(vocabulary)
+        self._sounds = sounds_index(vocabulary, self.language)
         self._known = (
             vocabulary
             | self.lex.stop_words
@@ -346,6 +347,13 @@ class LanguageModel:
                     self._choices[slot.id] = self._choice_phrases(slot)
                     self._slot_nouns[slot.id] = self._indifference_nouns(slot)
                     self._no_preference[slot.id] = self._indifference_choice(slot)
+        # The choices in the words of the deployment's own language, on a channel in another one:
+        # an answer to their question may name them so ("aluminum", "wood": Spanglish).
+        self._loanwords: dict[str, _Phrases] = {}
+        if base is not None and base_language(base.language) != self.language:
+            for intent in base.intents.values():
+                for slot in intent.slots:
+                    self._loanwords.setdefault(slot.id, self._choice_phrases(slot))
         # The patterns of each intent's text slots ("to (place)"): the words they capture in a text
         # are that intent's evidence ("hacen envios a Monterrey"), not foreign to it.
         self._patterns = {
@@ -494,11 +502,13 @@ class LanguageModel:
     def corrections(self, words: Sequence[str]) -> dict[str, str]:
         """Near-miss spellings of known words, for the first unknown words of the text. A word that
         is another form of a known word ("cortar", "libra": its stem is known) is no typo; one whose
-        other form is known ("baratito", "cobrais": ``stems.other_forms``) is read as that form."""
+        other form is known ("baratito", "cobrais": ``stems.other_forms``) is read as that form; one
+        that sounds like a known word is read as it ("meza", "terasa": ``fuzzy.sound_key``), even
+        when it is too short for a near miss."""
         candidates = [
             w
             for w in dict.fromkeys(words)
-            if w not in self._known and w.isalpha() and len(w) >= MIN_TYPO_LETTERS
+            if w not in self._known and w.isalpha() and len(w) >= MIN_SOUND_LENGTH
         ]
         corrected: dict[str, str] = {}
         if not candidates:
@@ -510,7 +520,9 @@ class LanguageModel:
             tried += 1
             if tried > MAX_CORRECTED_WORDS_PER_TURN:
                 break
-            found = self._known_form(word) or self.fuzzy.correct(word)
+            found = self._sounds.get(sound_key(word, self.language) or "")
+            if found is None and len(word) >= MIN_TYPO_LETTERS:
+                found = self._known_form(word) or self.fuzzy.correct(word)
             if found is not None:
                 corrected[word] = found
         return corrected
@@ -766,7 +778,11 @@ class LanguageModel:
             if best is None or key > best[:2]:
                 best = (*key, choice)
         if best is None and pending:
-            return self._indifferent_answer(slot, utterance) or self._near_choice(slot, utterance)
+            return (
+                self._indifferent_answer(slot, utterance)
+                or self._near_choice(slot, utterance)
+                or self._loanword(slot, utterance)
+            )
         if best is None:
             return None
         length, position, choice = best
@@ -805,15 +821,34 @@ class LanguageModel:
 
     def _indifferent_answer(self, slot: Slot, utterance: Utterance) -> Choice | None:
         """Any of the language's words of indifference, answering the slot's own question, when the
-        deployment lists other ones ("la que sea", "como sea" when it lists "lo que sea")."""
+        deployment lists other ones ("la que sea", "como sea" when it lists "lo que sea"); and a bare
+        "no" ("nope", "no, la verdad no") to a question that asks whether one has a preference
+        ("do you have a material in mind?")."""
         choice = self._no_preference.get(slot.id)
         if choice is None:
             return None
+        if utterance.negated and not utterance.content:
+            return choice
         for phrase in self._indifferent:
             at = _find(utterance.tokens, phrase)
-            if at >= 0 and not _negated(utterance.tokens, at, self.lex):
+            # (a phrase that says "no" itself, "ninguno en especial", is not negated by another)
+            if at >= 0 and (phrase[0] in self.lex.negations or not _negated(utterance.tokens, at, self.lex)):
                 return choice
         return None
+
+    def _loanword(self, slot: Slot, utterance: Utterance) -> Choice | None:
+        """A choice named in the deployment's own language, answering its question on a channel
+        in another one ("aluminum" to the Spanish material question): the longest such name."""
+        phrases = self._loanwords.get(slot.id)
+        if phrases is None:
+            return None
+        best: tuple[int, str] | None = None
+        for start, end, choice in phrases.matches(utterance.stems):
+            if _negated(utterance.tokens, start, self.lex) or _negated_after(utterance.tokens, end, self.lex):
+                continue
+            if best is None or end - start > best[0]:
+                best = (end - start, choice.id)
+        return slot.choice(best[1]) if best is not None else None
 
     def _near_choice(self, slot: Slot, utterance: Utterance) -> Choice | None:
         """An answer that is a near miss of a one-word choice ("teek", "alumnium"): one edit from
@@ -1035,7 +1070,7 @@ class IntentMatcher:
         view = self._deployment.localized(language)
         model = self._models.get(view.language)
         if model is None:
-            model = self._models[view.language] = LanguageModel(view)
+            model = self._models[view.language] = LanguageModel(view, self._deployment)
         return model
 
     def recognise(self, text: str, language: str | None = None) -> tuple[str | None, float]:

@@ -15,6 +15,7 @@ has candidates.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -23,12 +24,46 @@ MIN_FUZZY_LENGTH = 5
 TWO_EDITS_LENGTH = 9
 MAX_FUZZY_LENGTH = 20
 MEMO_ENTRIES = 4096
+# Words this short are looked up by their sound only (``sound_key``): "meza" is "mesa".
+MIN_SOUND_LENGTH = 4
+
+# Spanish letters that sound alike (``sound_key``).
+_QU = re.compile(r"qu(?=[ei])")
+_HARD_GU = re.compile(r"gu(?=[ei])")
+_SOFT_G = re.compile(r"g(?=[ei])")
+_SOFT_C = re.compile(r"c(?=[ei])")
+_DOUBLE = re.compile(r"(.)\1")
+_SAME_SOUND = str.maketrans({"c": "k", "z": "s", "v": "b", "h": None, "w": "b"})
 
 
 def allowed_edits(length: int) -> int:
     if length < MIN_FUZZY_LENGTH or length > MAX_FUZZY_LENGTH:
         return 0
     return 2 if length >= TWO_EDITS_LENGTH else 1
+
+
+def sound_key(word: str, language: str) -> str | None:
+    """How a folded Spanish word sounds, the same for the spellings of one sound: s/z/soft c
+    ("meza", "nesesito"), b/v ("varata"), silent h, ll/y, k/qu/hard c ("kiero"), j/soft g, doubled
+    letters ("teraza"). None for another language (its spelling is not its sound)."""
+    if language != "es":
+        return None
+    key = word.replace("ch", "\x00").replace("ll", "y")
+    key = _QU.sub("k", key)
+    key = _SOFT_G.sub("j", _HARD_GU.sub("\x01", key)).replace("\x01", "g")
+    key = _SOFT_C.sub("s", key).translate(_SAME_SOUND)
+    return _DOUBLE.sub(r"\1", key).replace("\x00", "ch")
+
+
+def sounds_index(words: Iterable[str], language: str) -> dict[str, str]:
+    """Sound key → the one word of ``words`` that sounds so (keys that two words share, such as
+    "casa"/"caza", left out: the sound does not tell them apart)."""
+    found: dict[str, str | None] = {}
+    for word in words:
+        key = sound_key(word, language) if len(word) >= MIN_SOUND_LENGTH and word.isalpha() else None
+        if key is not None:
+            found[key] = word if found.get(key, word) == word else None
+    return {k: w for k, w in found.items() if w is not None}
 
 
 def _deletes(word: str, edits: int) -> set[str]:

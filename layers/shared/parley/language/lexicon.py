@@ -336,7 +336,9 @@ _EN = Lexicon(
         "whatever|any|anything|dont mind|do not mind|i dont mind|doesnt matter|does not matter|"
         "dont care|i dont care|no preference|either|either is fine|up to you|you choose|you pick|"
         "you decide|your choice|surprise me|no idea|no clue|not sure|not fussy|open to anything|"
-        "whatever you think|whatever you recommend|all of them"
+        "whatever you think|whatever you recommend|all of them|nothing in particular|none in particular|"
+        "nothing specific|no particular preference|nothing in mind|not really|what do you recommend|"
+        "what would you recommend|what do you suggest|whatever you suggest|you tell me"
     ),
     common_words=_words(
         """about above accept account actor actress address adult afraid after afternoon again against
@@ -893,7 +895,12 @@ _ES = Lexicon(
         "tu dime|dime tu|lo que me recomiendes|la que me recomiendes|la que recomiendes|lo que usted diga|"
         "la que usted diga|recomiendame tu|sorprendeme|tu escoge|escoge tu|lo que tu quieras|"
         "la que tu quieras|cualquiera esta bien|cualquiera sirve|lo que tengas|la que tengas|"
-        "no tengo preferencias|sin preferencias|no lo se|no se la verdad|me vale|ahi lo que sea"
+        "no tengo preferencias|sin preferencias|no lo se|no se la verdad|me vale|ahi lo que sea|"
+        "ninguno en particular|ninguna en particular|nada en particular|ninguna en especial|nada en especial|"
+        "ninguno en concreto|ninguna en concreto|nada en concreto|no tengo ninguno en mente|"
+        "ninguno en mente|nada en mente|que me recomiendas|tu que me recomiendas|que recomiendas|"
+        "que me sugieres|tu que me sugieres|lo que me sugieras|el que me sugieras|la que me sugieras|"
+        "recomiendame|sugiereme|que me recomienda|usted que me recomienda"
     ),
     common_words=_words(
         """abuelo aceite agua ahora aire alegre algo almuerzo alto amarillo amigo amor animal ano antes

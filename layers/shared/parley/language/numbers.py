@@ -412,6 +412,10 @@ def _chains(tokens: Sequence[str], items: list[_Item], lex: Lexicon) -> list[lis
     return chains
 
 
+# Words between a counting phrase and its number ("for about 6", "somos unos 6", "up to 8").
+_BEFORE_COUNT = frozenset(("a", "about", "up", "unos", "unas", "como", "hasta", "just"))
+
+
 def _count_after_phrase(tokens: Sequence[str], numbers: list[Number], lex: Lexicon) -> int | None:
     """ "for 6", "seats 4", "somos 6", "family of five" — a number right after a counting phrase."""
     at_number = {n.start: n for n in numbers}
@@ -420,9 +424,11 @@ def _count_after_phrase(tokens: Sequence[str], numbers: list[Number], lex: Lexic
             if tuple(tokens[i : i + len(phrase)]) != phrase:
                 continue
             j = i + len(phrase)
-            if j < len(tokens) and tokens[j] in ("a", "about", "up", "unos", "unas", "como", "hasta", "just"):
-                j += 2 if tokens[j] == "up" else 1
+            # The number right after the phrase, or after a word before it ("about 6", "unos 6");
+            # a number phrase may begin with that word ("we're a dozen", "somos un par").
             number = at_number.get(j)
+            if number is None and j < len(tokens) and tokens[j] in _BEFORE_COUNT:
+                number = at_number.get(j + (2 if tokens[j] == "up" else 1))
             if number is None or number.value > MAX_COUNT_AFTER_PHRASE or number.value != int(number.value):
                 continue
             following = tokens[number.end] if number.end < len(tokens) else ""
@@ -430,7 +436,7 @@ def _count_after_phrase(tokens: Sequence[str], numbers: list[Number], lex: Lexic
                 continue
             if following in lex.months or following in lex.span_days:
                 continue
-            if j and tokens[j - 1] in CURRENCY_SYMBOLS:
+            if number.start and tokens[number.start - 1] in CURRENCY_SYMBOLS:
                 continue
             return int(number.value)
     return None

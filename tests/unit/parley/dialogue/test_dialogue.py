@@ -934,3 +934,164 @@ def test_given_only_domain_words_shared_with_off_topic_lines_when_read_then_no_i
 
     assert result.incomprehension is False
     assert result.payload["intentId"] == "returns_question"
+
+
+def _demo_slot(slot_id: str, channel: str) -> Any:
+    view = demo().localized(channel.removeprefix("web-"))
+    return next(s for i in view.intents.values() for s in i.slots if s.id == slot_id)
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("no", "web-es-MX"),
+        ("no, ninguno en particular", "web-es-MX"),
+        ("no ninguno en especial", "web-es-MX"),
+        ("no", "web-en-US"),
+        ("nope", "web-en-US"),
+        ("nothing in particular", "web-en-US"),
+    ],
+)
+def test_given_the_material_question_when_a_bare_no_answers_then_it_is_no_preference(
+    text: str, channel: str
+) -> None:
+    found = extract_slot(
+        _demo_slot("material", channel),
+        text,
+        pending=True,
+        today=TODAY,
+        matcher=matcher(),
+        language=channel.removeprefix("web-"),
+    )
+
+    assert found == "no-preference"
+
+
+def test_given_the_material_question_when_no_names_a_material_then_that_material_is_taken() -> None:
+    found = extract_slot(
+        _demo_slot("material", "web-es-MX"),
+        "no, de aluminio",
+        pending=True,
+        today=TODAY,
+        matcher=matcher(),
+        language="es-MX",
+    )
+
+    assert found == "aluminium"
+
+
+def test_given_a_slot_without_a_no_preference_choice_when_a_bare_no_answers_then_nothing_is_filled() -> None:
+    found = extract_slot(
+        _demo_slot("seating", "web-es-MX"),
+        "no",
+        pending=True,
+        today=TODAY,
+        matcher=matcher(),
+        language="es-MX",
+    )
+
+    assert found is None
+
+
+@pytest.mark.parametrize(
+    ("text", "choice"), [("aluminum", "aluminium"), ("wood", "teak"), ("marble", "ceramic")]
+)
+def test_given_the_spanish_material_question_when_answered_in_english_then_the_choice_is_taken(
+    text: str, choice: str
+) -> None:
+    found = extract_slot(
+        _demo_slot("material", "web-es-MX"),
+        text,
+        pending=True,
+        today=TODAY,
+        matcher=matcher(),
+        language="es-MX",
+    )
+
+    assert found == choice
+
+
+def test_given_no_question_pending_when_an_english_choice_word_is_in_spanish_then_it_fills_nothing() -> None:
+    found = extract_slot(
+        _demo_slot("material", "web-es-MX"),
+        "aluminum",
+        pending=False,
+        today=TODAY,
+        matcher=matcher(),
+        language="es-MX",
+    )
+
+    assert found is None
+
+
+def test_given_spanish_misspelt_by_ear_when_read_then_the_task_is_recognised() -> None:
+    (result,) = _talk("nececito una meza para la terasa", channel="web-es-MX")
+
+    assert result.incomprehension is False
+    assert result.payload["intentId"] == "find_outdoor_table"
+
+
+@pytest.mark.parametrize(("text", "seating"), [("we're a dozen", "8-plus"), ("we are a couple", "2")])
+def test_given_a_count_said_with_a_number_phrase_after_we_are_then_it_is_the_seating(
+    text: str, seating: str
+) -> None:
+    found = extract_slot(
+        _demo_slot("seating", "web-en-US"),
+        text,
+        pending=False,
+        today=TODAY,
+        matcher=matcher(),
+        language="en-US",
+    )
+
+    assert found == seating
+
+
+def test_given_the_english_budget_question_when_something_reasonable_answers_then_it_is_mid_range() -> None:
+    found = extract_slot(
+        _demo_slot("budget", "web-en-US"),
+        "something reasonable",
+        pending=True,
+        today=TODAY,
+        matcher=matcher(),
+        language="en-US",
+    )
+
+    assert found == "500-1000"
+
+
+def test_given_a_digression_question_when_the_task_is_answered_instead_then_the_task_resumes() -> None:
+    *_, result = _talk("garden table", "how long does delivery take?", "never mind that, we're six")
+
+    assert result.state.intent_id == "find_outdoor_table"
+    assert result.state.resume is None
+    assert result.state.slots == {"seating": "6"}
+    assert result.state.pending == "budget"
+
+
+def test_given_the_postcode_question_of_a_digression_when_it_is_answered_then_the_task_resumes_after_it() -> (
+    None
+):
+    *_, result = _talk("garden table", "how long does delivery take?", "10115")
+
+    assert "10115" in result.messages[0].text
+    assert result.state.intent_id == "find_outdoor_table"
+    assert result.state.pending == "budget"
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"), [("tu que me recomiendas?", "web-es-MX"), ("what do you recommend?", "web-en-US")]
+)
+def test_given_the_material_question_when_asked_for_a_recommendation_then_it_is_no_preference(
+    text: str, channel: str
+) -> None:
+    found = extract_slot(
+        _demo_slot("material", channel),
+        text,
+        pending=True,
+        today=TODAY,
+        matcher=matcher(),
+        language=channel.removeprefix("web-"),
+    )
+
+    assert found == "no-preference"
