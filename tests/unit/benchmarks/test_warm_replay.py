@@ -83,3 +83,21 @@ def test_given_reads_that_keep_differing_when_replayed_then_the_benchmark_fails_
     with pytest.raises(BenchmarkError, match=r"MISSING#0.*MISSING#10"):
         client.get_item(TableName=TABLE, Key=key(f"MISSING#{MAX_UNRECORDED_CALLS}"))
     assert replayer.error is not None
+
+
+def test_given_queries_bounded_by_the_clock_when_identified_then_only_the_partition_tells_them_apart() -> (
+    None
+):
+    def idle(shard: str, now: int) -> dict[str, Any]:
+        return {
+            "TableName": "Sessions",
+            "KeyConditionExpression": "idle_shard = :shard AND idle_expires_at <= :now",
+            "ExpressionAttributeValues": {":shard": {"S": shard}, ":now": {"N": str(now)}},
+        }
+
+    assert call_identity("dynamodb", "Query", idle("IDLE#0", 1_700_000_000)) == call_identity(
+        "dynamodb", "Query", idle("IDLE#0", 1_700_000_003)
+    )
+    assert call_identity("dynamodb", "Query", idle("IDLE#0", 1)) != call_identity(
+        "dynamodb", "Query", idle("IDLE#1", 1)
+    )
