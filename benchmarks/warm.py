@@ -24,6 +24,7 @@ import json
 import multiprocessing
 import os
 import statistics
+import sys
 import threading
 import time
 import warnings
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from benchmarks import work
 from benchmarks.aws_calls import _Context, _import
-from benchmarks.common import BenchContext, BenchmarkError, SectionResult, percentile, table
+from benchmarks.common import ROOT, BenchContext, BenchmarkError, SectionResult, percentile, table
 from benchmarks.own_time import Owners
 from benchmarks.stack import (
     FAKE_AWS_ENV,
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
 DEFAULT_ITERATIONS = 1000
 WARMUP_ITERATIONS = 100
 # Requests served under the profiler for a route over its target, after the timed ones.
-PROFILED_ITERATIONS = 200
+PROFILED_ITERATIONS = 150
 # Calls per function answered by moto because no recorded call matched: cache refreshes are a few.
 MAX_UNRECORDED_CALLS = 10
 TARGET_P50_MS = 0.2
@@ -478,13 +479,23 @@ def measure_alone(context: BenchContext, logical_id: str, iterations: int) -> di
     """``measure`` in a fresh interpreter, as a Lambda container holds one function: measured one
     after another in one process, each function ran beside every module, moto backend and garbage
     the ones before it left (the same handler measured up to 2x slower late in the run)."""
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=_fork_server()) as pool:
         return pool.submit(_measure_by_id, context.root, context.python, logical_id, iterations).result()
+
+
+@functools.cache
+def _fork_server() -> Any:
+    """Processes forked from a server that imported ``benchmarks.warm_preload`` (moto, the template)."""
+    server = multiprocessing.get_context("forkserver")
+    server.set_forkserver_preload(["benchmarks.warm_preload"])
+    return server
 
 
 def _measure_by_id(root: Path, python: str, logical_id: str, iterations: int) -> dict[str, Any]:
     context = BenchContext(root=root, python=python)
+    preloaded = sys.modules.get("benchmarks.warm_preload")
+    if preloaded is not None and root == ROOT:
+        context.template = preloaded.TEMPLATE  # the cached_property's value, as it would have read it
     spec = next(s for s in function_specs(context.template, context.root) if s.logical_id == logical_id)
     return measure(context, spec, iterations).summary()
 
