@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from parley.nbq.objective import Dimension
 from parley.sessions.configuration import SessionConfiguration
-from parley.sessions.state import CONFIRMED, NOT_APPLICABLE, Override, SessionState
+from parley.sessions.state import CONFIRMED, COVERAGE, NOT_APPLICABLE, Override, SessionState
 
 NOT_STARTED, IN_PROGRESS, COVERED, BLOCKED, EXCLUDED = (
     "not_started",
@@ -80,14 +80,15 @@ def _dimension(
     config: SessionConfiguration, state: SessionState, dimension: Dimension, blocked: set[str]
 ) -> DimensionState:
     names = config.deciding_targets(dimension)
-    targets = [state.target(target_id) for target_id in names]
-    coverage = sum(t.coverage for t in targets) / len(targets) if targets else 1.0
-    settled = sum(t.status in DONE for t in targets) / len(targets) if targets else 1.0
-    if targets and all(t.status in DONE for t in targets):
+    statuses = [state.target(target_id).status for target_id in names]
+    done = sum(status in DONE for status in statuses)
+    coverage = sum(COVERAGE.get(status or "", 0.0) for status in statuses) / len(names) if names else 1.0
+    settled = done / len(names) if names else 1.0
+    if names and done == len(names):
         computed = COVERED
-    elif any(target_id in blocked for target_id in names):
+    elif not blocked.isdisjoint(names):
         computed = BLOCKED
-    elif coverage > 0 or any(t.status for t in targets):
+    elif coverage > 0 or any(statuses):
         computed = IN_PROGRESS
     else:
         computed = NOT_STARTED

@@ -47,6 +47,10 @@ class Target:
         return self.status in (TENTATIVE, CONFIRMED, NOT_APPLICABLE, CONFLICTED)
 
 
+# A target nothing is known about yet (immutable, so one object serves every lookup).
+UNKNOWN = Target()
+
+
 @dataclass(frozen=True, slots=True)
 class Override:
     status: str  # achieved | not_achieved (dimensions: or excluded)
@@ -84,7 +88,7 @@ class SessionState:
         return max(self.max_turns - self.turn_count, 0)
 
     def target(self, target_id: str) -> Target:
-        return self.targets.get(target_id, Target())
+        return self.targets.get(target_id, UNKNOWN)
 
     def with_target(self, target_id: str, target: Target) -> SessionState:
         targets = dict(self.targets)
