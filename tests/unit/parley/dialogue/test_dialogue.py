@@ -941,6 +941,18 @@ def _demo_slot(slot_id: str, channel: str) -> Any:
     return next(s for i in view.intents.values() for s in i.slots if s.id == slot_id)
 
 
+def _demo_answer(slot_id: str, channel: str, text: str, *, pending: bool) -> Any:
+    """What the demo deployment's slot takes from ``text`` on ``channel``."""
+    return extract_slot(
+        _demo_slot(slot_id, channel),
+        text,
+        pending=pending,
+        today=TODAY,
+        matcher=matcher(),
+        language=channel.removeprefix("web-"),
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "channel"),
     [
@@ -955,40 +967,19 @@ def _demo_slot(slot_id: str, channel: str) -> Any:
 def test_given_the_material_question_when_a_bare_no_answers_then_it_is_no_preference(
     text: str, channel: str
 ) -> None:
-    found = extract_slot(
-        _demo_slot("material", channel),
-        text,
-        pending=True,
-        today=TODAY,
-        matcher=matcher(),
-        language=channel.removeprefix("web-"),
-    )
+    found = _demo_answer("material", channel, text, pending=True)
 
     assert found == "no-preference"
 
 
 def test_given_the_material_question_when_no_names_a_material_then_that_material_is_taken() -> None:
-    found = extract_slot(
-        _demo_slot("material", "web-es-MX"),
-        "no, de aluminio",
-        pending=True,
-        today=TODAY,
-        matcher=matcher(),
-        language="es-MX",
-    )
+    found = _demo_answer("material", "web-es-MX", "no, de aluminio", pending=True)
 
     assert found == "aluminium"
 
 
 def test_given_a_slot_without_a_no_preference_choice_when_a_bare_no_answers_then_nothing_is_filled() -> None:
-    found = extract_slot(
-        _demo_slot("seating", "web-es-MX"),
-        "no",
-        pending=True,
-        today=TODAY,
-        matcher=matcher(),
-        language="es-MX",
-    )
+    found = _demo_answer("seating", "web-es-MX", "no", pending=True)
 
     assert found is None
 
@@ -999,27 +990,13 @@ def test_given_a_slot_without_a_no_preference_choice_when_a_bare_no_answers_then
 def test_given_the_spanish_material_question_when_answered_in_english_then_the_choice_is_taken(
     text: str, choice: str
 ) -> None:
-    found = extract_slot(
-        _demo_slot("material", "web-es-MX"),
-        text,
-        pending=True,
-        today=TODAY,
-        matcher=matcher(),
-        language="es-MX",
-    )
+    found = _demo_answer("material", "web-es-MX", text, pending=True)
 
     assert found == choice
 
 
 def test_given_no_question_pending_when_an_english_choice_word_is_in_spanish_then_it_fills_nothing() -> None:
-    found = extract_slot(
-        _demo_slot("material", "web-es-MX"),
-        "aluminum",
-        pending=False,
-        today=TODAY,
-        matcher=matcher(),
-        language="es-MX",
-    )
+    found = _demo_answer("material", "web-es-MX", "aluminum", pending=False)
 
     assert found is None
 
@@ -1035,27 +1012,13 @@ def test_given_spanish_misspelt_by_ear_when_read_then_the_task_is_recognised() -
 def test_given_a_count_said_with_a_number_phrase_after_we_are_then_it_is_the_seating(
     text: str, seating: str
 ) -> None:
-    found = extract_slot(
-        _demo_slot("seating", "web-en-US"),
-        text,
-        pending=False,
-        today=TODAY,
-        matcher=matcher(),
-        language="en-US",
-    )
+    found = _demo_answer("seating", "web-en-US", text, pending=False)
 
     assert found == seating
 
 
 def test_given_the_english_budget_question_when_something_reasonable_answers_then_it_is_mid_range() -> None:
-    found = extract_slot(
-        _demo_slot("budget", "web-en-US"),
-        "something reasonable",
-        pending=True,
-        today=TODAY,
-        matcher=matcher(),
-        language="en-US",
-    )
+    found = _demo_answer("budget", "web-en-US", "something reasonable", pending=True)
 
     assert found == "500-1000"
 
@@ -1085,13 +1048,6 @@ def test_given_the_postcode_question_of_a_digression_when_it_is_answered_then_th
 def test_given_the_material_question_when_asked_for_a_recommendation_then_it_is_no_preference(
     text: str, channel: str
 ) -> None:
-    found = extract_slot(
-        _demo_slot("material", channel),
-        text,
-        pending=True,
-        today=TODAY,
-        matcher=matcher(),
-        language=channel.removeprefix("web-"),
-    )
+    found = _demo_answer("material", channel, text, pending=True)
 
     assert found == "no-preference"
