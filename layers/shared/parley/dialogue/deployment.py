@@ -38,7 +38,10 @@ stored document (text and choices), so a turn needs the catalog only to order qu
 A channel whose language has neither the top-level content nor a translation is refused when the
 deployment is loaded (``es-MX`` is served by ``es-MX`` or ``es``). A translation gives every
 intent's utterances or keywords, title and fulfilment, every slot's prompt and every choice's
-text; built-in replies have defaults in every supported language.
+text; built-in replies have defaults in every supported language. A choice slot may give
+``advice``, translated like its prompt (a translation without one has none): what the assistant says
+when a visitor asks about the options instead of answering ("which one lasts longer outside?"),
+before it asks the question again (``parley.dialogue.options_question``).
 """
 
 from __future__ import annotations
@@ -163,6 +166,9 @@ class Slot:
     # text slots: the value must match (searched anywhere in the utterance, on RE2).
     pattern: str | None = None
     required: bool = True
+    # What the assistant says when a visitor asks about the options instead of answering ("which
+    # one lasts longer outside?"), before it asks the question again.
+    advice: str | None = None
 
     def choice(self, choice_id: str) -> Choice | None:
         return next((c for c in self.choices if c.id == choice_id), None)
@@ -372,7 +378,18 @@ def _slot(raw: Any, where: str, catalog: Catalog | None) -> Slot:
         units=_strings(raw.get("units"), f"{where}.units"),
         pattern=pattern,
         required=required,
+        advice=_advice(raw, where),
     )
+
+
+def _advice(raw: Mapping[str, Any], where: str) -> str | None:
+    """The slot's optional advice about its options (a non-empty string when given)."""
+    advice = raw.get("advice")
+    if advice is None:
+        return None
+    if not isinstance(advice, str) or not advice.strip():
+        raise DeploymentError(f"{where}.advice: a non-empty string (what to say about the options)")
+    return advice.strip()
 
 
 def _slot_question(
@@ -770,6 +787,8 @@ def _translated_slots(raw: Any, base: Deployment, where: str) -> dict[str, Slot]
                 units=_strings(body.get("units"), f"{at}.units") or slot.units,
                 pattern=_slot_pattern(body["pattern"], at) if "pattern" in body else slot.pattern,
                 choices=_translated_choices(body.get("choices") or {}, slot, at),
+                # Never another language's advice: without its own, the question is just asked again.
+                advice=_advice(body, at),
             )
     unknown = sorted(set(raw) - set(slots))
     if unknown:
@@ -824,6 +843,8 @@ def _slot_document(s: Slot) -> dict[str, Any]:
         body["units"] = list(s.units)
     if s.pattern:
         body["pattern"] = s.pattern
+    if s.advice:
+        body["advice"] = s.advice
     return body
 
 
@@ -854,6 +875,8 @@ def _translation_document(view: Deployment, raw: Mapping[str, Any]) -> dict[str,
                 body["units"] = list(s.units)
             if s.pattern:
                 body["pattern"] = s.pattern
+            if s.advice:
+                body["advice"] = s.advice
             if s.choices:
                 body["choices"] = {
                     c.id: {k: v for k, v in _choice_document(c).items() if k not in ("id", "min", "max")}

@@ -10,7 +10,9 @@ deployment's content and the recognition of that language. One turn:
    welcome, ``NLX.Escalation`` asks for a person, any other ``NLX.*`` is acknowledged), ``slots[]``
    fill slots, ``choiceId`` answers the pending multichoice question (an unknown id is an
    incomprehension). Free text: a request for a person ("i need someone" only when the text
-   names no task: "i need someone to fix my router" is the task); the pending question's answer
+   names no task: "i need someone to fix my router" is the task); a question about the pending
+   choice question's options ("which one lasts longer outside?": ``options_question``), which fills
+   nothing and is answered with the slot's advice and the same question; the pending question's answer
    (a weak answer — a bare number — gives way to another intent the text names); corrections of filled
    slots ("actually make that 6", "mejor de aluminio"); the intent, where another intent in the
    middle of a task is a digression (answered, then the task resumes) unless the user corrects
@@ -33,6 +35,7 @@ from datetime import date
 from typing import Any
 
 from parley.dialogue.deployment import INTENT_MENU, Deployment, Intent, Slot, language_of
+from parley.dialogue.options_question import asks_about_options
 from parley.dialogue.recognition import (
     IntentMatcher,
     LanguageModel,
@@ -40,6 +43,7 @@ from parley.dialogue.recognition import (
     Utterance,
     coerce_slot_value,
 )
+from parley.language.text import CLAUSE_BREAKS, fold, tokens
 
 STRONGLY_NEGATIVE = -0.5
 # Incomprehensions in a row that count as frustration.
@@ -197,6 +201,9 @@ class _Reading:
     filled: dict[str, Any] = field(default_factory=dict)
     corrected: list[str] = field(default_factory=list)
     last_slot: str | None = None
+    # The pending choice slot whose options the text asked about ("which lasts longer?"): its
+    # advice is said and its question asked again.
+    options_question: str | None = None
 
     def fill(self, slot_id: str, value: Any) -> None:
         if slot_id in self.slots and self.slots[slot_id] != value:
@@ -258,6 +265,11 @@ def _read_text(
         utterance.wants_human and not _names_a_task(view, model, utterance)
     ):
         reading.wants_human = reading.understood = True
+    if _asks_about_options(view, model, utterance, reading):
+        reading.options_question, reading.understood = reading.pending, True
+        return  # it fills no slot and corrects nothing: the question is asked again
+    if _code_of_another_intent(view, model, utterance, reading):
+        return
     filled_pending = _answer_pending(view, model, utterance, today, reading)
     if not filled_pending and utterance.small_talk:
         # Nothing but small talk ("hey there", "thanks!", "see you later"): that is the turn.
@@ -276,6 +288,47 @@ def _read_text(
     _back_to_task(view, reading)
     reading.out_of_scope = not reading.understood and recognition.out_of_scope
     reading.off_topic = reading.out_of_scope and recognition.off_topic
+
+
+def _code_of_another_intent(
+    view: Deployment, model: LanguageModel, utterance: Utterance, reading: _Reading
+) -> bool:
+    """A text that is nothing but a code of letters and digits another intent's text slot takes
+    ("M20 2RN", "it is 3011 AB" after asking about delivery): that intent's answer, not a number
+    for the question asked (a budget of 20, a count of 2)."""
+    words = [t for t in utterance.tokens if t not in CLAUSE_BREAKS and t not in model.lex.stop_words]
+    joined = "".join(words)
+    if not any(c.isdigit() for c in joined) or not any(c.isalpha() for c in joined):
+        return False
+    for intent in view.intents.values():
+        for slot in intent.slots:
+            if slot.kind != "text" or not slot.pattern or slot.id == reading.pending:
+                continue
+            value = model.extract(slot, utterance, pending=False, today=date.min)
+            if value is None or "".join(tokens(fold(str(value.value)))) != joined:
+                continue
+            reading.fill(slot.id, value.value)
+            if reading.intent_id not in (None, intent.id):
+                reading.digression = intent.id
+            else:
+                reading.intent_id = intent.id
+            return True
+    return False
+
+
+def _asks_about_options(
+    view: Deployment, model: LanguageModel, utterance: Utterance, reading: _Reading
+) -> bool:
+    """The pending choice question answered with a question about its options ("cual aguanta mas
+    la lluvia?"), not a request for a person nor another intent's question."""
+    if reading.pending is None or reading.pending == INTENT_MENU or reading.wants_human:
+        return False
+    slot = view.slot(reading.pending)
+    if slot is None or not asks_about_options(model, slot, utterance):
+        return False
+    recognition = model.recognise(utterance)
+    other = recognition.intent_id
+    return other is None or other == reading.intent_id or recognition.score < DIGRESSION_SCORE
 
 
 def _back_to_task(view: Deployment, reading: _Reading) -> None:
@@ -379,6 +432,8 @@ def _corrections(
             continue  # "a lot of data" answers the data question; it corrects no number of lines
         if found.strong and found.value != reading.slots[slot.id]:
             reading.fill(slot.id, found.value)
+        elif found.strong:
+            reading.understood = True  # said again as it was ("budget's about 2500" after "premium")
     if not utterance.correcting or reading.filled:
         return
     candidates = []
@@ -411,8 +466,10 @@ def _fill_open_slots(
             found = model.extract(slot, utterance, pending=False, today=today)
             if found is None or utterance.inside_other_value(slot.id, reading.filled):
                 continue
-            # A bare amount ("… of 800") is taken unless the turn corrects something with it.
-            if found.strong or not utterance.correcting:
+            # A bare amount ("… of 800") is taken unless the turn corrects something said before
+            # with it ("maybe 1000? no, let's say 1300" corrects itself).
+            said_before = set(reading.slots) - set(reading.filled)
+            if found.strong or not utterance.correcting or not said_before:
                 reading.fill(slot.id, found.value)
 
 
@@ -702,7 +759,20 @@ class _Answer:
             )
         if reading.digression is not None:
             return self._digression(reading.digression)
+        if reading.options_question is not None:
+            return self._advise(reading.options_question)
         return self._continue(self.state)
+
+    def _advise(self, slot_id: str) -> TurnResult:
+        """A question about the pending question's options: the slot's advice, if the deployment
+        gives one, then the same question again."""
+        slot = self.view.slot(slot_id)
+        if slot is None:
+            return self._continue(self.state)
+        if slot.advice:
+            self.say(slot.advice)
+        self.messages.append(_question(slot))
+        return self._done(replace(self.state, pending=slot.id), pending=True)
 
     def _small_talk(self, task_active: bool) -> None:
         builtin, view = self.reading.builtin, self.view

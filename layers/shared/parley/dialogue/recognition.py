@@ -49,7 +49,7 @@ from parley.language import base_language
 from parley.language.dates import date_in
 from parley.language.fuzzy import MIN_SOUND_LENGTH, FuzzyVocabulary, sound_key, sounds_index
 from parley.language.lexicon import Lexicon, lexicon
-from parley.language.numbers import NOT_PEOPLE, Quantity, count_of_people, quantities
+from parley.language.numbers import MAX_COUNT, NOT_PEOPLE, Quantity, count_of_people, quantities
 from parley.language.stems import KIND_LANGUAGES, other_forms, stem_words, word_kind
 from parley.language.text import CLAUSE_BREAKS, fold, tokens
 from parley.language.vocabulary import general_words, specificity
@@ -116,9 +116,9 @@ class Utterance:
         and not the noun of a count ("6 personas" is a number of people, not a request for one)."""
         if not token.isalpha() or token in self.lex.stop_words or token in self._date_words:
             return False
-        if token in self.lex.negations:
+        if token in self.lex.negations or token in self.lex.only_words:
             return False
-        if token in self.lex.money_context and self.quantities:
+        if (token in self.lex.money_context or token in self.lex.currency_words) and self.quantities:
             return False  # "no quiero pagar más de 35": the words of an amount say nothing else
         if token in self.lex.people_nouns:
             # A slot's unit after a number ("una línea", "3 phones") still says what the text is
@@ -141,7 +141,22 @@ class Utterance:
         return self._counts[nouns]
 
     def date(self, today: date) -> date | None:
-        return date_in(self.folded, self.tokens, self.lex, today)
+        """The date the text names; correcting itself, the one after the last correcting words
+        ("el miércoles 2 de diciembre… no, mejor el viernes 4")."""
+        tail = self.tokens[self._after_correction :] if self.correcting else []
+        corrected = date_in(" ".join(tail), tail, self.lex, today) if tail else None
+        return corrected or date_in(self.folded, self.tokens, self.lex, today)
+
+    @cached_property
+    def _after_correction(self) -> int:
+        """Where the words after the last correcting phrase begin (0 when there is none)."""
+        end = 0
+        for phrase in self.lex.corrections:
+            at = _find(self.tokens, phrase)
+            while at >= 0:
+                end = max(end, at + len(phrase))
+                at = _find(self.tokens, phrase, at + 1)
+        return end
 
     def inside_other_value(self, slot_id: str, others: Iterable[str]) -> bool:
         """Whether the words that gave the slot its choice lie inside the words of another slot's
@@ -196,13 +211,35 @@ def _find(tokens: list[str], phrase: tuple[str, ...], start: int = 0) -> int:
         return -1
 
 
+def _adverb_of(words: Sequence[str], choice: Choice, lex: Lexicon) -> bool:
+    """An English adverb whose stem is a one-word choice ("normally" → "normal", "usually"):
+    unless the choice names the adverb itself."""
+    if lex.code != "en" or len(words) != 1 or not words[0].endswith("ly"):
+        return False
+    return words[0] not in {fold(text) for text in (choice.text, *choice.synonyms)}
+
+
+# Possessives that open a captured place ("mi colonia"), in every language served.
+_POSSESSIVES = frozenset(
+    "mi mis tu tus su sus nuestro nuestra nuestros nuestras my your our his her their".split()
+)
+
+
+# "anything but metal", "todo menos madera": everything except what follows.
+_EXCEPT = frozenset(
+    {("anything", "but"), ("everything", "but"), ("anything", "except"), ("todo", "menos"),
+     ("cualquiera", "menos"), ("sea", "menos"), ("cualquier", "excepto"), ("todo", "excepto")}
+)  # fmt: skip
+
+
 def _negated(tokens: Sequence[str], at: int, lex: Lexicon) -> bool:
-    """A negation within a few tokens before ``at`` in the same clause ("not teak", "sin vidrio")."""
+    """A negation within a few tokens before ``at`` in the same clause ("not teak", "sin vidrio",
+    "anything but metal")."""
     for k in range(at - 1, max(-1, at - 1 - NEGATION_REACH), -1):
         token = tokens[k]
         if token in CLAUSE_BREAKS:
             return False
-        if token in lex.negations:
+        if token in lex.negations or (k and (tokens[k - 1], token) in _EXCEPT):
             return True
     return False
 
@@ -350,7 +387,9 @@ class LanguageModel:
         # The choices in the words of the deployment's own language, on a channel in another one:
         # an answer to their question may name them so ("aluminum", "wood": Spanglish).
         self._loanwords: dict[str, _Phrases] = {}
+        self._base_lex: Lexicon | None = None  # … and a count in its words ("just me and my roommate")
         if base is not None and base_language(base.language) != self.language:
+            self._base_lex = lexicon(base_language(base.language))
             for intent in base.intents.values():
                 for slot in intent.slots:
                     self._loanwords.setdefault(slot.id, self._choice_phrases(slot))
@@ -705,7 +744,12 @@ class LanguageModel:
         if slot.pattern:
             from parley.language.patterns import search
 
-            value = search(slot.pattern, utterance.text, accept=lambda v: self.named(v) is not None)
+            value = search(
+                slot.pattern,
+                utterance.text,
+                accept=lambda v: self.named(v) is not None,
+                last=utterance.correcting,  # "03010, no perdón, 03100"
+            )
             value = self.named(value) if value else None
             if value is None and pending:
                 value = self._bare_answer(slot.pattern, utterance.text)
@@ -731,6 +775,8 @@ class LanguageModel:
         please" → "Berlin"); None when every word is a common word or one of the assistant's own
         ("my area"), which a captured place or reference cannot be."""
         words = value.split()
+        if words and fold(words[0]) in _POSSESSIVES:
+            return None  # "a mi colonia", "to my place": where the visitor lives, not its name
 
         def plain(word: str) -> bool:
             folded = fold(word).strip(".,;:!?")
@@ -745,6 +791,7 @@ class LanguageModel:
     def _choice(self, slot: Slot, utterance: Utterance, *, pending: bool) -> Extracted | None:
         ranged = [c for c in slot.choices if c.minimum is not None or c.maximum is not None]
         weak: Choice | None = None
+        found: tuple[Quantity | float, bool] | None = None
         if ranged:
             found = self._number(slot, utterance, pending=pending)
             choice = _choice_for(ranged, found[0]) if found is not None else None
@@ -753,14 +800,26 @@ class LanguageModel:
                     return Extracted(choice.id, True)
                 weak = choice  # a bare number: the choice's words, if any, come first
         phrase = self._choice_by_words(slot, utterance, pending=pending)
-        if phrase is not None:
+        if phrase is not None and not self._amount_beats_words(slot, found, weak):
             return Extracted(phrase.id, True)
         return Extracted(weak.id, False) if weak is not None else None
 
+    def _amount_beats_words(
+        self, slot: Slot, found: tuple[Quantity | float, bool] | None, weak: Choice | None
+    ) -> bool:
+        """An amount said beside a vague word wins over it ("budget's about 2500": "budget" is also
+        a word for cheap); a small bare number does not ("2, cheap" to the budget question)."""
+        if weak is None or found is None or slot.value_from != "money":
+            return False
+        value = found[0].value if isinstance(found[0], Quantity) else found[0]
+        return value >= MONEY_WITHOUT_CURRENCY
+
     def _choice_by_words(self, slot: Slot, utterance: Utterance, *, pending: bool) -> Choice | None:
-        best: tuple[int, int, Choice] | None = None
+        best: tuple[bool, int, int, Choice] | None = None
         for start, end, choice in self._choices[slot.id].matches(utterance.stems):
             words = utterance.tokens[start:end]
+            if _adverb_of(words, choice, self.lex):
+                continue  # "5 of us normally" says how often, not a "normal" budget
             numeric = all(w[0].isdigit() or w in self.lex.number_words for w in words)
             if numeric and not pending:
                 continue  # bare numbers ("2", "four") are choices only as an answer to their own question
@@ -774,8 +833,12 @@ class LanguageModel:
                 and not self._names_slot(slot, utterance, end)
             ):
                 continue  # "whatever" answers the question asked, not a slot nobody asked about
-            key = (end - start, start if utterance.correcting else -start)
-            if best is None or key > best[:2]:
+            # A choice named outright comes before words of indifference ("aluminio está bien, que no
+            # se oxide": "no sé" is no answer there), then the longest, then the first (the last when
+            # correcting).
+            concrete = choice is not self._no_preference.get(slot.id)
+            key = (concrete, end - start, start if utterance.correcting else -start)
+            if best is None or key > best[:3]:
                 best = (*key, choice)
         if best is None and pending:
             return (
@@ -785,10 +848,23 @@ class LanguageModel:
             )
         if best is None:
             return None
-        length, position, choice = best
+        _concrete, length, position, choice = best
         start = position if utterance.correcting else -position
         utterance.choice_spans[slot.id] = (start, start + length)
         return choice
+
+    def named_choices(self, slot: Slot, utterance: Utterance) -> list[tuple[int, int, Choice]]:
+        """(start, end, choice) of every choice of the slot the text names by its words."""
+        phrases = self._choices.get(slot.id)
+        return phrases.matches(utterance.stems) if phrases is not None else []
+
+    def no_preference(self, slot: Slot) -> Choice | None:
+        """The slot's choice that stands for no preference, if it has one."""
+        return self._no_preference.get(slot.id)
+
+    def slot_nouns(self, slot: Slot) -> frozenset[str]:
+        """The words that name the slot itself beside words of indifference ("material")."""
+        return self._slot_nouns.get(slot.id, frozenset())
 
     def _names_slot(self, slot: Slot, utterance: Utterance, end: int) -> bool:
         """Whether words of indifference go on to name their slot ("whatever material", "me da igual
@@ -855,9 +931,20 @@ class LanguageModel:
         four letters, as an answer to the choice's own question only."""
         from parley.language.fuzzy import allowed_edits, edit_distance
 
-        words = [t for t in utterance.tokens if t.isalpha() and t not in self.lex.stop_words and len(t) >= 4]
-        if not words or len(words) > 3:
+        tokens_ = utterance.tokens
+        candidates = [
+            (i, t)
+            for i, t in enumerate(tokens_)
+            if t.isalpha() and t not in self.lex.stop_words and len(t) >= 4
+        ]
+        if not candidates or len(candidates) > 3:
             return None
+        # A negated word is no answer ("de cerámica no, que se rompe"), however near it is.
+        words = [
+            t
+            for i, t in candidates
+            if not _negated(tokens_, i, self.lex) and not _negated_after(tokens_, i + 1, self.lex)
+        ]
         for choice in slot.choices:
             for text in (choice.text, *choice.synonyms):
                 target = fold(text)
@@ -880,6 +967,8 @@ class LanguageModel:
             found = self._money(utterance)
         elif source == "count":
             count = utterance.count(self.lex.people_nouns | self._units.get(slot.id, frozenset()))
+            if count is None and pending and self._base_lex is not None:
+                count = count_of_people(tokens(utterance.folded), self._base_lex)
             found = (float(count), True) if count is not None else None
         else:
             found = self._measure(utterance, self._units.get(slot.id, frozenset()))
@@ -893,6 +982,8 @@ class LanguageModel:
             ]
         elif not pending and source != "money":
             return None
+        if source == "count":  # "budget's about 2500" answers no count question
+            free = [q for q in free if q.value <= MAX_COUNT]
         if not free:
             return None
         chosen = free[-1] if utterance.correcting else free[0]
@@ -936,7 +1027,9 @@ class LanguageModel:
         return (found[-1] if utterance.correcting else found[0]), True
 
     def _money_context(self, utterance: Utterance) -> bool:
-        return any(t in self.lex.money_context for t in utterance.tokens)
+        # (also "budget's", "price's": the apostrophe is gone once folded)
+        context = self.lex.money_context
+        return any(t in context or (t[-1:] == "s" and t[:-1] in context) for t in utterance.tokens)
 
     def _free_numbers(self, utterance: Utterance, slot: Slot) -> list[Quantity]:
         """Numbers no unit claims: not "6 people", "2 m", "3 weeks", "the 12th of March"."""
@@ -947,6 +1040,8 @@ class LanguageModel:
         amounts = (slot.value_from or slot.kind) == "money"
         free = []
         for quantity in utterance.quantities:
+            if amounts and quantity.in_words and quantity.value == 1 and not quantity.money:
+                continue  # "pagar una sola factura", "one bill": a word for one is no amount of money
             if quantity.money:
                 if amounts:  # "30 dólares" is an amount, never a number of lines or of people
                     free.append(quantity)

@@ -117,8 +117,35 @@ def date_in(folded: str, tokens: Sequence[str], lex: Lexicon, today: date) -> da
         _numeric(folded, lex, today),
         _relative(tokens, lex, today),
         _day_and_month(tokens, lex, today),
+        _weekday_and_day(tokens, lex, today),
         _named_day(tokens, lex, today),
     ):
         if found is not None:
             return found
+    return None
+
+
+def _weekday_and_day(tokens: Sequence[str], lex: Lexicon, today: date) -> date | None:
+    """ "el viernes 4", "Friday the 4th": the next day of that number that falls on that weekday
+    (else the next day of that number)."""
+    for i, token in enumerate(tokens):
+        if token not in lex.weekdays:
+            continue
+        k = i + 1
+        while k < len(tokens) and k - i <= 2 and tokens[k] in _ORDINAL:
+            k += 1
+        if k >= len(tokens) or not tokens[k].isdigit() or not 1 <= int(tokens[k]) <= 31:
+            continue
+        day, weekday = int(tokens[k]), lex.weekdays.index(token)
+        candidates = [
+            found
+            for months in range(13)
+            if (
+                found := _valid(
+                    today.year + (today.month - 1 + months) // 12, (today.month - 1 + months) % 12 + 1, day
+                )
+            )
+            and found >= today
+        ]
+        return next((c for c in candidates if c.weekday() == weekday), candidates[0] if candidates else None)
     return None

@@ -89,12 +89,21 @@ class Lexicon:
     # never a slot nobody asked about ("whatever, max 1500" says nothing about the material).
     indifference: tuple[tuple[str, ...], ...] = ()
     messages: dict[str, str] = field(default_factory=dict)
+    # Nouns that are two people each after a number ("dos parejas", "two couples").
+    pair_nouns: frozenset[str] = frozenset()
+    # Partners of a group just counted ("mis 2 hermanos con sus esposas", "my two brothers and their
+    # wives"): as many people again.
+    partner_plurals: frozenset[str] = frozenset()
+    # Words that conclude a count with its total ("… así que cuatro", "… so that's five").
+    count_conclusions: tuple[tuple[str, ...], ...] = ()
+    # Two-word forms of ``only_words`` ("nada más").
+    only_phrases: frozenset[tuple[str, ...]] = frozenset()
 
 
 _EN = Lexicon(
     code="en",
     stop_words=_words(
-        """a about above after again all also am an and any anything are as at be because been before
+        """a about above after again all also am an and any anything are as at be because been before ish
         being below both but by can cant could couldnt did didnt do does doesnt doing dont during
         each either else even ever every few for from further get gets getting got had has hasnt have
         havent having he her here hers him his how hows i id ill im ive if in into is isnt it its itself
@@ -200,7 +209,14 @@ _EN = Lexicon(
     people_nouns=_words(
         "people persons person guests guest adults adult kids kid children child friends friend diners "
         "diner seats seat seater seaters places pax folks humans members teenagers teens babies baby "
-        "grandkids grandchildren family"
+        "grandkids grandchildren family brothers sisters cousins sons daughters nephews nieces roommates "
+        "flatmates neighbours neighbors colleagues boys girls lads guys ladies men women grandsons "
+        "granddaughters toddlers nephews nieces"
+    ),
+    pair_nouns=_words("couples"),
+    partner_plurals=_words("wives husbands partners girlfriends boyfriends spouses"),
+    count_conclusions=_phrases(
+        "so thats|so that is|thats|that makes|in total|all together|altogether|so we are"
     ),
     count_before=_phrases(
         "for|seats|seating|seat|sits|sitting|fits|fit|table of|party of|family of|group of|we are|were|"
@@ -277,7 +293,8 @@ _EN = Lexicon(
         "actually|wait|instead|rather|i meant|i mean|make that|make it|change it to|change that to|"
         "change to|switch to|switch it to|scratch that|on second thought|on second thoughts|correction|"
         "better|i changed my mind|changed my mind|let me change|lets say|let us say|lets make it|"
-        "go with|how about|what about|hmm actually|oh wait|no wait|oops"
+        "go with|how about|what about|hmm actually|oh wait|no wait|oops|just kidding|jk|kidding|"
+        "seriously though"
     ),
     weekdays=("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
     months={
@@ -694,7 +711,9 @@ _ES = Lexicon(
         ("media", "docena"): 6,
         ("un", "par", "de"): 2,
     },
-    currency_words=_words("eur euro euros usd dolar dolares dls peso pesos mxn varos baros bolas libras"),
+    currency_words=_words(
+        "eur euro euros usd dolar dolares dls peso pesos mxn varos baros bolas libras dollar dollars bucks"
+    ),
     money_context=_words(
         "presupuesto gastar gasto pagar pago precio precios cuesta cuestan costo costar dinero barato "
         "caro pesos euros dolares lana"
@@ -739,19 +758,27 @@ _ES = Lexicon(
     people_nouns=_words(
         "personas persona gente invitados invitadas invitado adultos adultas adulto ninos ninas nino nina "
         "hijos hijas hijo hija amigos amigas amigo amiga comensales comensal plazas plaza lugares lugar "
-        "asientos asiento chamacos chavos morros peques bebes bebe integrantes miembros familiares"
+        "asientos asiento chamacos chavos morros peques bebes bebe integrantes miembros familiares "
+        "puestos puesto hermanos hermanas primos primas sobrinos sobrinas tios tias nietos nietas "
+        "cunados cunadas vecinos vecinas companeros companeras roomies kids"
+    ),
+    pair_nouns=_words("parejas matrimonios"),
+    partner_plurals=_words("esposas esposos parejas mujeres maridos novias novios"),
+    count_conclusions=_phrases(
+        "asi que|o sea|en total|entonces somos|asi que somos|o sea que somos|total somos"
     ),
     count_before=_phrases(
         "para|somos|seremos|vamos a ser|seriamos|estamos|familia de|grupo de|mesa de|mesa para|"
         "una mesa para|caben|quepan|que quepan|sienta a|sentar a|capacidad para|capacidad de|espacio para|"
         "lugar para|en total somos|total"
     ),
-    self_words=_words("yo"),
+    self_words=_words("yo mia mio"),  # "la mía y la de mi pareja": mine is one
     relatives={
         **dict.fromkeys(
             "esposa esposo pareja novia novio mujer marido mama mami papa papi madre padre hermano hermana "
             "hijo hija nino nina bebe abuela abuelo tia tio primo prima sobrino sobrina suegra suegro amigo "
-            "amiga roomie companero companera vecino vecina".split(),
+            "amiga roomie companero companera vecino vecina cunada cunado yerno nuera nieto nieta pololo "
+            "polola roommate jefa wife husband mom dad boyfriend girlfriend".split(),
             1,
         ),
         **dict.fromkeys("papas padres abuelos suegros gemelos gemelas".split(), 2),
@@ -824,7 +851,9 @@ _ES = Lexicon(
     corrections=_phrases(
         "mejor|en realidad|cambia|cambialo|cambialo a|cambiar a|mas bien|en vez de|"
         "en lugar de|quise decir|digo|corrijo|ahora que lo pienso|siempre no|espera|pensandolo bien|"
-        "mejor que sea|que sea|ponle|pon|cambio de opinion|cambie de opinion|ups|mejor si|mejor no"
+        "mejor que sea|que sea|ponle|pon|cambio de opinion|cambie de opinion|ups|mejor si|mejor no|"
+        "mentira|mentiras|es broma|no es cierto|ya en serio|hablando en serio|no perdon|perdon no|"
+        "me equivoque|me confundi|no espera"
     ),
     weekdays=("lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo"),
     months={
@@ -863,6 +892,7 @@ _ES = Lexicon(
     places_before=("a", "en"),
     leading_corrections=_words("no nel"),
     only_words=_words("solo solamente nomas unicamente"),
+    only_phrases=frozenset({("nada", "mas"), ("no", "mas")}),
     rate_words=_words("al por cada"),
     shorthands={
         "q": "que",

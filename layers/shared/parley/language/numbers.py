@@ -334,7 +334,7 @@ def _noun_after(tokens: Sequence[str], end: int, nouns: frozenset[str], lex: Lex
     """The index of a people noun within two tokens after ``end`` ("6 people", "3 little kids")."""
     for j in range(end, min(end + 3, len(tokens))):
         token = tokens[j]
-        if token in nouns or token in lex.relatives:
+        if token in nouns or token in lex.relatives or token in lex.pair_nouns:
             return j
         if token in CLAUSE_BREAKS or token[0].isdigit() or token in NOT_PEOPLE:
             return None
@@ -380,7 +380,11 @@ def _items(tokens: Sequence[str], numbers: list[Number], nouns: frozenset[str], 
                 continue
             if noun is not None or _of_us(tokens, number.end):
                 end = noun + 1 if noun is not None else number.end + 2
-                items.append(_Item(int(number.value), i, end, True))
+                each = 2 if noun is not None and tokens[noun] in lex.pair_nouns else 1
+                items.append(_Item(int(number.value) * each, i, end, True))
+                if _partners_follow(tokens, end, lex):  # "… con sus esposas": as many again
+                    items.append(_Item(int(number.value) * each, end, end + 3, True))
+                    end += 3
                 i = end
                 continue
         if token in lex.self_words or _self_after_preposition(tokens, i, lex):
@@ -389,6 +393,17 @@ def _items(tokens: Sequence[str], numbers: list[Number], nouns: frozenset[str], 
             items.append(_Item(lex.relatives[token], i, i + 1, False))
         i = number.end if number is not None else i + 1
     return items
+
+
+def _partners_follow(tokens: Sequence[str], end: int, lex: Lexicon) -> bool:
+    """ "with their wives", "con sus esposas" right after a group just counted."""
+    words = tokens[end : end + 3]
+    return (
+        len(words) == 3
+        and words[0] in lex.list_joiners
+        and words[1] in ("sus", "their")
+        and words[2] in lex.partner_plurals
+    )
 
 
 def _self_after_preposition(tokens: Sequence[str], i: int, lex: Lexicon) -> bool:
@@ -402,7 +417,9 @@ def _self_after_preposition(tokens: Sequence[str], i: int, lex: Lexicon) -> bool
 
 def _chains(tokens: Sequence[str], items: list[_Item], lex: Lexicon) -> list[list[_Item]]:
     """Items joined by "and", commas and possessives ("me, my wife and our three kids")."""
-    separators = lex.list_joiners | lex.possessives | {",", "also", "tambien", "a", "the", "for", "para"}
+    separators = (
+        lex.list_joiners | lex.possessives | {",", "also", "tambien", "a", "the", "for", "para", "de"}
+    )
     chains: list[list[_Item]] = []
     for item in items:
         if chains and all(t in separators for t in tokens[chains[-1][-1].end : item.start]):
@@ -414,18 +431,24 @@ def _chains(tokens: Sequence[str], items: list[_Item], lex: Lexicon) -> list[lis
 
 # Words between a counting phrase and its number ("for about 6", "somos unos 6", "up to 8").
 _BEFORE_COUNT = frozenset(("a", "about", "up", "unos", "unas", "como", "hasta", "just"))
+# Lower bounds between a counting phrase and its number ("que quepan por lo menos diez", "seats at
+# least 8"): the number is still the count.
+_AT_LEAST = (("por", "lo", "menos"), ("al", "menos"), ("minimo",), ("at", "least"), ("minimum",))
 
 
-def _count_after_phrase(tokens: Sequence[str], numbers: list[Number], lex: Lexicon) -> int | None:
+def _count_after_phrase(
+    tokens: Sequence[str], numbers: list[Number], lex: Lexicon, phrases: tuple[tuple[str, ...], ...]
+) -> int | None:
     """ "for 6", "seats 4", "somos 6", "family of five" — a number right after a counting phrase."""
     at_number = {n.start: n for n in numbers}
     for i in range(len(tokens)):
-        for phrase in lex.count_before:
+        for phrase in phrases:
             if tuple(tokens[i : i + len(phrase)]) != phrase:
                 continue
             j = i + len(phrase)
             # The number right after the phrase, or after a word before it ("about 6", "unos 6");
             # a number phrase may begin with that word ("we're a dozen", "somos un par").
+            j += next((len(b) for b in _AT_LEAST if tuple(tokens[j : j + len(b)]) == b), 0)
             number = at_number.get(j)
             if number is None and j < len(tokens) and tokens[j] in _BEFORE_COUNT:
                 number = at_number.get(j + (2 if tokens[j] == "up" else 1))
@@ -448,25 +471,73 @@ def count_of_people(
     """How many people the text says there are, or None."""
     numbers = [n for n in numbers_in(tokens, lex) if not _money(tokens, n, lex)]
     nouns = lex.people_nouns | extra_nouns
+    # A total the text concludes with ("yo, mi pololo y a veces mis papás, así que cuatro").
+    concluded = _count_after_phrase(tokens, numbers, lex, lex.count_conclusions)
+    if concluded is not None:
+        return concluded
     best: int | None = None
-    for chain in _chains(tokens, _items(tokens, numbers, nouns, lex), lex):
+    chains = _chains(tokens, _items(tokens, numbers, nouns, lex), lex)
+    for chain in chains:
         if len(chain) >= 2 or chain[0].group:
-            total = sum(item.count for item in chain)
+            total = _chain_total(chain)
             if 0 < total <= MAX_COUNT and (best is None or total > best):
                 best = total
+    joined = _joined_people(tokens, chains, lex)
+    if joined is not None and joined <= MAX_COUNT and (best is None or joined > best):
+        best = joined
+    # A total said outright ("somos 6, my wife, me y los 4 kids") holds everyone a list names.
+    stated = _count_after_phrase(tokens, numbers, lex, lex.count_before)
     if best is not None:
-        return best
+        return max(best, stated or 0)
     if _only_oneself(tokens, lex):
         return 1
-    return _count_after_phrase(tokens, numbers, lex)
+    return stated
+
+
+def _chain_total(chain: list[_Item]) -> int:
+    """The people of a chain; a number followed by exactly that many people named is the same
+    people twice ("dos líneas, la mía y la de mi novia", "two of us, me and my wife")."""
+    first, named = chain[0], chain[1:]
+    restated = named and not any(item.group for item in named) and sum(i.count for i in named) == first.count
+    if first.group and restated:
+        return first.count
+    return sum(item.count for item in chain)
+
+
+def _joined_people(tokens: Sequence[str], chains: list[list[_Item]], lex: Lexicon) -> int | None:
+    """People named apart in one story, each later group brought in by "and"/"with" ("mi marido y
+    yo nos mudamos … y mis suegros vienen cada domingo, con mi cuñada y su novio"): all of them.
+    Only named people: a number of people ("para 6 personas y mi esposa quiere teca") is a total."""
+    best: int | None = None
+    run, length = 0, 0
+    for chain in chains:
+        named = not any(item.group for item in chain)
+        before = chain[0].start - 1
+        while before >= 0 and tokens[before] in lex.possessives:
+            before -= 1
+        if named and length and before >= 0 and tokens[before] in lex.list_joiners:
+            run, length = run + sum(item.count for item in chain), length + 1
+        else:
+            run, length = (sum(item.count for item in chain), 1) if named else (0, 0)
+        if length >= 2 and (best is None or run > best):
+            best = run
+    return best
 
 
 def _only_oneself(tokens: Sequence[str], lex: Lexicon) -> bool:
     """ "just me", "only for me", "solo yo", "nomás para mí": one person."""
     for i, token in enumerate(tokens):
-        if token in lex.only_words:
+        only = token in lex.only_words or tuple(tokens[i - 1 : i + 1]) in lex.only_phrases
+        if only:
             rest = [t for t in tokens[i + 1 : i + 3] if t not in ("for", "para", "a")]
             if rest and (rest[0] in lex.self_words or (rest[0] == "mi" and lex.code == "es")):
+                return True
+            # "yo nomás", "me only": oneself, then the word
+            if (
+                i
+                and tokens[i - 1] in lex.self_words
+                and (i + 1 == len(tokens) or tokens[i + 1] in CLAUSE_BREAKS)
+            ):
                 return True
     return False
 

@@ -41,13 +41,17 @@ def compile_pattern(pattern: str) -> Any:
 MAX_MATCHES = 16  # matches looked at per text (each is one linear scan onward)
 
 
-def search(pattern: str, text: str, accept: Callable[[str], bool] | None = None) -> str | None:
-    """The value the pattern finds in the text: of the first match ``accept`` takes, its first
-    matched group, else the whole match. After a match ``accept`` refuses, the search goes on from
-    just after where that match began, so the words it took may start the next one ("entregas a
-    domicilio en Monterrey": "domicilio en" is refused, "en Monterrey" is found)."""
+def search(
+    pattern: str, text: str, accept: Callable[[str], bool] | None = None, *, last: bool = False
+) -> str | None:
+    """The value the pattern finds in the text: of the first match ``accept`` takes (the last one
+    with ``last``: "03010, no perdón, 03100"), its first matched group, else the whole match. After
+    a match ``accept`` refuses, the search goes on from just after where that match began, so the
+    words it took may start the next one ("entregas a domicilio en Monterrey": "domicilio en" is
+    refused, "en Monterrey" is found)."""
     compiled = compile_pattern(pattern)
     position = 0
+    found: str | None = None
     for _ in range(MAX_MATCHES):
         match = compiled.search(text, position)
         if match is None:
@@ -55,8 +59,10 @@ def search(pattern: str, text: str, accept: Callable[[str], bool] | None = None)
         groups = [str(group).strip() for group in match.groups() if group]
         value = groups[0] if groups else str(match.group(0)).strip()
         if value and (accept is None or accept(value)):
-            return value
+            if not last:
+                return value
+            found = value
         position = match.start() + 1
         if position > len(text):
             break
-    return None
+    return found
