@@ -466,11 +466,30 @@ def _fill_open_slots(
             found = model.extract(slot, utterance, pending=False, today=today)
             if found is None or utterance.inside_other_value(slot.id, reading.filled):
                 continue
+            if _words_of_a_filled_choice(intent, model, utterance, reading, slot):
+                continue
             # A bare amount ("… of 800") is taken unless the turn corrects something said before
             # with it ("maybe 1000? no, let's say 1300" corrects itself).
             said_before = set(reading.slots) - set(reading.filled)
             if found.strong or not utterance.correcting or not said_before:
                 reading.fill(slot.id, found.value)
+
+
+def _words_of_a_filled_choice(
+    intent: Intent, model: LanguageModel, utterance: Utterance, reading: _Reading, slot: Slot
+) -> bool:
+    """Whether the words that gave the slot its choice also name a choice of a slot filled this
+    turn: they answered that one ("lo normal, unos 25 gigas" answers the data question; "normal"
+    is no budget too)."""
+    span = utterance.choice_spans.get(slot.id)
+    if span is None:
+        return False
+    for other in intent.slots:
+        if other.id == slot.id or other.id not in reading.filled or other.kind != "choice":
+            continue
+        if any(start < span[1] and span[0] < end for start, end, _c in model.named_choices(other, utterance)):
+            return True
+    return False
 
 
 def _intent_by_values(

@@ -136,19 +136,37 @@ class Utterance:
         return quantities(self.tokens, self.lex)
 
     def count(self, nouns: frozenset[str]) -> int | None:
+        """How many people the text says; correcting itself, the count after the last correcting
+        words ("para 6 digo para 8")."""
         if nouns not in self._counts:
-            self._counts[nouns] = count_of_people(self.tokens, self.lex, nouns)
+            tail = self.tokens[self.correction_end :] if self.correcting and self.correction_end else []
+            corrected = count_of_people(tail, self.lex, nouns) if tail else None
+            self._counts[nouns] = corrected or count_of_people(self.tokens, self.lex, nouns)
         return self._counts[nouns]
 
     def date(self, today: date) -> date | None:
         """The date the text names; correcting itself, the one after the last correcting words
         ("el miércoles 2 de diciembre… no, mejor el viernes 4")."""
-        tail = self.tokens[self._after_correction :] if self.correcting else []
+        tail = self.tokens[self.correction_end :] if self.correcting else []
         corrected = date_in(" ".join(tail), tail, self.lex, today) if tail else None
         return corrected or date_in(self.folded, self.tokens, self.lex, today)
 
     @cached_property
-    def _after_correction(self) -> int:
+    def courtesy(self) -> frozenset[int]:
+        """The positions of the words of greetings and thanks of two words or more ("muchas
+        gracias", "thanks a lot")."""
+        covered: set[int] = set()
+        for phrase in (*self.lex.greetings, *self.lex.thanks):
+            if len(phrase) < 2 or not _COURTESY_CORES.intersection(phrase):
+                continue  # ("de lujo" is thanks too, and a budget)
+            at = _find(self.tokens, phrase)
+            while at >= 0:
+                covered.update(range(at, at + len(phrase)))
+                at = _find(self.tokens, phrase, at + 1)
+        return frozenset(covered)
+
+    @cached_property
+    def correction_end(self) -> int:
         """Where the words after the last correcting phrase begin (0 when there is none)."""
         end = 0
         for phrase in self.lex.corrections:
@@ -228,8 +246,20 @@ _POSSESSIVES = frozenset(
 # "anything but metal", "todo menos madera": everything except what follows.
 _EXCEPT = frozenset(
     {("anything", "but"), ("everything", "but"), ("anything", "except"), ("todo", "menos"),
-     ("cualquiera", "menos"), ("sea", "menos"), ("cualquier", "excepto"), ("todo", "excepto")}
+     ("cualquiera", "menos"), ("sea", "menos"), ("cualquier", "excepto"), ("todo", "excepto"),
+     # "aluminium instead of teak", "mejor aluminio en vez de madera": the one given up
+     ("instead", "of"), ("rather", "than"), ("vez", "de"), ("lugar", "de"), ("en", "vez"), ("en", "lugar")}
 )  # fmt: skip
+
+
+# The words that make a phrase a greeting or thanks whatever else is in it.
+_COURTESY_CORES = frozenset(
+    {"gracias", "thanks", "thank", "hola", "hello", "buenas", "buenos", "buen", "good"}
+)
+
+# Words that turn from what a negation refuses to what is wanted ("de madera no mejor cerámica",
+# "not teak but steel"): a negation before them does not reach past them.
+_TURNS = frozenset({"mejor", "pero", "sino", "but", "better", "rather"})
 
 
 def _negated(tokens: Sequence[str], at: int, lex: Lexicon) -> bool:
@@ -237,9 +267,11 @@ def _negated(tokens: Sequence[str], at: int, lex: Lexicon) -> bool:
     "anything but metal")."""
     for k in range(at - 1, max(-1, at - 1 - NEGATION_REACH), -1):
         token = tokens[k]
-        if token in CLAUSE_BREAKS:
+        if k and (tokens[k - 1], token) in _EXCEPT:
+            return True
+        if token in CLAUSE_BREAKS or token in _TURNS:
             return False
-        if token in lex.negations or (k and (tokens[k - 1], token) in _EXCEPT):
+        if token in lex.negations:
             return True
     return False
 
@@ -815,9 +847,11 @@ class LanguageModel:
         return value >= MONEY_WITHOUT_CURRENCY
 
     def _choice_by_words(self, slot: Slot, utterance: Utterance, *, pending: bool) -> Choice | None:
-        best: tuple[bool, int, int, Choice] | None = None
+        best: tuple[bool, bool, int, int, Choice] | None = None
         for start, end, choice in self._choices[slot.id].matches(utterance.stems):
             words = utterance.tokens[start:end]
+            if utterance.courtesy.issuperset(range(start, end)):
+                continue  # "muchas gracias" thanks; it asks for no "muchas" lines
             if _adverb_of(words, choice, self.lex):
                 continue  # "5 of us normally" says how often, not a "normal" budget
             numeric = all(w[0].isdigit() or w in self.lex.number_words for w in words)
@@ -837,8 +871,11 @@ class LanguageModel:
             # se oxide": "no sé" is no answer there), then the longest, then the first (the last when
             # correcting).
             concrete = choice is not self._no_preference.get(slot.id)
-            key = (concrete, end - start, start if utterance.correcting else -start)
-            if best is None or key > best[:3]:
+            # Correcting itself, the text's choice is the one after its last correcting words ("de
+            # madera no, mejor cerámica").
+            after = utterance.correcting and start >= utterance.correction_end > 0
+            key = (concrete, after, end - start, start if utterance.correcting else -start)
+            if best is None or key > best[:4]:
                 best = (*key, choice)
         if best is None and pending:
             return (
@@ -848,7 +885,7 @@ class LanguageModel:
             )
         if best is None:
             return None
-        _concrete, length, position, choice = best
+        _concrete, _after, length, position, choice = best
         start = position if utterance.correcting else -position
         utterance.choice_spans[slot.id] = (start, start + length)
         return choice

@@ -59,7 +59,14 @@ def _has(tokens: Sequence[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
     return False
 
 
+# "en la mañana", "in the morning" is a time of day, not tomorrow ("el jueves en la mañana").
+_MORNING_AFTER = frozenset({"la", "esta", "the", "this"})
+
+
 def _named_day(tokens: Sequence[str], lex: Lexicon, today: date) -> date | None:
+    tokens = [
+        t for i, t in enumerate(tokens) if not (t == "manana" and i and tokens[i - 1] in _MORNING_AFTER)
+    ]
     if _has(tokens, lex.day_after_words):
         return today + timedelta(days=2)
     if _has(tokens, lex.tomorrow_words):

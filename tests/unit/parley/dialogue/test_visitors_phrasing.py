@@ -221,3 +221,69 @@ def test_given_everything_but_a_choice_when_answered_then_that_choice_is_ruled_o
         )["material"]
         == material
     )
+
+
+@pytest.mark.parametrize(
+    ("texts", "slot", "value"),
+    [
+        (("busco mesa para la terraza", "mil", "para 6 digo para 8"), "seating", "8-plus"),
+        (("busco mesa para la terraza", "3000", "para 6 no perdon para 8"), "seating", "8-plus"),
+        (
+            ("busco mesa de balcon", "200", "solo para mi", "de madera no mejor ceramica"),
+            "material",
+            "ceramic",
+        ),
+        (
+            ("busco mesa de balcon", "200", "solo para mi", "mejor aluminio en vez de madera"),
+            "material",
+            "aluminium",
+        ),
+    ],
+)
+def test_given_a_correction_in_the_same_message_when_answered_then_the_value_after_it_counts(
+    texts: tuple[str, ...], slot: str, value: str
+) -> None:
+    assert _slots(*texts)[slot] == value
+
+
+def test_given_one_instead_of_another_in_english_when_answered_then_the_other_is_given_up() -> None:
+    assert _slots("need a patio table", "750", "4", "aluminium instead of teak", channel="web-en-US")[
+        "material"
+    ] == ("aluminium")
+
+
+def test_given_thanks_with_a_choice_word_in_them_when_said_then_no_slot_changes() -> None:
+    slots = _telecom_slots(
+        "quiero un plan mejor",
+        "como 60 gigas, gracias",
+        "tres lineas, la mia, la de mi mama y la de mi hermano, gracias",
+        "lo mejor que tengan, el precio no importa, muchas gracias",
+    )
+
+    assert slots == {"data": "100gb", "lines": "3-4", "monthly_budget": "over-60"}
+
+
+def test_given_words_answering_the_question_when_another_slot_shares_them_then_only_it_is_filled() -> None:
+    slots = _telecom_slots("buenas, quiero un plan familiar", "lo normal, unos 25 gigas")
+
+    assert slots == {"lines": "3-4", "data": "30gb"}
+
+
+@pytest.mark.parametrize(
+    ("texts", "value"),
+    [
+        (("quiero cambiar de plan", "como 20 gigas", "nomas es mi linea"), "1"),
+    ],
+)
+def test_given_only_my_line_when_answering_the_lines_question_then_it_is_one(
+    texts: tuple[str, ...], value: str
+) -> None:
+    assert _telecom_slots(*texts)["lines"] == value
+
+
+def test_given_a_weekday_in_the_morning_when_booking_then_it_is_that_weekday_not_tomorrow() -> None:
+    slots = _telecom_slots(
+        "quiero agendar una visita de un tecnico a mi domicilio para el jueves en la mañana"
+    )
+
+    assert slots["visit_date"] == "2026-11-26"
