@@ -436,13 +436,25 @@ _BEFORE_COUNT = frozenset(("a", "about", "up", "unos", "unas", "como", "hasta", 
 _AT_LEAST = (("por", "lo", "menos"), ("al", "menos"), ("minimo",), ("at", "least"), ("minimum",))
 
 
+@cache
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The phrases by their first word, in their order (one lookup per token, not one per phrase)."""
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        grouped.setdefault(phrase[0], []).append(phrase)
+    return {word: tuple(found) for word, found in grouped.items()}
+
+
 def _count_after_phrase(
     tokens: Sequence[str], numbers: list[Number], lex: Lexicon, phrases: tuple[tuple[str, ...], ...]
 ) -> int | None:
     """ "for 6", "seats 4", "somos 6", "family of five" — a number right after a counting phrase."""
+    if not numbers:
+        return None
     at_number = {n.start: n for n in numbers}
-    for i in range(len(tokens)):
-        for phrase in phrases:
+    by_first = _by_first_word(phrases)
+    for i, token in enumerate(tokens):
+        for phrase in by_first.get(token, ()):
             if tuple(tokens[i : i + len(phrase)]) != phrase:
                 continue
             j = i + len(phrase)
