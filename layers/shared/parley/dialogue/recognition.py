@@ -252,6 +252,9 @@ _EXCEPT = frozenset(
 )  # fmt: skip
 
 
+# After a choice's words, words that make them a comparison ("un poquito más", "a bit more").
+_COMPARING = frozenset({"mas", "more", "menos", "less"})
+
 # The words that make a phrase a greeting or thanks whatever else is in it.
 _COURTESY_CORES = frozenset(
     {"gracias", "thanks", "thank", "hola", "hello", "buenas", "buenos", "buen", "good"}
@@ -854,6 +857,8 @@ class LanguageModel:
                 continue  # "muchas gracias" thanks; it asks for no "muchas" lines
             if _adverb_of(words, choice, self.lex):
                 continue  # "5 of us normally" says how often, not a "normal" budget
+            if end < len(utterance.tokens) and utterance.tokens[end] in _COMPARING:
+                continue  # "un poquito más de datos" wants more than now, not "poquito"
             numeric = all(w[0].isdigit() or w in self.lex.number_words for w in words)
             if numeric and not pending:
                 continue  # bare numbers ("2", "four") are choices only as an answer to their own question
@@ -1021,6 +1026,8 @@ class LanguageModel:
             return None
         if source == "count":  # "budget's about 2500" answers no count question
             free = [q for q in free if q.value <= MAX_COUNT]
+        if source == "money" and utterance.has(self.lex.cheaper):
+            free = [q for q in free if not self._paid_now(utterance, q)]
         if not free:
             return None
         chosen = free[-1] if utterance.correcting else free[0]
@@ -1041,9 +1048,16 @@ class LanguageModel:
                 and not self._claimed(utterance, q)
             )
         ]
+        if money and utterance.has(self.lex.cheaper):
+            # "me cobran 45 dolares … quiero uno más barato": what is paid now is no budget
+            money = [q for q in money if not self._paid_now(utterance, q)]
         if not money:
             return None
         return (money[-1] if utterance.correcting else money[0]), True
+
+    def _paid_now(self, utterance: Utterance, quantity: Quantity) -> bool:
+        before = utterance.tokens[max(0, quantity.start - 4) : quantity.start]
+        return any(_find(before, phrase) >= 0 for phrase in self.lex.paying_now)
 
     def _claimed(self, utterance: Utterance, quantity: Quantity) -> bool:
         """A unit or a people noun right after the number claims it ("6 people", "2 m")."""

@@ -98,6 +98,10 @@ class Lexicon:
     count_conclusions: tuple[tuple[str, ...], ...] = ()
     # Two-word forms of ``only_words`` ("nada más").
     only_phrases: frozenset[tuple[str, ...]] = frozenset()
+    # What one pays now ("me cobran 45", "i pay 45"), and words that want less than that ("más
+    # barato", "cheaper"): beside them, the amount paid now is no budget.
+    paying_now: tuple[tuple[str, ...], ...] = ()
+    cheaper: tuple[tuple[str, ...], ...] = ()
 
 
 _EN = Lexicon(
@@ -218,6 +222,11 @@ _EN = Lexicon(
     count_conclusions=_phrases(
         "so thats|so that is|thats|that makes|in total|all together|altogether|so we are"
     ),
+    paying_now=_phrases(
+        "i pay|im paying|i am paying|they charge me|charging me|charged me|i currently pay|currently paying|"
+        "paying"
+    ),
+    cheaper=_phrases("cheaper|pay less|spend less|lower my bill|cut my bill|reduce my bill"),
     count_before=_phrases(
         "for|seats|seating|seat|sits|sitting|fits|fit|table of|party of|family of|group of|we are|were|"
         "there are|there will be|there is|theres|we will be|well be|a table for|space for|room for|"
@@ -893,6 +902,11 @@ _ES = Lexicon(
     leading_corrections=_words("no nel"),
     only_words=_words("solo solamente nomas unicamente"),
     only_phrases=frozenset({("nada", "mas"), ("no", "mas")}),
+    paying_now=_phrases(
+        "me cobran|me cobraron|me estan cobrando|pago|estoy pagando|me sale en|me sale|me salen|"
+        "actualmente pago|ahorita pago|ahora pago|me llega de"
+    ),
+    cheaper=_phrases("mas barato|mas barata|mas economico|mas economica|pagar menos|gastar menos|bajar"),
     rate_words=_words("al por cada"),
     shorthands={
         "q": "que",

@@ -287,3 +287,24 @@ def test_given_a_weekday_in_the_morning_when_booking_then_it_is_that_weekday_not
     )
 
     assert slots["visit_date"] == "2026-11-26"
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("me cobran 45 dolares por un plan que ni uso, quiero uno mas barato", "web-es-MX"),
+        ("i pay 45 dollars for a plan i barely use, i want something cheaper", "web-en-US"),
+    ],
+)
+def test_given_what_one_pays_now_and_a_wish_to_pay_less_when_said_then_it_is_no_budget(
+    text: str, channel: str
+) -> None:
+    slots = dict(talk(text, channel=channel, tenant="telecom")[-1].state.slots)
+
+    assert slots.get("monthly_budget") == "under-20"
+
+
+def test_given_a_choice_word_in_a_comparison_when_said_then_it_names_no_choice() -> None:
+    slots = _telecom_slots("quisiera saber si puedo cambiar mi plan por uno con un poquito más de datos")
+
+    assert "data" not in slots
