@@ -95,6 +95,7 @@ class Utterance:
         self.text = text.strip()
         self.lex = model.lex
         self._date_words = model.date_words
+        self._base_lex = model.base_lexicon
         self.folded = fold(self.text)
         shorthands = self.lex.shorthands
         raw = [shorthands.get(t, t) for t in tokens(self.folded)]
@@ -133,7 +134,14 @@ class Utterance:
 
     @cached_property
     def quantities(self) -> list[Quantity]:
-        return quantities(self.tokens, self.lex)
+        found = quantities(self.tokens, self.lex)
+        base = self._base_lex
+        if found or base is None:
+            return found
+        # Numbers in the deployment's own language on a channel in another ("como forty five
+        # dollars"): its number words, never its articles ("a", "an").
+        words = base.number_words.keys() - _ARTICLES
+        return quantities(self.tokens, base) if any(t in words for t in self.tokens) else []
 
     def count(self, nouns: frozenset[str]) -> int | None:
         """How many people the text says; correcting itself, the count after the last correcting
@@ -251,6 +259,8 @@ _EXCEPT = frozenset(
      ("instead", "of"), ("rather", "than"), ("vez", "de"), ("lugar", "de"), ("en", "vez"), ("en", "lugar")}
 )  # fmt: skip
 
+
+_ARTICLES = frozenset({"a", "an", "un", "una"})
 
 # After a choice's words, words that make them a comparison ("un poquito más", "a bit more").
 _COMPARING = frozenset({"mas", "more", "menos", "less"})
@@ -422,9 +432,10 @@ class LanguageModel:
         # The choices in the words of the deployment's own language, on a channel in another one:
         # an answer to their question may name them so ("aluminum", "wood": Spanglish).
         self._loanwords: dict[str, _Phrases] = {}
-        self._base_lex: Lexicon | None = None  # … and a count in its words ("just me and my roommate")
+        # … and counts and numbers in its words ("just me and my roommate", "forty five dollars")
+        self.base_lexicon: Lexicon | None = None
         if base is not None and base_language(base.language) != self.language:
-            self._base_lex = lexicon(base_language(base.language))
+            self.base_lexicon = lexicon(base_language(base.language))
             for intent in base.intents.values():
                 for slot in intent.slots:
                     self._loanwords.setdefault(slot.id, self._choice_phrases(slot))
@@ -1009,8 +1020,8 @@ class LanguageModel:
             found = self._money(utterance)
         elif source == "count":
             count = utterance.count(self.lex.people_nouns | self._units.get(slot.id, frozenset()))
-            if count is None and pending and self._base_lex is not None:
-                count = count_of_people(tokens(utterance.folded), self._base_lex)
+            if count is None and pending and self.base_lexicon is not None:
+                count = count_of_people(tokens(utterance.folded), self.base_lexicon)
             found = (float(count), True) if count is not None else None
         else:
             found = self._measure(utterance, self._units.get(slot.id, frozenset()))

@@ -308,3 +308,16 @@ def test_given_a_choice_word_in_a_comparison_when_said_then_it_names_no_choice()
     slots = _telecom_slots("quisiera saber si puedo cambiar mi plan por uno con un poquito más de datos")
 
     assert "data" not in slots
+
+
+def test_given_an_amount_in_english_words_on_the_spanish_channel_when_answering_then_it_is_the_amount() -> (
+    None
+):
+    slots = _telecom_slots(
+        "hi, quiero upgrade mi plan porfa",
+        "uso mucho data, like 40 gigas",
+        "para mi y mis 3 kids",
+        "como forty five dollars",
+    )
+
+    assert slots["monthly_budget"] == "40-60"
