@@ -1037,8 +1037,7 @@ class LanguageModel:
             return None
         if source == "count":  # "budget's about 2500" answers no count question
             free = [q for q in free if q.value <= MAX_COUNT]
-        if source == "money" and utterance.has(self.lex.cheaper):
-            free = [q for q in free if not self._paid_now(utterance, q)]
+        free = [q for q in free if not self._said_of_now(utterance, q)]
         if not free:
             return None
         chosen = free[-1] if utterance.correcting else free[0]
@@ -1059,16 +1058,21 @@ class LanguageModel:
                 and not self._claimed(utterance, q)
             )
         ]
-        if money and utterance.has(self.lex.cheaper):
-            # "me cobran 45 dolares … quiero uno más barato": what is paid now is no budget
-            money = [q for q in money if not self._paid_now(utterance, q)]
+        money = [q for q in money if not self._said_of_now(utterance, q)]
         if not money:
             return None
         return (money[-1] if utterance.correcting else money[0]), True
 
-    def _paid_now(self, utterance: Utterance, quantity: Quantity) -> bool:
+    def _said_of_now(self, utterance: Utterance, quantity: Quantity) -> bool:
+        """An amount said of what one pays or has now, beside words that want something else ("me
+        cobran 45 dolares … quiero uno más barato", "tengo 8 gigas y no me alcanzan"): it is not
+        the amount wanted."""
+        lex = self.lex
         before = utterance.tokens[max(0, quantity.start - 4) : quantity.start]
-        return any(_find(before, phrase) >= 0 for phrase in self.lex.paying_now)
+        for now, other in ((lex.paying_now, lex.cheaper), (lex.having_now, lex.not_enough)):
+            if any(_find(before, phrase) >= 0 for phrase in now) and utterance.has(other):
+                return True
+        return False
 
     def _claimed(self, utterance: Utterance, quantity: Quantity) -> bool:
         """A unit or a people noun right after the number claims it ("6 people", "2 m")."""
@@ -1082,7 +1086,9 @@ class LanguageModel:
         found = [
             q
             for q in utterance.quantities
-            if any(t in units for t in utterance.tokens[q.end : q.end + 2]) and not q.money
+            if any(t in units for t in utterance.tokens[q.end : q.end + 2])
+            and not q.money
+            and not self._said_of_now(utterance, q)
         ]
         if not found:
             return None

@@ -102,6 +102,10 @@ class Lexicon:
     # barato", "cheaper"): beside them, the amount paid now is no budget.
     paying_now: tuple[tuple[str, ...], ...] = ()
     cheaper: tuple[tuple[str, ...], ...] = ()
+    # What one has now ("tengo 8 gigas"), and words that say it falls short ("no me alcanzan"):
+    # beside them, the amount one has is not the amount wanted.
+    having_now: tuple[tuple[str, ...], ...] = ()
+    not_enough: tuple[tuple[str, ...], ...] = ()
 
 
 _EN = Lexicon(
@@ -227,6 +231,8 @@ _EN = Lexicon(
         "paying"
     ),
     cheaper=_phrases("cheaper|pay less|spend less|lower my bill|cut my bill|reduce my bill"),
+    having_now=_phrases("i have|ive got|i've got|i get|currently have|my plan has|my plan gives me"),
+    not_enough=_phrases("not enough|isnt enough|arent enough|run out|runs out|running out|i always run out"),
     count_before=_phrases(
         "for|seats|seating|seat|sits|sitting|fits|fit|table of|party of|family of|group of|we are|were|"
         "there are|there will be|there is|theres|we will be|well be|a table for|space for|room for|"
@@ -907,6 +913,13 @@ _ES = Lexicon(
         "actualmente pago|ahorita pago|ahora pago|me llega de"
     ),
     cheaper=_phrases("mas barato|mas barata|mas economico|mas economica|pagar menos|gastar menos|bajar"),
+    having_now=_phrases(
+        "tengo|ahorita tengo|ahora tengo|actualmente tengo|mi plan tiene|mi plan trae|me dan"
+    ),
+    not_enough=_phrases(
+        "no me alcanza|no me alcanzan|no alcanza|no alcanzan|se me acaban|se me acaba|me quedo sin|"
+        "no me rinde|no me rinden|no es suficiente|no son suficientes|se me terminan|se me termina"
+    ),
     rate_words=_words("al por cada"),
     shorthands={
         "q": "que",

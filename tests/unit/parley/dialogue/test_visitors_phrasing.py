@@ -321,3 +321,23 @@ def test_given_an_amount_in_english_words_on_the_spanish_channel_when_answering_
     )
 
     assert slots["monthly_budget"] == "40-60"
+
+
+@pytest.mark.parametrize(
+    ("text", "channel", "data"),
+    [
+        ("lo normal. ahorita tengo 8 gigas y no me alcanzan, con unos 16 estaria bien", "web-es-MX", "30gb"),
+        ("i have 8 gigs and it's not enough, 25 would do", "web-en-US", "30gb"),
+    ],
+)
+def test_given_what_one_has_now_and_that_it_falls_short_when_said_then_the_wanted_amount_counts(
+    text: str, channel: str, data: str
+) -> None:
+    result = talk(
+        "quiero cambiar de plan" if channel == "web-es-MX" else "i want to change my plan",
+        text,
+        channel=channel,
+        tenant="telecom",
+    )[-1]
+
+    assert result.state.slots["data"] == data
