@@ -160,6 +160,26 @@ class Utterance:
         return corrected or date_in(self.folded, self.tokens, self.lex, today)
 
     @cached_property
+    def spelled_digits(self) -> str | None:
+        """The text with each run of three or more one-digit number words written as digits ("cero
+        seis siete cero cero" → "06700"), or None when it has no such run."""
+        words, run, out = self.lex.number_words, [], []
+        found = False
+        for token in [*self.tokens, ""]:
+            value = words.get(token)
+            if value is not None and value < 10 and token not in _ARTICLES:
+                run.append(str(value))
+                continue
+            if len(run) >= 3:
+                out.append("".join(run))
+                found = True
+            else:
+                out.extend(run)
+            run = []
+            out.append(token)
+        return " ".join(out).strip() if found else None
+
+    @cached_property
     def courtesy(self) -> frozenset[int]:
         """The positions of the words of greetings and thanks of two words or more ("muchas
         gracias", "thanks a lot")."""
@@ -799,6 +819,9 @@ class LanguageModel:
             value = self.named(value) if value else None
             if value is None and pending:
                 value = self._bare_answer(slot.pattern, utterance.text)
+            if value is None and pending and utterance.spelled_digits:
+                # "cero seis siete cero cero": a code said digit by digit, as a voice channel writes it
+                value = search(slot.pattern, utterance.spelled_digits)
             return Extracted(value[:500], True) if value else None
         return Extracted(utterance.text[:500], False) if pending else None
 
@@ -870,6 +893,8 @@ class LanguageModel:
                 continue  # "5 of us normally" says how often, not a "normal" budget
             if end < len(utterance.tokens) and utterance.tokens[end] in _COMPARING:
                 continue  # "un poquito más de datos" wants more than now, not "poquito"
+            if slot.value_from != "money" and self._after_paying(utterance, start):
+                continue  # "pago mucho" says how much one pays, not how much data one uses
             numeric = all(w[0].isdigit() or w in self.lex.number_words for w in words)
             if numeric and not pending:
                 continue  # bare numbers ("2", "four") are choices only as an answer to their own question
@@ -1062,6 +1087,10 @@ class LanguageModel:
         if not money:
             return None
         return (money[-1] if utterance.correcting else money[0]), True
+
+    def _after_paying(self, utterance: Utterance, start: int) -> bool:
+        before = tuple(utterance.tokens[max(0, start - 3) : start])
+        return any(before[-len(phrase) :] == phrase for phrase in self.lex.paying_now)
 
     def _said_of_now(self, utterance: Utterance, quantity: Quantity) -> bool:
         """An amount said of what one pays or has now, beside words that want something else ("me

@@ -541,7 +541,8 @@ def _only_oneself(tokens: Sequence[str], lex: Lexicon) -> bool:
     for i, token in enumerate(tokens):
         only = token in lex.only_words or tuple(tokens[i - 1 : i + 1]) in lex.only_phrases
         if only:
-            rest = [t for t in tokens[i + 1 : i + 3] if t not in ("for", "para", "a", "es", "seria", "is")]
+            skipped = ("for", "para", "a", "es", "seria", "is", "tengo", "have")
+            rest = [t for t in tokens[i + 1 : i + 3] if t not in skipped]
             if rest and (rest[0] in lex.self_words or (rest[0] == "mi" and lex.code == "es")):
                 return True
             # "yo nomás", "me only": oneself, then the word

@@ -341,3 +341,21 @@ def test_given_what_one_has_now_and_that_it_falls_short_when_said_then_the_wante
     )[-1]
 
     assert result.state.slots["data"] == data
+
+
+def test_given_a_postcode_said_digit_by_digit_when_asked_then_it_is_the_postcode() -> None:
+    slots = _telecom_slots("no tengo internet desde la mañana", "cero seis siete cero cero")
+
+    assert slots["postcode"] == "06700"
+
+
+def test_given_how_much_one_pays_when_said_then_it_says_nothing_of_the_data() -> None:
+    slots = _telecom_slots("mi nieto me dijo que les escribiera para cambiar mi plan porque pago mucho")
+
+    assert "data" not in slots
+
+
+def test_given_only_my_phone_when_answering_the_lines_question_then_it_is_one() -> None:
+    slots = _telecom_slots("quiero cambiar mi plan", "casi no uso internet", "Nada más tengo mi teléfono")
+
+    assert slots["lines"] == "1"
