@@ -136,7 +136,13 @@ def _state(deployment: Any, language: str, **fields: Any) -> Any:
 
 
 def _run(deployment: Any, matcher: Any, state: Any, turn: str) -> Any:
-    from parley.dialogue.engine import TurnInput, run_turn
+    from parley.dialogue.engine import ACTIVE, TurnInput, run_turn
+    from parley.dialogue.opening import next_task
+
+    greet = True
+    if state.status != ACTIVE and state.turn:
+        # As the service does: after a fulfilled task the chat goes on with a new one, unwelcomed.
+        state, greet = next_task(state), False
 
     if turn.startswith("#"):
         given = TurnInput(choice_id=turn[1:])
@@ -152,6 +158,7 @@ def _run(deployment: Any, matcher: Any, state: Any, turn: str) -> Any:
         today=TODAY,
         choose_slot=lambda intent, missing, state: missing[0],
         sentiment=lambda text: 0.0,
+        greet=greet,
     )
 
 
@@ -264,19 +271,23 @@ def score_dialogue(deployment: Any, matcher: Any, language: str, dialogue: Dialo
         result = _run(deployment, matcher, state, turn)
         state = result.state
         transcript.append(f"    > {turn}\n" + "\n".join(f"      {m.text}" for m in result.messages))
-        if state.status in (FULFILLED, HANDOFF):
-            break
+        fulfilled = _fulfilled(result.payload, state.status, FULFILLED)
+        if state.status == HANDOFF or (fulfilled is not None and fulfilled == dialogue.goal_intent):
+            break  # a task fulfilled on the way (a delivery question before the table search) is not the end
     score.dialogues += 1
     if result is None:
         return
     if dialogue.goal_intent is None:
         done = state.status == HANDOFF
     else:
-        slots = result.payload.get("slots") or {}
-        done = (
-            state.status == FULFILLED
-            and result.payload.get("intentId") == dialogue.goal_intent
-            and all(_same(v, slots.get(k, "")) for k, v in dialogue.goal_slots.items())
+        on_the_way = result.payload.get("fulfilled") or {}
+        slots = (
+            (on_the_way.get("slots") if on_the_way.get("intentId") == dialogue.goal_intent else None)
+            or result.payload.get("slots")
+            or {}
+        )
+        done = _fulfilled(result.payload, state.status, FULFILLED) == dialogue.goal_intent and all(
+            _same(v, slots.get(k, "")) for k, v in dialogue.goal_slots.items()
         )
     score.completed += done
     if not done:
@@ -284,6 +295,16 @@ def score_dialogue(deployment: Any, matcher: Any, language: str, dialogue: Dialo
             f"  dialogue line {dialogue.line} {dialogue.name!r}: ended {state.status} with "
             f"{result.payload.get('intentId')} {result.payload.get('slots')}\n" + "\n".join(transcript)
         )
+
+
+def _fulfilled(payload: dict[str, Any], status: str, fulfilled: str) -> str | None:
+    """The intent this turn fulfilled: the conversation's, or one fulfilled on the way (a digression
+    answered, a task done before the one it interrupted resumes)."""
+    if payload.get("fulfilled"):
+        goal_on_the_way: str | None = payload["fulfilled"].get("intentId")
+        if status != fulfilled:
+            return goal_on_the_way
+    return payload.get("intentId") if status == fulfilled else None
 
 
 def evaluate(deployment_name: str, language: str, split: str) -> Score | None:

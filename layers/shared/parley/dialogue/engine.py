@@ -43,7 +43,7 @@ from parley.dialogue.recognition import (
     Utterance,
     coerce_slot_value,
 )
-from parley.language.text import CLAUSE_BREAKS, fold, tokens
+from parley.language.text import CLAUSE_BREAKS, fold, questions_of, tokens
 
 STRONGLY_NEGATIVE = -0.5
 # Incomprehensions in a row that count as frustration.
@@ -234,7 +234,7 @@ def _read_structured(view: Deployment, model: LanguageModel, turn: TurnInput, re
         coerced = coerce_slot_value(slot, value, model) if slot is not None else None
         if coerced is not None:
             reading.fill(slot_id, coerced)
-    if turn.choice_id and reading.pending is not None:
+    if turn.choice_id:
         _read_choice(view, turn.choice_id, reading)
 
 
@@ -249,13 +249,39 @@ def _read_choice(view: Deployment, choice_id: str, reading: _Reading) -> None:
                 None,
             )
             reading.user_text = reading.user_text or intent.title
-        return
+            return
     slot = view.slot(reading.pending or "")
     choice = slot.choice(choice_id) if slot is not None else None
-    if slot is not None and choice is not None:
-        reading.fill(slot.id, choice.id)
-        reading.pending = None
-        reading.user_text = reading.user_text or choice.text
+    if slot is None or choice is None:
+        # A button of another question (an earlier message's, a client's own): the one slot whose
+        # choice it is, in the task going on, or else the one task it starts.
+        slot, intent_id = _slot_of_choice(view, choice_id, reading.intent_id)
+        choice = slot.choice(choice_id) if slot is not None else None
+        if slot is None or choice is None:
+            return
+        if reading.intent_id != intent_id:
+            reading.intent_id, reading.recognised = intent_id, intent_id
+    reading.fill(slot.id, choice.id)
+    reading.pending = None
+    reading.user_text = reading.user_text or choice.text
+
+
+def _slot_of_choice(
+    view: Deployment, choice_id: str, intent_id: str | None
+) -> tuple[Slot | None, str | None]:
+    """The slot a choice belongs to: in the intent going on, or in exactly one intent."""
+    owners = [
+        (slot, intent.id)
+        for intent in view.intents.values()
+        for slot in intent.slots
+        if slot.kind == "choice" and slot.choice(choice_id) is not None
+    ]
+    own = [owner for owner in owners if owner[1] == intent_id]
+    if len(own) == 1:
+        return own[0]
+    if len({slot.id for slot, _ in owners}) == 1 and len({i for _, i in owners}) == 1:
+        return owners[0]
+    return None, None
 
 
 def _read_text(
@@ -277,17 +303,86 @@ def _read_text(
         return
     _corrections(view, model, utterance, today, reading)
     recognition = model.recognise(utterance)
-    _read_intent(view, recognition, utterance, reading, filled_pending=filled_pending)
+    story = _asked_in_a_story(model, utterance, recognition)
+    if story is not None:
+        # A story with a question: the question is the request. Values the story gives for the
+        # task it tells of start that task, and the question is answered on the way.
+        asked, told = story
+        if (
+            reading.intent_id is None
+            and told in view.intents
+            and told != asked.intent_id
+            and _gives_values(view.intents[told or ""], model, utterance, today)
+        ):
+            reading.intent_id, reading.digression = told, asked.intent_id
+            reading.recognised, reading.understood = asked.intent_id, True
+        else:
+            recognition = asked
+    if reading.digression is None:
+        _read_intent(view, recognition, utterance, reading, filled_pending=filled_pending)
     if reading.intent_id is None:
         # No intent named, but slot values that only one intent uses ("6 people, teak"):
         # the intent whose slots the text fills most.
         reading.intent_id = _intent_by_values(view, model, utterance, today)
+    elif _unanswered_code_question(view, reading) and reading.resume is None:
+        # A code asked for (a postcode) and not given, but values of another task ("unos 750",
+        # "somos 4"): the visitor is on that task.
+        other = _intent_by_values(view, model, utterance, today)
+        if other is not None and other != reading.intent_id:
+            reading.intent_id, reading.pending, reading.recognised = other, None, other
+            reading.understood = True
     for intent_id in (reading.intent_id, reading.digression, reading.resume):
         if intent_id is not None and intent_id in view.intents:
             _fill_open_slots(view.intents[intent_id], model, utterance, today, reading)
     _back_to_task(view, reading)
     reading.out_of_scope = not reading.understood and recognition.out_of_scope
     reading.off_topic = reading.out_of_scope and recognition.off_topic
+
+
+# Words that say an order was placed already ("compré una mesa", "I bought a table").
+_BOUGHT = frozenset(
+    {"compre", "pedi", "ordene", "adquiri", "bought", "ordered", "purchased", "contrate", "hired"}
+)
+
+
+def _asked_in_a_story(
+    model: LanguageModel, utterance: Utterance, whole: Recognition
+) -> tuple[Recognition, str | None] | None:
+    """What the questions of a longer text ask, when that is another intent than the whole text
+    names ("compré una mesa … es demasiado grande. ¿Cómo hago para devolverla?"), or when the rest
+    of the text tells of another one ("somos seis y queremos una mesa. ¿Hacen envíos a Monterrey?");
+    with the intent the rest tells of."""
+    questions, story = questions_of(utterance.text)
+    if not questions:
+        return None
+    asked = model.recognise(model.read(questions))
+    if asked.intent_id is None or asked.score < DIGRESSION_SCORE:
+        return None
+    told_of = model.read(story)
+    told = model.recognise(told_of).intent_id
+    if asked.intent_id == whole.intent_id and told in (None, asked.intent_id):
+        return None
+    if _BOUGHT.intersection(told_of.tokens):
+        told = None  # a story of something bought ("compré una mesa …") asks for no new one
+    return asked, told
+
+
+def _unanswered_code_question(view: Deployment, reading: _Reading) -> bool:
+    slot = view.slot(reading.pending or "")
+    return (
+        slot is not None
+        and slot.kind == "text"
+        and slot.id not in reading.filled
+        and not reading.recognised
+        and not reading.wants_human
+    )
+
+
+def _gives_values(intent: Intent, model: LanguageModel, utterance: Utterance, today: date) -> bool:
+    return any(
+        slot.kind != "text" and model.extract(slot, utterance, pending=False, today=today) is not None
+        for slot in intent.slots
+    )
 
 
 def _code_of_another_intent(
@@ -407,12 +502,21 @@ def _answer_pending(
             (other is not None and other != reading.intent_id)
             or utterance.small_talk
             or utterance.wants_human
-            or (utterance.correcting and reading.slots)
+            or (utterance.correcting and reading.slots and not _corrects_its_own_number(utterance))
         ):
             return False
     reading.fill(slot.id, found.value)
     reading.pending = None
     return True
+
+
+def _corrects_its_own_number(utterance: Utterance) -> bool:
+    """A number said, then corrected in the same text ("mmm 4... o 6? mejor 6"): the text answers
+    the question asked, correcting itself, not an earlier answer."""
+    end = utterance.correction_end
+    return any(q.start < end for q in utterance.quantities) and any(
+        q.start >= end for q in utterance.quantities
+    )
 
 
 def _corrections(
@@ -744,11 +848,16 @@ class _Answer:
     ) -> None:
         self.view, self.state, self.flags, self.reading = view, state, flags, reading
         self.messages, self.choose_slot, self.first_turn = messages, choose_slot, first_turn
+        # A task fulfilled on the way this turn (a digression answered, or a task done before the
+        # one it interrupted resumes): reported in the payload beside the task going on.
+        self.fulfilled: dict[str, Any] | None = None
 
     def _done(
         self, state: SessionState, *, pending: bool, completes: bool = False, **extra: Any
     ) -> TurnResult:
         payload = {**extra, **_payload(self.view, state, self.reading), "status": state.status}
+        if self.fulfilled is not None:
+            payload["fulfilled"] = self.fulfilled
         return TurnResult(
             tuple(self.messages), state, state.intent_id, pending, self.flags.incomprehension,
             self.flags.frustration, self.flags.escalation, payload, completes, self.reading.user_text,
@@ -838,11 +947,18 @@ class _Answer:
 
     def _resume(self, state: SessionState, finished: Intent) -> TurnResult:
         """A digression's task is done: back to the task it interrupted."""
+        self._report_fulfilled(finished, state.slots)
         kept = {k: v for k, v in state.slots.items() if k not in {s.id for s in finished.slots}}
         resumed = replace(state, intent_id=state.resume, resume=None, slots=kept, pending=None)
         self.say(self.view.message("resume"))
         self.reading.builtin = None
         return self._continue(resumed)
+
+    def _report_fulfilled(self, intent: Intent, slots: dict[str, Any]) -> None:
+        self.fulfilled = {
+            "intentId": intent.id,
+            "slots": {s.id: slots[s.id] for s in intent.slots if s.id in slots},
+        }
 
     def _digression(self, other_id: str) -> TurnResult:
         """Another intent in the middle of a task: answer it and go back to the task (if it needs
@@ -854,6 +970,7 @@ class _Answer:
             suspended = replace(state, intent_id=other.id, resume=state.intent_id, pending=None)
             return self._continue(suspended)
         self.say(fulfilment_text(other, state.slots, self.view.language))
+        self._report_fulfilled(other, state.slots)
         kept = {
             k: v
             for k, v in state.slots.items()

@@ -72,13 +72,11 @@ class SessionOpener:
         if stored.idle_expires_at <= epoch:
             closing = segment if current.status == ACTIVE else None
             return OpenedSession(
-                self._next_task(current), stored.version, new_conversation_id(), True,
+                next_task(current), stored.version, new_conversation_id(), True,
                 notice=deployment.expired, closing_segment=closing,
             )  # fmt: skip
         if current.status != ACTIVE:  # fulfilled, or handed off: the chat goes on with a new task
-            return OpenedSession(
-                self._next_task(current), stored.version, new_conversation_id(), True, greet=False
-            )
+            return OpenedSession(next_task(current), stored.version, new_conversation_id(), True, greet=False)
         return OpenedSession(current, stored.version, segment, False)
 
     def _first_turn(
@@ -115,14 +113,14 @@ class SessionOpener:
             user_id=request.user_id or "user_" + secrets.token_hex(8),
         )
 
-    @staticmethod
-    def _next_task(current: SessionState) -> SessionState:
-        """The same chat, a new task: who the user is and the context stay; the task starts over."""
-        return SessionState(
-            conversation_id=current.conversation_id,
-            deployment_key=current.deployment_key,
-            channel_key=current.channel_key,
-            user_id=current.user_id,
-            environment=current.environment,
-            context=dict(current.context),
-        )
+
+def next_task(current: SessionState) -> SessionState:
+    """The same chat, a new task: who the user is and the context stay; the task starts over."""
+    return SessionState(
+        conversation_id=current.conversation_id,
+        deployment_key=current.deployment_key,
+        channel_key=current.channel_key,
+        user_id=current.user_id,
+        environment=current.environment,
+        context=dict(current.context),
+    )

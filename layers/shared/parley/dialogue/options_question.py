@@ -7,6 +7,7 @@ that ends with "?", or a first one that starts with an interrogative after fille
 mas la lluvia") and, in its questions, either
 
 * names two or more of the slot's concrete choices (the no-preference one does not count),
+* asks "which" ("cual no se oxida?", "which one is lighter?"),
 * has a comparative or suitability word ("aguanta", "mejor", "lasts", "sturdier"), or
 * has a recommending verb ("recomiendas", "suggest") together with a need or a condition anywhere in
   the text: some other content word than the verb, pronouns, stop words and the slot's own words
@@ -36,6 +37,8 @@ INTERROGATIVES: dict[str, frozenset[str]] = {
     "en": frozenset({"which", "what", "whats", "how"}),
     "es": frozenset({"cual", "cuales", "que", "q", "k", "ke", "como"}),
 }
+# The interrogative that asks for one of a set: a question with it is about the options.
+WHICH: dict[str, frozenset[str]] = {"en": frozenset({"which"}), "es": frozenset({"cual", "cuales"})}
 # Words that may come before the interrogative ("y cual…", "oye, que…", "but which…").
 LEADING_FILLERS: dict[str, frozenset[str]] = {
     "en": frozenset({"and", "but", "so", "ok", "okay", "well", "hmm", "hey", "then", "also"}),
@@ -88,7 +91,9 @@ def asks_about_options(model: LanguageModel, slot: Slot, utterance: Utterance) -
     ]
     if _answers(slot, utterance, concrete, asked):
         return False
-    if len({choice_id for start, choice_id in concrete if start in asked}) >= 2:
+    if len({choice_id for start, choice_id in concrete if start in asked}) >= 2 or _asks_which(
+        words, asked, code
+    ):
         return True
     taken = {i for start, end, _choice in named for i in range(start, end)}
     free = [word if i not in taken else "" for i, word in enumerate(words)]
@@ -101,6 +106,13 @@ def asks_about_options(model: LanguageModel, slot: Slot, utterance: Utterance) -
         return False
     own = _own_words(model, slot)
     return any(_states_a_need(word, code, utterance, own) for word in free)
+
+
+def _asks_which(words: list[str], asked: frozenset[int], code: str) -> bool:
+    """ "cual no se oxida?", "which one is lighter?": a choice among the options asked for (unless
+    it asks for a recommendation, which hands the choice over)."""
+    recommending = any(words[i] in RECOMMENDING[code] for i in asked)
+    return not recommending and any(words[i] in WHICH[code] for i in asked)
 
 
 def _answers(

@@ -37,6 +37,7 @@ budget), and a text slot its whole answer. Patterns run on RE2.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -82,6 +83,8 @@ NEGATION_REACH = 3
 MIN_TYPO_LETTERS = 5  # shorter words are never corrected
 SMALL_TALK = ("goodbye", "thanks", "help", "greeting", "acknowledgement")
 MAX_SMALL_TALK_WORDS = 12
+BARE_COUNT_LIMIT = 50  # a bare number that corrects a count of people is one up to this
+AMOUNT_REACH = 2  # how far from a number its bounds are said ("hasta unos 500", "500 como máximo")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -95,6 +98,8 @@ class Utterance:
         self.text = text.strip()
         self.lex = model.lex
         self._date_words = model.date_words
+        self._money_stems, self._amount_words = model.money_stems, model.amount_words
+        self._acknowledgements = model.acknowledgement_words
         self._base_lex = model.base_lexicon
         self.folded = fold(self.text)
         shorthands = self.lex.shorthands
@@ -117,9 +122,9 @@ class Utterance:
         and not the noun of a count ("6 personas" is a number of people, not a request for one)."""
         if not token.isalpha() or token in self.lex.stop_words or token in self._date_words:
             return False
-        if token in self.lex.negations or token in self.lex.only_words:
-            return False
-        if (token in self.lex.money_context or token in self.lex.currency_words) and self.quantities:
+        if token in self.lex.negations or token in self.lex.only_words or token in self._acknowledgements:
+            return False  # ("ok perfecto, tengo como 550": an acknowledgement is about nothing)
+        if self.quantities and self._of_an_amount(i, token):
             return False  # "no quiero pagar más de 35": the words of an amount say nothing else
         if token in self.lex.people_nouns:
             # A slot's unit after a number ("una línea", "3 phones") still says what the text is
@@ -127,6 +132,27 @@ class Utterance:
             before = self.tokens[max(0, i - 2) : i]
             return not any(t[0].isdigit() or t in self.lex.number_words for t in before)
         return True
+
+    def _of_an_amount(self, i: int, token: str) -> bool:
+        """A word of money ("gastarme", "presupuesto", "euros"), or a number word or bound next to a
+        number ("5 mil", "1000 máximo")."""
+        lex = self.lex
+        if token in lex.money_context or token in lex.currency_words or self.stems[i] in self._money_stems:
+            return True
+        if token not in self._amount_words or tuple(self.tokens[i - 1 : i + 1]) == ("por", "ciento"):
+            return False  # (a percentage is no amount: "el 15 por ciento de 80")
+        money = self.money_said
+        return any(
+            (q.money or money) and q.start - AMOUNT_REACH <= i < q.end + AMOUNT_REACH for q in self.quantities
+        )
+
+    @cached_property
+    def money_said(self) -> bool:
+        """Whether a word of money is said ("presupuesto", "gastarme"): its numbers are amounts."""
+        return any(
+            t in self.lex.money_context or t in self.lex.currency_words or s in self._money_stems
+            for t, s in zip(self.tokens, self.stems, strict=True)
+        )
 
     @cached_property
     def negated(self) -> bool:
@@ -149,8 +175,20 @@ class Utterance:
         if nouns not in self._counts:
             tail = self.tokens[self.correction_end :] if self.correcting and self.correction_end else []
             corrected = count_of_people(tail, self.lex, nouns) if tail else None
+            if corrected is None and tail:
+                corrected = self._bare_count_after_correction()
             self._counts[nouns] = corrected or count_of_people(self.tokens, self.lex, nouns)
         return self._counts[nouns]
+
+    def _bare_count_after_correction(self) -> int | None:
+        """The one small bare number after the correcting words, when the text counted people
+        before them ("para 8... no perdón, 6")."""
+        after = [q for q in self.quantities if q.start >= self.correction_end and not q.money]
+        value = after[0].value if len(after) == 1 and after[0].exact else 0.0
+        if not 0 < value <= BARE_COUNT_LIMIT or value != int(value):
+            return None
+        before = count_of_people(self.tokens[: self.correction_end], self.lex, self.lex.people_nouns)
+        return int(value) if before is not None else None
 
     def date(self, today: date) -> date | None:
         """The date the text names; correcting itself, the one after the last correcting words
@@ -265,6 +303,8 @@ def _adverb_of(words: Sequence[str], choice: Choice, lex: Lexicon) -> bool:
     return words[0] not in {fold(text) for text in (choice.text, *choice.synonyms)}
 
 
+# A Spanish verb with its pronoun ("a quedarse", "para armarla"): no place is named so.
+_VERB_WITH_PRONOUN = re.compile(r"[aei]r(?:se|l[aoe]s?|me|te|nos)$")
 # Possessives that open a captured place ("mi colonia"), in every language served.
 _POSSESSIVES = frozenset(
     "mi mis tu tus su sus nuestro nuestra nuestros nuestras my your our his her their".split()
@@ -473,8 +513,21 @@ class LanguageModel:
         # Nouns that make a number a count ("6 people", "3 phones"): after a number they say how
         # much of something, not what the text is about.
         self.count_nouns = self.lex.people_nouns.union(*self._units.values())
+        self._words_said_about_nothing()
 
     # --- preparation ------------------------------------------------------------------------
+    def _words_said_about_nothing(self) -> None:
+        """Words of an amount: money verbs and nouns in any form ("gastarme"), and the number words
+        and bounds that an amount is said with ("mil", "máximo"); one-word acknowledgements."""
+        self.money_stems: frozenset[str] = frozenset(self.stems(sorted(self.lex.money_context)))
+        bounds = (*self.lex.comparators_before, *self.lex.comparators_after)
+        self.acknowledgement_words: frozenset[str] = frozenset(
+            p[0] for p in self.lex.acknowledgements if len(p) == 1
+        )
+        self.amount_words: frozenset[str] = frozenset(
+            (*self.lex.number_words, *self.lex.multipliers, *(w for phrase in bounds for w in phrase))
+        )
+
     def _vocabulary(self, view: Deployment) -> frozenset[str]:
         words: set[str] = set()
         texts: list[str] = [*view.out_of_scope]
@@ -849,7 +902,9 @@ class LanguageModel:
 
         def plain(word: str) -> bool:
             folded = fold(word).strip(".,;:!?")
-            return not any(c.isdigit() for c in folded) and (folded in self._known or not folded)
+            return not any(c.isdigit() for c in folded) and (
+                folded in self._known or not folded or _VERB_WITH_PRONOUN.search(folded) is not None
+            )
 
         while words and plain(words[-1]):
             words.pop()
@@ -1000,6 +1055,8 @@ class LanguageModel:
         for start, end, choice in phrases.matches(utterance.stems):
             if _negated(utterance.tokens, start, self.lex) or _negated_after(utterance.tokens, end, self.lex):
                 continue
+            if all(w[0].isdigit() for w in utterance.tokens[start:end]):
+                continue  # a numeral is no word of another language ("4... o 6? mejor 6")
             if best is None or end - start > best[0]:
                 best = (end - start, choice.id)
         return slot.choice(best[1]) if best is not None else None

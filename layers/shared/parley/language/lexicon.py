@@ -94,6 +94,17 @@ class Lexicon:
     # Partners of a group just counted ("mis 2 hermanos con sus esposas", "my two brothers and their
     # wives"): as many people again.
     partner_plurals: frozenset[str] = frozenset()
+    # Family only after a possessive ("mis viejos", "mi jefe", "mi chico"): elsewhere these words
+    # are something else ("una mesa chica", "el jefe de la tienda").
+    kin_after_possessive: dict[str, int] = field(default_factory=dict)
+    # Words that may stand between the people of one story without ending it ("… y los fines de
+    # semana viene mi mamá", "… y casi siempre están también mi hermano y su esposa").
+    story_links: frozenset[str] = frozenset()
+    # Verbs of one person coming over ("a veces viene mi novio"): to the one who writes, who is there.
+    visiting_verbs: frozenset[str] = frozenset()
+    # First-person verbs that bring the one who writes along with whoever follows "with" ("vivo con
+    # mi hermana": two people).
+    oneself_verbs: frozenset[str] = frozenset()
     # Words that conclude a count with its total ("… así que cuatro", "… so that's five").
     count_conclusions: tuple[tuple[str, ...], ...] = ()
     # Two-word forms of ``only_words`` ("nada más").
@@ -223,6 +234,7 @@ _EN = Lexicon(
     ),
     pair_nouns=_words("couples"),
     partner_plurals=_words("wives husbands partners girlfriends boyfriends spouses"),
+    story_links=_words("have also too usually always sometimes often who lives live"),
     count_conclusions=_phrases(
         "so thats|so that is|thats|that makes|in total|all together|altogether|so we are"
     ),
@@ -280,7 +292,8 @@ _EN = Lexicon(
     ),
     acknowledgements=_phrases(
         "ok|okay|k|kk|sure|alright|all right|fine|got it|yes|yeah|yep|yup|right|cool|ok cool|sounds good|"
-        "understood|i see|hmm|hm|ah|oh|ok then|okay then|noted|fair enough|makes sense"
+        "understood|i see|hmm|hm|ah|oh|ok then|okay then|noted|fair enough|makes sense|perfect|great|"
+        "awesome|excellent"
     ),
     fillers=_words(
         "so much very really again there you all guys folks team bot and oh ah well please pls then too "
@@ -652,7 +665,8 @@ _ES = Lexicon(
         ocupo ocupamos ocupaba ocuparia interesa interesaria gustaria quisieramos andamos plis porfis
         ratito da dan dar dio dieron doy tan perdon perdona disculpa hasta hacia tras segun durante
         mediante pude pudo pudimos pudieron pudiera podre podra podras podriamos podeis teneis tenemos
-        tenia teniamos tenias queremos quieres quieren quisieramos che"""
+        tenia teniamos tenias queremos quieres quieren quisieramos che digamos pongamos somos seriamos
+        seremos"""
     ),
     negations=_words("no nunca jamas nada ni sin tampoco ninguno ninguna nel nadie"),
     number_words={
@@ -779,13 +793,25 @@ _ES = Lexicon(
     ),
     pair_nouns=_words("parejas matrimonios"),
     partner_plurals=_words("esposas esposos parejas mujeres maridos novias novios"),
+    kin_after_possessive={
+        **dict.fromkeys("viejo vieja jefe chico chica senora gordo gorda".split(), 1),
+        **dict.fromkeys("viejos jefes".split(), 2),  # "mis viejos", "mis jefes": one's parents
+    },
+    story_links=_words(
+        "esta estan estamos somos son viven vive vivimos tenemos vienen vendrian vendran llegan "
+        "visitan caen tambien ademas siempre casi todos todas veces fines finde semana domingos sabados "
+        "luego despues claro obvio que de a"
+    ),
+    # One person: two with the host. Many ("vienen mis suegros") come to a household of any size.
+    visiting_verbs=_words("viene vendria vendra llega"),
+    oneself_verbs=_words("vivo vengo voy ando estoy comparto"),
     count_conclusions=_phrases(
         "asi que|o sea|en total|entonces somos|asi que somos|o sea que somos|total somos"
     ),
     count_before=_phrases(
         "para|somos|seremos|vamos a ser|seriamos|estamos|familia de|grupo de|mesa de|mesa para|"
         "una mesa para|caben|quepan|que quepan|sienta a|sentar a|capacidad para|capacidad de|espacio para|"
-        "lugar para|en total somos|total"
+        "lugar para|en total somos|total|quepamos|que quepamos|cabemos"
     ),
     self_words=_words("yo mia mio"),  # "la mía y la de mi pareja": mine is one
     relatives={
@@ -796,7 +822,12 @@ _ES = Lexicon(
             "polola roommate jefa wife husband mom dad boyfriend girlfriend".split(),
             1,
         ),
-        **dict.fromkeys("papas padres abuelos suegros gemelos gemelas".split(), 2),
+        # A plural of family without a number ("mis tíos", "mis hijos"): two, the fewest it can be.
+        **dict.fromkeys(
+            "papas padres abuelos suegros gemelos gemelas tios tias primos primas hermanos hermanas hijos "
+            "hijas sobrinos sobrinas nietos nietas cunados cunadas".split(),
+            2,
+        ),
     },
     possessives=_words("mi mis nuestro nuestra nuestros nuestras su sus los las el la"),
     list_joiners=_words("y mas con e"),
@@ -838,7 +869,7 @@ _ES = Lexicon(
     acknowledgements=_phrases(
         "ok|okey|okay|vale|va|sale|claro|dale|bueno|si|sip|simon|aja|entendido|de acuerdo|ya veo|"
         "esta bien|perfecto pues|orale|ah ok|mmm|hmm|ah|oh|ya|listo|andale|venga|vale vale|genial|"
-        "de una|dale dale|okis|oki"
+        "de una|dale dale|okis|oki|perfecto|perfecta|excelente|buenisimo|buenisima"
     ),
     fillers=_words(
         "muchas muy de nuevo otra vez por favor porfa y oye pues entonces bueno tu su ayuda a todo amigo "
@@ -906,7 +937,7 @@ _ES = Lexicon(
     span_days={"dia": 1, "dias": 1, "semana": 7, "semanas": 7, "mes": 30, "meses": 30},
     places_before=("a", "en"),
     leading_corrections=_words("no nel"),
-    only_words=_words("solo solamente nomas unicamente"),
+    only_words=_words("solo solito solita solamente nomas unicamente"),
     only_phrases=frozenset({("nada", "mas"), ("no", "mas")}),
     paying_now=_phrases(
         "me cobran|me cobraron|me estan cobrando|pago|estoy pagando|me sale en|me sale|me salen|"

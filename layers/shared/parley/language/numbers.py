@@ -356,12 +356,50 @@ def _of_us(tokens: Sequence[str], end: int) -> bool:
     return tuple(tokens[end : end + 2]) in (("of", "us"), ("de", "nosotros"))
 
 
+# Pronouns before a bare number that make it people ("ellos dos", "somos los dos y …"); not "las",
+# which before a number is most often an hour ("a las 5 y media").
+_PRONOUNS_BEFORE_NUMBER = frozenset("ellos ellas nosotros nosotras ustedes los us".split())
+# "cuál de los dos": a choice between two things, not two people.
+_PARTITIVES = frozenset(("de", "of", "entre", "between"))
+_ARTICLES = frozenset(("el", "la", "los", "las", "the"))
+_WITH = frozenset(("con", "with"))
+
+
 @dataclass(slots=True)
 class _Item:
     count: int
     start: int
     end: int
     group: bool  # a number of people, not one person named
+    oneself: bool = False
+
+
+def _pronoun_pair(tokens: Sequence[str], number: Number, lex: Lexicon) -> _Item | None:
+    """ "ellos dos", "los dos y nuestras dos hijas": a number of people named by a pronoun. Named,
+    not a group: alone it may be things ("me gustan los dos")."""
+    i = number.start
+    if not i or tokens[i - 1] not in _PRONOUNS_BEFORE_NUMBER or (i > 1 and tokens[i - 2] in _PARTITIVES):
+        return None
+    following = tokens[number.end] if number.end < len(tokens) else ""
+    if following and following not in CLAUSE_BREAKS and following not in lex.list_joiners:
+        return None
+    return _Item(int(number.value), i - 1, number.end, False)
+
+
+def _person_at(tokens: Sequence[str], i: int, lex: Lexicon) -> _Item | None:
+    """The person one word names: oneself ("yo", "para mí", "vivo con …"), a relative, family after
+    a possessive ("mis viejos")."""
+    token = tokens[i]
+    if token in lex.self_words or _self_after_preposition(tokens, i, lex):
+        return _Item(1, i, i + 1, False, oneself=True)
+    if token in lex.oneself_verbs and i + 1 < len(tokens) and tokens[i + 1] in _WITH:
+        return _Item(1, i, i + 1, False, oneself=True)
+    before = tokens[i - 1] if i else ""
+    if token in lex.relatives and before not in lex.negations:
+        return _Item(lex.relatives[token], i, i + 1, False)
+    if token in lex.kin_after_possessive and before in lex.possessives and before not in _ARTICLES:
+        return _Item(lex.kin_after_possessive[token], i, i + 1, False)
+    return None
 
 
 def _items(tokens: Sequence[str], numbers: list[Number], nouns: frozenset[str], lex: Lexicon) -> list[_Item]:
@@ -371,7 +409,6 @@ def _items(tokens: Sequence[str], numbers: list[Number], nouns: frozenset[str], 
     i = 0
     while i < len(tokens):
         number = at_number.get(i)
-        token = tokens[i]
         if number is not None and number.value <= MAX_COUNT and number.value == int(number.value):
             noun = _noun_after(tokens, number.end, nouns, lex)
             if noun is None and _before_a_group(tokens, number.end, at_number, nouns, lex):
@@ -387,10 +424,12 @@ def _items(tokens: Sequence[str], numbers: list[Number], nouns: frozenset[str], 
                     end += 3
                 i = end
                 continue
-        if token in lex.self_words or _self_after_preposition(tokens, i, lex):
-            items.append(_Item(1, i, i + 1, False))
-        elif token in lex.relatives and not (i and tokens[i - 1] in lex.negations):
-            items.append(_Item(lex.relatives[token], i, i + 1, False))
+            pair = _pronoun_pair(tokens, number, lex)
+            if pair is not None:
+                items.append(pair)
+        person = _person_at(tokens, i, lex)
+        if person is not None:
+            items.append(person)
         i = number.end if number is not None else i + 1
     return items
 
@@ -508,36 +547,95 @@ def count_of_people(
 
 def _chain_total(chain: list[_Item]) -> int:
     """The people of a chain; a number followed by exactly that many people named is the same
-    people twice ("dos líneas, la mía y la de mi novia", "two of us, me and my wife")."""
+    people twice ("dos líneas, la mía y la de mi novia", "two of us, me and my wife"), and oneself
+    said twice is one person ("mi hermana que vive conmigo y yo")."""
     first, named = chain[0], chain[1:]
     restated = named and not any(item.group for item in named) and sum(i.count for i in named) == first.count
     if first.group and restated:
         return first.count
-    return sum(item.count for item in chain)
+    selves = sum(item.oneself for item in chain)
+    return sum(item.count for item in chain) - max(0, selves - 1)
+
+
+@dataclass(slots=True)
+class _Story:
+    """The people of chains told one after another as one story."""
+
+    people: int = 0
+    chains: int = 0
+    oneself: bool = False
+    visited: bool = False  # someone comes over: to the one who writes, who is there too
+
+    def add(self, chain: list[_Item], *, visiting: bool) -> None:
+        has_oneself = any(item.oneself for item in chain)
+        self.people += _chain_total(chain) - (1 if has_oneself and self.oneself else 0)
+        self.chains += 1
+        self.oneself = self.oneself or has_oneself
+        self.visited = self.visited or (visiting and not all(item.group for item in chain))
+
+    def total(self) -> int | None:
+        """Everyone in the story: only when more than one chain tells it, or when people come over
+        (then the host too)."""
+        if self.visited and not self.oneself:
+            return self.people + 1
+        return self.people if self.chains >= 2 else None
+
+
+@cache
+def _count_words(phrases: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    return frozenset(phrase[0] for phrase in phrases if len(phrase) == 1)
+
+
+def _link_before(
+    tokens: Sequence[str], start: int, previous_end: int, lex: Lexicon
+) -> tuple[bool, bool, bool]:
+    """How the chain at ``start`` follows the one ending at ``previous_end``: whether it is joined to
+    it ("y", "con", or only story words between: "mi esposa y yo tenemos cuatro hijos"), whether
+    someone comes over ("y a veces viene mi novio"), whether a counting word stands before it ("y
+    somos 4 personas": a total, not more people)."""
+    count_words = _count_words(lex.count_before)
+    visiting = counted = False
+    k = start - 1
+    while k >= previous_end:
+        word = tokens[k]
+        if word not in lex.possessives and word not in lex.story_links and word != ",":
+            if word not in lex.visiting_verbs:
+                break
+            visiting = True
+        counted = counted or word in count_words
+        k -= 1
+    joined = k < previous_end or tokens[k] in lex.list_joiners
+    return joined, visiting, counted
 
 
 def _joined_people(tokens: Sequence[str], chains: list[list[_Item]], lex: Lexicon) -> int | None:
-    """People named apart in one story, each later group brought in by "and"/"with" ("mi marido y
-    yo nos mudamos … y mis suegros vienen cada domingo, con mi cuñada y su novio"): all of them.
-    Only named people: a number of people ("para 6 personas y mi esposa quiere teca") is a total."""
+    """People named apart in one story, each later chain brought in by "and"/"with" or by words of the
+    story ("mi marido y yo nos mudamos … y mis suegros vienen cada domingo, con mi cuñada y su
+    novio"; "Los domingos vienen mis viejos, mi hermana con su marido, y estamos mi mujer y yo"):
+    all of them. A story begins with people named: a number of people alone ("para 6 personas y mi
+    esposa quiere teca") is a total."""
     best: int | None = None
-    run, length = 0, 0
+    story = _Story()
+    previous_end = 0
     for chain in chains:
-        named = not any(item.group for item in chain)
-        before = chain[0].start - 1
-        while before >= 0 and tokens[before] in lex.possessives:
-            before -= 1
-        if named and length and before >= 0 and tokens[before] in lex.list_joiners:
-            run, length = run + sum(item.count for item in chain), length + 1
+        named = not all(item.group for item in chain)
+        joined, visiting, counted = _link_before(tokens, chain[0].start, previous_end, lex)
+        if story.chains and joined and (named or not counted):
+            story.add(chain, visiting=visiting)
+        elif named:
+            story = _Story()
+            story.add(chain, visiting=visiting)
         else:
-            run, length = (sum(item.count for item in chain), 1) if named else (0, 0)
-        if length >= 2 and (best is None or run > best):
-            best = run
+            story = _Story()
+        previous_end = chain[-1].end
+        total = story.total()
+        if total is not None and (best is None or total > best):
+            best = total
     return best
 
 
 def _only_oneself(tokens: Sequence[str], lex: Lexicon) -> bool:
-    """ "just me", "only for me", "solo yo", "nomás para mí": one person."""
+    """ "just me", "only for me", "solo yo", "nomás para mí", "yo solito jaja": one person."""
     for i, token in enumerate(tokens):
         only = token in lex.only_words or tuple(tokens[i - 1 : i + 1]) in lex.only_phrases
         if only:
@@ -546,13 +644,19 @@ def _only_oneself(tokens: Sequence[str], lex: Lexicon) -> bool:
             if rest and (rest[0] in lex.self_words or (rest[0] == "mi" and lex.code == "es")):
                 return True
             # "yo nomás", "me only": oneself, then the word
-            if (
-                i
-                and tokens[i - 1] in lex.self_words
-                and (i + 1 == len(tokens) or tokens[i + 1] in CLAUSE_BREAKS)
-            ):
+            if i and tokens[i - 1] in lex.self_words and _nothing_more(tokens, i + 1, lex):
                 return True
     return False
+
+
+def _nothing_more(tokens: Sequence[str], start: int, lex: Lexicon) -> bool:
+    """The clause ends at ``start``, or only small talk is left of it ("yo solito jaja")."""
+    for token in tokens[start:]:
+        if token in CLAUSE_BREAKS:
+            return True
+        if token not in lex.fillers or token in lex.list_joiners:
+            return False
+    return True
 
 
 def is_integer(value: float) -> bool:

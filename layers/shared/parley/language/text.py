@@ -61,3 +61,18 @@ def is_word(token: str) -> bool:
 
 def is_number(token: str) -> bool:
     return token[0].isdigit()
+
+
+# A sentence: up to its end mark(s) ("?", "??", "…"), a line break or a "¿" that opens a question
+# ("Antes que nada, ¿hacen envíos?"). Linear.
+_SENTENCE = re.compile(r"\u00bf?[^.!?\n\u2026\u00bf]+[.!?\u2026]*")
+
+
+def questions_of(text: str) -> tuple[str, str]:
+    """The text's questions (sentences that end with "?" or open with "¿") and the rest, when it
+    says more than its questions; ("", "") when it asks nothing or is nothing but questions."""
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip(" .!?\u2026\n")]
+    asked = [s for s in sentences if s.endswith("?") or s.startswith("\u00bf")]
+    if not asked or len(asked) == len(sentences):
+        return "", ""
+    return " ".join(asked), " ".join(s for s in sentences if s not in asked)

@@ -1,0 +1,168 @@
+"""What the seventh pass of the understanding evaluation found (docs/understanding.md, "Seventh
+pass"): a budget said before any task starts it, a button of another question, a long story that
+ends in a question, something bought already, a count corrected within one message, a question
+about the options ("cual no se oxida?"), and the chat going on after a task is done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parley.dialogue.engine import FULFILLED, TurnInput, TurnResult, run_turn
+from parley.language.text import questions_of
+from tests.helpers.conversation import TODAY, deployment, matcher, new_state, talk
+
+BUDGET_ES = "¿Qué presupuesto tienes en mente para la mesa?"
+SEATING_ES = "¿Para cuántas personas debe ser la mesa?"
+MATERIAL_ES = "¿Tienes algún material en mente? Teca, aluminio, acero, cerámica…"
+
+
+def _texts(result: TurnResult) -> list[str]:
+    return [message.text for message in result.messages]
+
+
+def _click(*turns: str) -> list[TurnResult]:
+    """A conversation on the Spanish demo channel where "#id" is a click on the button of that id."""
+    state, results = new_state("demo", "web-es-MX"), []
+    for turn in turns:
+        given = TurnInput(choice_id=turn[1:]) if turn.startswith("#") else TurnInput(text=turn)
+        result = run_turn(
+            deployment("demo"),
+            matcher("demo"),
+            state,
+            given,
+            today=TODAY,
+            choose_slot=lambda intent, missing, state: missing[0],
+            sentiment=lambda text: 0.0,
+        )
+        results.append(result)
+        state = result.state
+    return results
+
+
+def _slots(result: TurnResult) -> dict[str, Any]:
+    return dict(result.payload["slots"])
+
+
+# --- a budget said before any task --------------------------------------------------------------
+def test_given_no_task_when_a_budget_is_said_with_its_words_then_the_table_search_starts() -> None:
+    for text, budget in (
+        ("presupesto 5 mil euros", "over-2000"),
+        ("ah ok. presupuesto 1000 máximo", "500-1000"),
+        ("Estoy entre gastarme 600 o 900... unos 750 digamos", "500-1000"),
+        ("ok perfecto. pues tengo como 550", "500-1000"),
+    ):
+        _hello, result = talk("hola", text)
+
+        assert result.payload["intentId"] == "find_outdoor_table", text
+        assert _slots(result) == {"budget": budget}, text
+        assert _texts(result)[-1] == SEATING_ES, text
+
+
+def test_given_a_percentage_when_read_then_it_is_no_budget() -> None:
+    (result,) = talk("cuanto es el 15 por ciento de 80")
+
+    assert result.payload["intentId"] is None
+    assert result.incomprehension is True
+
+
+# --- buttons -----------------------------------------------------------------------------------
+def test_given_the_menu_when_a_budget_button_is_clicked_then_the_search_starts_with_it() -> None:
+    _hello, clicked = _click("holaaa", "#over-2000")
+
+    assert clicked.payload["intentId"] == "find_outdoor_table"
+    assert _slots(clicked) == {"budget": "over-2000"}
+    assert clicked.incomprehension is False
+    assert _texts(clicked)[-1] == SEATING_ES
+
+
+def test_given_the_seating_question_when_a_material_button_is_clicked_then_it_is_kept() -> None:
+    *_, clicked = _click("lo mas economico q tengan porfis", "#aluminium")
+
+    assert _slots(clicked) == {"budget": "under-500", "material": "aluminium"}
+    assert _texts(clicked)[-1] == SEATING_ES
+
+
+def test_given_a_button_no_question_has_when_clicked_then_nothing_is_filled() -> None:
+    *_, clicked = _click("hola", "#no-such-choice")
+
+    assert clicked.payload["slots"] == {}
+    assert clicked.incomprehension is True
+
+
+# --- stories with a question --------------------------------------------------------------------
+def test_given_a_story_when_split_then_its_questions_are_apart_from_the_rest() -> None:
+    assert questions_of("Hola. Compré una mesa. ¿Cómo la devuelvo? ¿Quién paga?") == (
+        "¿Cómo la devuelvo? ¿Quién paga?",
+        "Hola. Compré una mesa.",
+    )
+    assert questions_of("Antes que nada, ¿hacen envíos a Monterrey?") == (
+        "¿hacen envíos a Monterrey?",
+        "Antes que nada,",
+    )
+    assert questions_of("¿hacen envíos a Monterrey?") == ("", "")
+    assert questions_of("busco una mesa para 4") == ("", "")
+
+
+def test_given_a_story_of_a_table_bought_when_it_asks_how_to_return_it_then_returns_answer() -> None:
+    (result,) = talk(
+        "Buenos días. Le explico: hace una semana compré una mesa para la terraza del ático que "
+        "acabamos de estrenar mi marido y yo, pero al montarla nos hemos dado cuenta de que es "
+        "demasiado grande. ¿Cómo hago para devolverla? ¿Tengo que pagar yo el transporte de vuelta?"
+    )
+
+    assert result.payload["intentId"] == "returns_question"
+    assert result.state.status == FULFILLED
+    assert _texts(result)[-1].startswith("Puedes devolver cualquier mesa")
+
+
+def test_given_a_story_of_a_table_wanted_when_it_asks_about_delivery_then_both_are_served() -> None:
+    (result,) = talk(
+        "Buenas tardes. Estamos terminando nuestra casa y tenemos una terraza muy amplia. Mi esposa y "
+        "yo tenemos cuatro hijos, así que necesitamos una mesa para toda la familia. Antes que nada, "
+        "¿hacen envíos a Monterrey?"
+    )
+
+    texts = _texts(result)
+    assert any(text.startswith("Entregamos en") for text in texts)
+    assert result.payload["fulfilled"]["intentId"] == "delivery_question"
+    assert result.payload["intentId"] == "find_outdoor_table"
+    assert _slots(result) == {"seating": "6"}
+    assert texts[-1] == BUDGET_ES
+
+
+# --- corrections within one message ------------------------------------------------------------
+def test_given_the_seating_question_when_the_visitor_hesitates_then_the_last_number_counts() -> None:
+    for answer in ("mmm 4... o 6? mejor 6, siempre cae alguien jaja", "para 8... no perdón, 6"):
+        *_, result = talk("busco una mesa pal patio", "presupuesto como 800", answer)
+
+        assert _slots(result) == {"budget": "500-1000", "seating": "6"}, answer
+        assert result.payload["understood"]["corrected"] == [], answer
+
+
+# --- questions about the options ----------------------------------------------------------------
+def test_given_the_material_question_when_the_visitor_asks_which_one_then_nothing_is_chosen() -> None:
+    *_, result = talk("mesa para 6 de unos 1500 euros", "a ver, cuál no se oxida?")
+
+    assert "material" not in _slots(result)
+    assert _texts(result)[-1] == MATERIAL_ES
+
+
+def test_given_the_material_question_when_asked_which_to_recommend_then_it_is_handed_over() -> None:
+    *_, result = talk("mesa para 4 de unos 2300 euros", "cuál me recomiendas? tú dime")
+
+    assert _slots(result)["material"] == "no-preference"
+
+
+# --- places and postcodes -----------------------------------------------------------------------
+def test_given_a_place_to_deliver_to_when_a_verb_follows_a_preposition_then_no_place_is_taken() -> None:
+    (result,) = talk("¿llegan mis suegros a quedarse?")
+
+    assert result.payload["slots"].get("destination") != "quedarse"
+
+
+def test_given_a_postcode_question_when_a_table_is_talked_of_instead_then_its_search_goes_on() -> None:
+    *_, result = talk("cuanto tarda el envio?", "somos 4 y tengo unos 700 euros")
+
+    assert result.payload["intentId"] == "find_outdoor_table"
+    assert _slots(result) == {"budget": "500-1000", "seating": "4"}
+    assert _texts(result)[-1] == MATERIAL_ES
