@@ -55,6 +55,8 @@ NLX_PREFIX = "NLX."
 # Next to an answer to the pending question, another intent must be recognised at least this
 # well to be a digression ("money is no object" answers the budget; it asks nothing about refunds).
 DIGRESSION_SCORE = 0.8
+STORY_TOKENS = 25  # a text this long tells a story
+STORY_INTENT_SCORE = 0.5  # how well a story must name the task it gives values for
 # Slot values name their intent with some of the intent's own words in the text too (this much
 # idf weight), or when the deployment knows the rest of the text: at most this share of its
 # evidence is foreign for one value, and this share for two or more ("6 people, teak").
@@ -318,6 +320,8 @@ def _read_text(
             reading.recognised, reading.understood = asked.intent_id, True
         else:
             recognition = asked
+    elif reading.intent_id is None and reading.pending is None:
+        recognition = _story_told_by_values(view, model, utterance, today, recognition)
     if reading.digression is None:
         _read_intent(view, recognition, utterance, reading, filled_pending=filled_pending)
     if reading.intent_id is None:
@@ -378,11 +382,36 @@ def _unanswered_code_question(view: Deployment, reading: _Reading) -> bool:
     )
 
 
-def _gives_values(intent: Intent, model: LanguageModel, utterance: Utterance, today: date) -> bool:
-    return any(
-        slot.kind != "text" and model.extract(slot, utterance, pending=False, today=today) is not None
+def _story_told_by_values(
+    view: Deployment, model: LanguageModel, utterance: Utterance, today: date, recognition: Recognition
+) -> Recognition:
+    """A long story that asks nothing names the task it gives values for ("… son 6 mesas en la
+    acera … de 4 personas y ligeras, había pensado en aluminio"), rather than one whose words it
+    happens to use (a place it names, "recogerlas", "pido")."""
+    named = view.intents.get(recognition.intent_id or "")
+    if named is None or len(utterance.tokens) < STORY_TOKENS or _values(named, model, utterance, today):
+        return recognition
+    scores = model.scores(utterance)
+    for intent in view.intents.values():
+        if (
+            intent.id != named.id
+            and scores.get(intent.id, 0.0) >= STORY_INTENT_SCORE
+            and _values(intent, model, utterance, today) >= 2
+        ):
+            return Recognition(intent.id, scores[intent.id], False)
+    return recognition
+
+
+def _values(intent: Intent, model: LanguageModel, utterance: Utterance, today: date) -> int:
+    return sum(
+        1
         for slot in intent.slots
+        if slot.kind != "text" and model.extract(slot, utterance, pending=False, today=today) is not None
     )
+
+
+def _gives_values(intent: Intent, model: LanguageModel, utterance: Utterance, today: date) -> bool:
+    return _values(intent, model, utterance, today) > 0
 
 
 def _code_of_another_intent(

@@ -89,7 +89,7 @@ def asks_about_options(model: LanguageModel, slot: Slot, utterance: Utterance) -
     concrete = [
         (start, choice.id) for start, _end, choice in named if not _no_preference(model, slot, choice)
     ]
-    if _answers(slot, utterance, concrete, asked):
+    if _answers(slot, utterance, concrete, asked) or _proposes(words, concrete, asked, code):
         return False
     if len({choice_id for start, choice_id in concrete if start in asked}) >= 2 or _asks_which(
         words, asked, code
@@ -106,6 +106,21 @@ def asks_about_options(model: LanguageModel, slot: Slot, utterance: Utterance) -
         return False
     own = _own_words(model, slot)
     return any(_states_a_need(word, code, utterance, own) for word in free)
+
+
+# Tags that turn a statement into a question asking for agreement ("de aluminio sería lo mejor, no?").
+AGREEMENT_TAGS: dict[str, frozenset[str]] = {
+    "en": frozenset({"right", "no"}),
+    "es": frozenset({"no", "verdad", "cierto", "va"}),
+}
+
+
+def _proposes(words: list[str], concrete: list[tuple[int, str]], asked: frozenset[int], code: str) -> bool:
+    """A question that names one choice and asks for agreement ("creo que de aluminio sería lo
+    mejor no?"): the visitor's answer, not a question about the options."""
+    last = max(asked)
+    tag = next((words[i] for i in range(last - 1, -1, -1) if words[i] not in SENTENCE_ENDS), "")
+    return tag in AGREEMENT_TAGS[code] and len({choice_id for _start, choice_id in concrete}) == 1
 
 
 def _asks_which(words: list[str], asked: frozenset[int], code: str) -> bool:

@@ -296,15 +296,26 @@ def _find(tokens: list[str], phrase: tuple[str, ...], start: int = 0) -> int:
 
 
 def _adverb_of(words: Sequence[str], choice: Choice, lex: Lexicon) -> bool:
-    """An English adverb whose stem is a one-word choice ("normally" → "normal", "usually"):
-    unless the choice names the adverb itself."""
-    if lex.code != "en" or len(words) != 1 or not words[0].endswith("ly"):
+    """An adverb whose stem is a one-word choice ("normally", "normalmente" → "normal"): unless
+    the choice names the adverb itself."""
+    ending = _ADVERB_ENDINGS.get(lex.code)
+    if ending is None or len(words) != 1 or not words[0].endswith(ending):
         return False
     return words[0] not in {fold(text) for text in (choice.text, *choice.synonyms)}
 
 
+_ADVERB_ENDINGS = {"en": "ly", "es": "mente"}
+
+
+def _names(choice: Choice, word: str) -> bool:
+    return any(word in tokens(fold(text)) for text in (choice.text, *choice.synonyms))
+
+
 # A Spanish verb with its pronoun ("a quedarse", "para armarla"): no place is named so.
 _VERB_WITH_PRONOUN = re.compile(r"[aei]r(?:se|l[aoe]s?|me|te|nos)$")
+# Endings of another form of a known word, typed in lower case: a plural ("en otras tiendas") or a
+# verb ("para rentar") is no place.
+_INFLECTED = re.compile(r"(?:[aei]r|s)$")
 # Possessives that open a captured place ("mi colonia"), in every language served.
 _POSSESSIVES = frozenset(
     "mi mis tu tus su sus nuestro nuestra nuestros nuestras my your our his her their".split()
@@ -361,7 +372,7 @@ def _negated_after(tokens: Sequence[str], end: int, lex: Lexicon) -> bool:
 def _human_request(words: list[str], lex: Lexicon) -> str | None:
     for phrase in lex.human_terms:
         at = _find(words, phrase)
-        if at >= 0 and not _negated(words, at, lex):
+        if at >= 0 and (not _negated(words, at, lex) or _asked_negatively(words, at)):
             return "strong"
     for phrases, reach, kind in ((lex.human_verbs, 4, "strong"), (lex.human_wants, 2, "weak")):
         for phrase in phrases:
@@ -374,6 +385,16 @@ def _human_request(words: list[str], lex: Lexicon) -> str | None:
                     return kind
                 at = _find(words, phrase, at + 1)
     return None
+
+
+# A question asked with a negation ("¿no hay una persona con quien hablar?", "isn't there a person
+# I can talk to?"): it asks for what it names.
+_NEGATIVE_ASKING = frozenset({("no", "hay"), ("no", "tienen"), ("no", "tienes"), ("isnt", "there")})
+
+
+def _asked_negatively(words: list[str], at: int) -> bool:
+    before = {tuple(words[i : i + 2]) for i in range(max(0, at - 3), at)}
+    return "?" in words[at:] and not before.isdisjoint(_NEGATIVE_ASKING)
 
 
 def _small_talk(words: list[str], lex: Lexicon) -> str | None:
@@ -903,7 +924,10 @@ class LanguageModel:
         def plain(word: str) -> bool:
             folded = fold(word).strip(".,;:!?")
             return not any(c.isdigit() for c in folded) and (
-                folded in self._known or not folded or _VERB_WITH_PRONOUN.search(folded) is not None
+                folded in self._known
+                or not folded
+                or _VERB_WITH_PRONOUN.search(folded) is not None
+                or (word.islower() and _INFLECTED.search(folded) is not None and self._stem_known(folded))
             )
 
         while words and plain(words[-1]):
@@ -911,6 +935,9 @@ class LanguageModel:
         while words and plain(words[0]):
             words.pop(0)
         return " ".join(words) or None
+
+    def _stem_known(self, word: str) -> bool:
+        return self.stems([word])[0] in self._known_stems
 
     def _choice(self, slot: Slot, utterance: Utterance, *, pending: bool) -> Extracted | None:
         ranged = [c for c in slot.choices if c.minimum is not None or c.maximum is not None]
@@ -950,6 +977,8 @@ class LanguageModel:
                 continue  # "un poquito más de datos" wants more than now, not "poquito"
             if slot.value_from != "money" and self._after_paying(utterance, start):
                 continue  # "pago mucho" says how much one pays, not how much data one uses
+            if len(words) == 1 and words[0] in self.lex.common_words and not _names(choice, words[0]):
+                continue  # another word of the language with the same stem ("la acera" is no "acero")
             numeric = all(w[0].isdigit() or w in self.lex.number_words for w in words)
             if numeric and not pending:
                 continue  # bare numbers ("2", "four") are choices only as an answer to their own question
@@ -960,7 +989,7 @@ class LanguageModel:
             if (
                 not pending
                 and tuple(words) in self._indifferent
-                and not self._names_slot(slot, utterance, end)
+                and not self._names_slot(slot, utterance, end, start)
             ):
                 continue  # "whatever" answers the question asked, not a slot nobody asked about
             # A choice named outright comes before words of indifference ("aluminio está bien, que no
@@ -999,11 +1028,13 @@ class LanguageModel:
         """The words that name the slot itself beside words of indifference ("material")."""
         return self._slot_nouns.get(slot.id, frozenset())
 
-    def _names_slot(self, slot: Slot, utterance: Utterance, end: int) -> bool:
-        """Whether words of indifference go on to name their slot ("whatever material", "me da igual
-        el material"): a word its choices' synonyms put beside them ("any material")."""
+    def _names_slot(self, slot: Slot, utterance: Utterance, end: int, start: int | None = None) -> bool:
+        """Whether words of indifference name their slot, after them ("whatever material", "me da
+        igual el material") or just before ("el material me da igual"): a word its choices'
+        synonyms put beside them ("any material")."""
         nouns = self._slot_nouns.get(slot.id, frozenset())
-        return any(t in nouns for t in utterance.tokens[end : end + 3])
+        before = utterance.tokens[max(0, start - 3) : start] if start is not None else []
+        return any(t in nouns for t in (*utterance.tokens[end : end + 3], *before))
 
     def _indifference_nouns(self, slot: Slot) -> frozenset[str]:
         """The words beside words of indifference in the slot's synonyms ("any material" → material)."""
@@ -1117,6 +1148,10 @@ class LanguageModel:
             ]
         elif not pending and source != "money":
             return None
+        elif not pending:
+            # Beside a word of money, a small bare number is still no amount ("de precio razonable
+            # para comer 6"): a table for 6 €, nobody asks for.
+            free = [q for q in free if q.value >= MONEY_WITHOUT_CURRENCY]
         if source == "count":  # "budget's about 2500" answers no count question
             free = [q for q in free if q.value <= MAX_COUNT]
         free = [q for q in free if not self._said_of_now(utterance, q)]

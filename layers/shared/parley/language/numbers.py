@@ -27,6 +27,7 @@ from parley.language.lexicon import AT_LEAST, AT_MOST, LESS, MORE, Lexicon
 from parley.language.text import CLAUSE_BREAKS, CURRENCY_SYMBOLS
 
 NEGATION_REACH = 6  # a negation this many tokens before "more than" makes it an upper bound
+HUNDREDS = 100  # "mil 300": hundreds after a thousand add to it ("1.5k 4 personas" are four people)
 MAX_COUNT = 50  # a count of people above this is not a count ("for 500" is a price)
 MAX_COUNT_AFTER_PHRASE = 30
 _MONEY_MULTIPLIERS = frozenset({"k", "grand", "lucas"})
@@ -191,6 +192,7 @@ def numbers_in(tokens: Sequence[str], lex: Lexicon) -> list[Number]:
                     value *= lex.multipliers[tokens[j]]
                     scaled = tokens[j] in _MONEY_MULTIPLIERS
                     j += 1
+                j, value = _digits_after_multiplier(tokens, j, value, lex)
                 found.append(Number(value, i, j, scaled=scaled))
             i = j
             continue
@@ -200,11 +202,25 @@ def numbers_in(tokens: Sequence[str], lex: Lexicon) -> list[Number]:
                 continue
             number = _words_number(tokens, i, lex)
             if number is not None:
+                end, value = _digits_after_multiplier(tokens, number.end, number.value, lex)
+                if end != number.end:
+                    number = Number(value, number.start, end, in_words=True)
                 found.append(number)
                 i = number.end
                 continue
         i += 1
     return found
+
+
+def _digits_after_multiplier(
+    tokens: Sequence[str], end: int, value: float, lex: Lexicon
+) -> tuple[int, float]:
+    """ "mil 300", "2 mil 500": digits after a multiplier that they are smaller than add to it."""
+    multiplier = lex.multipliers.get(tokens[end - 1]) if end else None
+    following = parse_digits(tokens[end]) if end < len(tokens) and tokens[end][0].isdigit() else None
+    if multiplier is None or following is None or not HUNDREDS <= following < multiplier:
+        return end, value
+    return end + 1, value + following
 
 
 def _article_counts(tokens: Sequence[str], i: int, lex: Lexicon) -> bool:
@@ -469,7 +485,7 @@ def _chains(tokens: Sequence[str], items: list[_Item], lex: Lexicon) -> list[lis
 
 
 # Words between a counting phrase and its number ("for about 6", "somos unos 6", "up to 8").
-_BEFORE_COUNT = frozenset(("a", "about", "up", "unos", "unas", "como", "hasta", "just"))
+_BEFORE_COUNT = frozenset(("a", "about", "up", "unos", "unas", "como", "hasta", "just", "los"))
 # Lower bounds between a counting phrase and its number ("que quepan por lo menos diez", "seats at
 # least 8"): the number is still the count.
 _AT_LEAST = (("por", "lo", "menos"), ("al", "menos"), ("minimo",), ("at", "least"), ("minimum",))

@@ -166,3 +166,82 @@ def test_given_a_postcode_question_when_a_table_is_talked_of_instead_then_its_se
     assert result.payload["intentId"] == "find_outdoor_table"
     assert _slots(result) == {"budget": "500-1000", "seating": "4"}
     assert _texts(result)[-1] == MATERIAL_ES
+
+
+# --- the eighth pass ---------------------------------------------------------------------------
+def test_given_no_task_when_the_material_is_waved_off_before_its_noun_then_it_is_no_preference() -> None:
+    (result,) = talk("el material me da igual, solo quiero que quepan 6")
+
+    assert result.payload["intentId"] == "find_outdoor_table"
+    assert _slots(result) == {"material": "no-preference", "seating": "6"}
+
+
+def test_given_thousands_and_hundreds_in_digits_when_read_then_they_add_up() -> None:
+    *_, result = talk("mesa pa dos, como mil 300")
+
+    assert _slots(result) == {"seating": "2", "budget": "1000-2000"}
+
+
+def test_given_the_seating_question_when_answered_with_normalmente_then_no_budget_changes() -> None:
+    *_, result = talk(
+        "quiero una mesa de jardin", "pues unos mil doscientos", "depende, normalmente somos cinco"
+    )
+
+    assert _slots(result) == {"budget": "1000-2000", "seating": "6"}
+    assert result.payload["understood"]["corrected"] == []
+
+
+def test_given_words_after_a_preposition_when_they_are_no_place_then_no_destination_is_taken() -> None:
+    (plural,) = talk("antes de comprar quería saber cuánto cuesta el envío, que en otras tiendas me clavan")
+    (verb,) = talk("cuanto cuesta el envio de una casa que compramos para rentar")
+    (code,) = talk("sale, y cuanto me cobran de envio a cp 44100")
+
+    assert plural.payload["slots"] == {}
+    assert _texts(plural)[-1].startswith("¿Cuál es el código postal")
+    assert verb.payload["slots"].get("destination") is None
+    assert code.payload["slots"] == {"destination": "44100"}
+
+
+def test_given_a_negative_question_for_a_person_when_read_then_the_visitor_is_handed_over() -> None:
+    (result,) = talk(
+        "Mire usted, yo con estas preguntas me lío. ¿No hay una persona con la que pueda hablar?"
+    )
+
+    assert result.escalation is True
+
+
+def test_given_people_counted_after_los_when_read_then_they_count() -> None:
+    (result,) = talk("quiero una mesa para el jardin de mi hija, sería para los cuatro")
+
+    assert _slots(result) == {"seating": "4"}
+
+
+def test_given_the_material_question_when_a_choice_is_proposed_for_agreement_then_it_is_the_answer() -> None:
+    *_, result = talk("mesa para 10 de unos 1800 euros", "creo que de aluminio sería lo mejor no?")
+
+    assert _slots(result)["material"] == "aluminium"
+
+
+def test_given_a_long_story_that_asks_nothing_when_it_gives_table_values_then_the_search_starts() -> None:
+    (result,) = talk(
+        "Buenas tardes. Os escribo porque tengo una cafetería pequeña en Lavapiés y por fin el "
+        "ayuntamiento nos ha dado la licencia de terraza. Son 6 mesas en total en la acera, pero quiero "
+        "empezar comprando una. Tienen que ser de 4 personas y ligeras, porque cada noche hay que "
+        "recogerlas y meterlas dentro, así que había pensado en aluminio."
+    )
+
+    assert result.payload["intentId"] == "find_outdoor_table"
+    assert _slots(result) == {"seating": "4", "material": "aluminium"}
+    assert _texts(result)[-1] == BUDGET_ES
+
+
+def test_given_a_word_that_shares_a_choice_stem_when_read_then_it_names_no_choice() -> None:
+    (result,) = talk("busco mesa para 2 en la terraza del bar, la acera es estrecha")
+
+    assert "material" not in _slots(result)
+
+
+def test_given_a_money_word_when_a_small_number_counts_people_then_it_is_no_budget() -> None:
+    (result,) = talk("busco mesa exterior de precio razonable para comer 6")
+
+    assert _slots(result)["budget"] == "500-1000"
