@@ -357,8 +357,8 @@ def _asked_in_a_story(
     of the text tells of another one ("somos seis y queremos una mesa. ¿Hacen envíos a Monterrey?");
     with the intent the rest tells of."""
     questions, story = questions_of(utterance.text)
-    if not questions:
-        return None
+    if not questions or whole.off_topic:
+        return None  # (what the whole text says is off topic stays so: "una mesa de noche? para la recámara")
     asked = model.recognise(model.read(questions))
     if asked.intent_id is None or asked.score < DIGRESSION_SCORE:
         return None

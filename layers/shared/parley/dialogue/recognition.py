@@ -126,6 +126,8 @@ class Utterance:
             return False  # ("ok perfecto, tengo como 550": an acknowledgement is about nothing)
         if self.quantities and self._of_an_amount(i, token):
             return False  # "no quiero pagar más de 35": the words of an amount say nothing else
+        if token in self.lex.relatives and self.quantities:
+            return False  # people beside a number ("mi esposo dice que no pasemos de mil") are no topic
         if token in self.lex.people_nouns:
             # A slot's unit after a number ("una línea", "3 phones") still says what the text is
             # about; a people noun does not ask for a person.

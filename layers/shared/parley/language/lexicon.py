@@ -666,7 +666,7 @@ _ES = Lexicon(
         ratito da dan dar dio dieron doy tan perdon perdona disculpa hasta hacia tras segun durante
         mediante pude pudo pudimos pudieron pudiera podre podra podras podriamos podeis teneis tenemos
         tenia teniamos tenias queremos quieres quieren quisieramos che digamos pongamos somos seriamos
-        seremos otras otros cp"""
+        seremos otras otros cp dice dijo dicen dijeron quiere"""
     ),
     negations=_words("no nunca jamas nada ni sin tampoco ninguno ninguna nel nadie"),
     number_words={
@@ -755,7 +755,8 @@ _ES = Lexicon(
         **dict.fromkeys(
             _phrases(
                 "hasta|maximo|como maximo|a lo mucho|a lo maximo|no mas de|no mas que|no mucho mas de|"
-                "un maximo de|max|tope|tope de|limite de|con un tope de"
+                "un maximo de|max|tope|tope de|limite de|con un tope de|pasar de|pasarme de|pasarnos de|"
+                "pasarse de"
             ),
             AT_MOST,
         ),
