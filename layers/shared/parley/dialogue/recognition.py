@@ -145,7 +145,8 @@ class Utterance:
             return False  # (a percentage is no amount: "el 15 por ciento de 80")
         money = self.money_said
         return any(
-            (q.money or money) and q.start - AMOUNT_REACH <= i < q.end + AMOUNT_REACH for q in self.quantities
+            (q.money or money or not q.exact) and q.start - AMOUNT_REACH <= i < q.end + AMOUNT_REACH
+            for q in self.quantities
         )
 
     @cached_property
@@ -307,6 +308,8 @@ def _adverb_of(words: Sequence[str], choice: Choice, lex: Lexicon) -> bool:
 
 
 _ADVERB_ENDINGS = {"en": "ly", "es": "mente"}
+_HELD_END = re.compile(r"(.)\1+$")  # a last letter held ("graciass")
+_HELD = re.compile(r"(.)\1{2,}")  # a letter held three times or more anywhere ("buenooo", "siiii")
 
 
 def _names(choice: Choice, word: str) -> bool:
@@ -701,12 +704,19 @@ class LanguageModel:
             tried += 1
             if tried > MAX_CORRECTED_WORDS_PER_TURN:
                 break
-            found = self._sounds.get(sound_key(word, self.language) or "")
+            found = self._stretched(word) or self._sounds.get(sound_key(word, self.language) or "")
             if found is None and len(word) >= MIN_TYPO_LETTERS:
                 found = self._known_form(word) or self.fuzzy.correct(word)
             if found is not None:
                 corrected[word] = found
         return corrected
+
+    def _stretched(self, word: str) -> str | None:
+        """A known word with a letter held ("graciass", "holaaa", "porfaaa"): that word."""
+        for squeezed in (_HELD_END.sub(r"\1", word), _HELD.sub(r"\1", word)):
+            if squeezed != word and squeezed in self._known:
+                return squeezed
+        return None
 
     def _known_form(self, word: str) -> str | None:
         forms = other_forms(word, self.language)

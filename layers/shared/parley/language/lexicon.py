@@ -756,7 +756,7 @@ _ES = Lexicon(
             _phrases(
                 "hasta|maximo|como maximo|a lo mucho|a lo maximo|no mas de|no mas que|no mucho mas de|"
                 "un maximo de|max|tope|tope de|limite de|con un tope de|pasar de|pasarme de|pasarnos de|"
-                "pasarse de"
+                "pasarse de|pase de|no pase de|que no pase de"
             ),
             AT_MOST,
         ),
@@ -848,6 +848,7 @@ _ES = Lexicon(
     ),
     goodbyes=_phrases(
         "adios|chao|chau|bye|hasta luego|hasta pronto|nos vemos|eso es todo|es todo|nada mas|seria todo|"
+        "eso era todo|era todo|listo eso era todo|"
         "seria todo gracias|hasta la proxima|que tengas buen dia|que tenga buen dia|cuidate|me voy|"
         "ya me voy|listo eso es todo|nos vemos luego|bai|ahi nos vemos|por hoy es todo|es todo por hoy|"
         "eso es todo por hoy|seria todo por hoy|es todo por ahora|por ahora es todo|eso seria todo|"
@@ -873,7 +874,8 @@ _ES = Lexicon(
         "de una|dale dale|okis|oki|perfecto|perfecta|excelente|buenisimo|buenisima"
     ),
     fillers=_words(
-        "muchas muy de nuevo otra vez por favor porfa y oye pues entonces bueno tu su ayuda a todo amigo "
+        "muchas muy crack genio capo maestro de nuevo otra vez por favor porfa y oye pues entonces bueno "
+        "tu su ayuda a todo amigo "
         "amiga compa joven carnal ahorita ya venga vale che tio tia oiga oigan mire disculpe senorita senor "
         "seno jefe jefa plis porfis porfavor xfa aqui hoy jaja jajaja jajajaja jeje jejeje jiji xd mmm hmm eh"
     ),
@@ -881,7 +883,9 @@ _ES = Lexicon(
         "operador|operadora|asesor|asesora|un asesor|una asesora|agente|un agente|humano|un humano|"
         "persona real|una persona real|una persona|ejecutivo|ejecutiva|un ejecutivo|representante|"
         "atencion al cliente|servicio al cliente|soporte|alguien real|llamenme|que me llamen|marquenme|"
-        "hablar con alguien|hablar con una persona|hablar con un humano|un supervisor|el gerente|encargado"
+        "hablar con alguien|hablar con una persona|hablar con un humano|un supervisor|el gerente|encargado|"
+        "me atienda alguien|que me atienda alguien|me atienda una persona|que me atiendan|"
+        "me puede llamar alguien"
     ),
     human_verbs=_phrases(
         "hablar con|platicar con|comunicame con|comunicarme con|pasame con|pasame a|paseme con|"
