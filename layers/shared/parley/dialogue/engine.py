@@ -55,6 +55,9 @@ NLX_PREFIX = "NLX."
 # Next to an answer to the pending question, another intent must be recognised at least this
 # well to be a digression ("money is no object" answers the budget; it asks nothing about refunds).
 DIGRESSION_SCORE = 0.8
+# How well another intent must fit a text to take it from a bare answer to the question asked ("los
+# domingos llega todo el clan, unos nueve" answers how many; "llega" asks about no delivery).
+WEAK_ANSWER_RIVAL = DIGRESSION_SCORE
 STORY_TOKENS = 25  # a text this long tells a story
 STORY_INTENT_SCORE = 0.5  # how well a story must name the task it gives values for
 # Slot values name their intent with some of the intent's own words in the text too (this much
@@ -526,9 +529,9 @@ def _answer_pending(
     if slot is None or found is None:
         return False
     if not found.strong:
-        other = model.recognise(utterance).intent_id
+        other = model.recognise(utterance)
         if (
-            (other is not None and other != reading.intent_id)
+            (other.intent_id not in (None, reading.intent_id) and other.score >= WEAK_ANSWER_RIVAL)
             or utterance.small_talk
             or utterance.wants_human
             or (utterance.correcting and reading.slots and not _corrects_its_own_number(utterance))

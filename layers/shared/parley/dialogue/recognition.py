@@ -58,6 +58,7 @@ from parley.language.vocabulary import general_words, specificity
 INTENT_THRESHOLD = 0.6
 # A bounded number this large is an amount even without a currency ("max 1000", "under 200").
 MONEY_WITHOUT_CURRENCY = 50
+PRICE_FLOOR_SHARE = 10
 KEYWORD_SCORE = 0.85
 # The specificity (``vocabulary.specificity``, or the intent's theme) at which an example or a
 # keyword says enough to name its intent alone; one everyday word (0.35) says about half of it.
@@ -132,7 +133,7 @@ class Utterance:
             # A slot's unit after a number ("una línea", "3 phones") still says what the text is
             # about; a people noun does not ask for a person.
             before = self.tokens[max(0, i - 2) : i]
-            return not any(t[0].isdigit() or t in self.lex.number_words for t in before)
+            return not any(t[0].isdigit() or t in self.lex.number_words or t in _HOW_MANY for t in before)
         return True
 
     def _of_an_amount(self, i: int, token: str) -> bool:
@@ -308,6 +309,18 @@ def _adverb_of(words: Sequence[str], choice: Choice, lex: Lexicon) -> bool:
 
 
 _ADVERB_ENDINGS = {"en": "ly", "es": "mente"}
+
+
+def _price_floor(slot: Slot) -> float:
+    """A tenth of the slot's smallest price bound (50 for a budget from "under 500", 2 for a plan
+    from "under 20"): a bare number below it is no price."""
+    bounds = [b for c in slot.choices for b in (c.minimum, c.maximum) if b is not None and b > 0]
+    return min(bounds) / PRICE_FLOOR_SHARE if bounds else 0.0
+
+
+# Words that talk of a group of people ("somos una familia grande, como doce").
+_PEOPLE_WORDS = frozenset({"somos", "seremos", "seriamos", "familia", "family", "us", "were"})
+_HOW_MANY = frozenset({"cuantas", "cuantos", "many"})  # "para cuántas personas": a count asked, no person
 _HELD_END = re.compile(r"(.)\1+$")  # a last letter held ("graciass")
 _HELD = re.compile(r"(.)\1{2,}")  # a letter held three times or more anywhere ("buenooo", "siiii")
 
@@ -948,6 +961,12 @@ class LanguageModel:
             words.pop(0)
         return " ".join(words) or None
 
+    def _talks_of_people(self, utterance: Utterance) -> bool:
+        lex = self.lex
+        return any(
+            t in lex.people_nouns or t in lex.relatives or t in _PEOPLE_WORDS for t in utterance.tokens
+        )
+
     def _stem_known(self, word: str) -> bool:
         return self.stems([word])[0] in self._known_stems
 
@@ -1160,10 +1179,11 @@ class LanguageModel:
             ]
         elif not pending and source != "money":
             return None
-        elif not pending:
-            # Beside a word of money, a small bare number is still no amount ("de precio razonable
-            # para comer 6"): a table for 6 €, nobody asks for.
-            free = [q for q in free if q.value >= MONEY_WITHOUT_CURRENCY]
+        elif not pending or (source == "money" and self._talks_of_people(utterance)):
+            # A small bare number beside a word of money, or beside people, is no amount ("de precio
+            # razonable para comer 6", "somos una familia grande, como doce"): a table for 6 €, nobody
+            # asks for.
+            free = [q for q in free if q.value >= _price_floor(slot)]
         if source == "count":  # "budget's about 2500" answers no count question
             free = [q for q in free if q.value <= MAX_COUNT]
         free = [q for q in free if not self._said_of_now(utterance, q)]

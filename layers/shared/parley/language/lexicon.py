@@ -789,6 +789,7 @@ _ES = Lexicon(
         "personas persona gente invitados invitadas invitado adultos adultas adulto ninos ninas nino nina "
         "hijos hijas hijo hija amigos amigas amigo amiga comensales comensal plazas plaza lugares lugar "
         "asientos asiento chamacos chavos morros peques bebes bebe integrantes miembros familiares "
+        "cabros cabritos chiquillos chiquillas pibes pibas crios crias guaguas pelados "
         "puestos puesto hermanos hermanas primos primas sobrinos sobrinas tios tias nietos nietas "
         "cunados cunadas vecinos vecinas companeros companeras roomies kids"
     ),

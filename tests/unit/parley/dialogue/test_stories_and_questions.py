@@ -245,3 +245,63 @@ def test_given_a_money_word_when_a_small_number_counts_people_then_it_is_no_budg
     (result,) = talk("busco mesa exterior de precio razonable para comer 6")
 
     assert _slots(result)["budget"] == "500-1000"
+
+
+# --- the ninth pass ----------------------------------------------------------------------------
+def test_given_small_talk_typed_with_a_held_letter_or_a_nickname_when_read_then_it_is_small_talk() -> None:
+    (thanks,) = talk("graciass crack")
+    (bye,) = talk("listo eso era todo, adiós")
+
+    assert thanks.payload["understood"]["builtin"] == "thanks"
+    assert bye.payload["understood"]["builtin"] == "goodbye"
+    assert not thanks.incomprehension and not bye.incomprehension
+
+
+def test_given_a_request_to_be_served_by_someone_when_read_then_the_visitor_is_handed_over() -> None:
+    (result,) = talk("esto no me sirve, quiero que me atienda alguien")
+
+    assert result.escalation is True
+
+
+def test_given_a_bound_said_as_a_verb_when_read_then_it_bounds_the_budget() -> None:
+    (result,) = talk("oiga tienen algo para la terraza pa unas 10 personas que no pase de 2000")
+
+    assert result.payload["intentId"] == "find_outdoor_table"
+    assert _slots(result) == {"seating": "8-plus", "budget": "1000-2000"}
+
+
+def test_given_a_question_of_how_many_people_when_read_then_no_person_is_asked_for() -> None:
+    *_, result = talk("¿tienen mesas de aluminio?", "Sí, ¿pero para cuántas personas las tienen?")
+
+    assert result.escalation is False
+    assert result.payload["intentId"] == "find_outdoor_table"
+
+
+def test_given_the_seating_question_when_a_bare_count_comes_with_a_weak_other_topic_then_it_answers() -> None:
+    *_, result = talk(
+        "tienen mesas grandes baratas?", "pa la familia, los domingos llega todo el clan, unos nueve"
+    )
+
+    assert result.payload["intentId"] == "find_outdoor_table"
+    assert _slots(result) == {"budget": "under-500", "seating": "8-plus"}
+
+
+def test_given_the_budget_question_when_people_are_counted_then_their_number_is_no_budget() -> None:
+    *_, result = talk("necesito una mesa para el jardín", "Somos una familia grande, somos como doce")
+
+    assert _slots(result) == {"seating": "8-plus"}
+    assert _texts(result)[-1] == BUDGET_ES
+
+
+def test_given_a_plan_budget_when_people_are_named_then_a_small_price_still_counts() -> None:
+    *_, result = talk(
+        "quiero cambiar de plan", "ilimitados", "somos 2, mi esposa y yo", "unos 50 al mes", tenant="telecom"
+    )
+
+    assert result.payload["slots"]["monthly_budget"] == "40-60"
+
+
+def test_given_chilean_kids_when_counted_then_they_count() -> None:
+    *_, result = talk("quiero la mejor mesa de teca", "para mis papás, mi señora, yo y los dos cabros chicos")
+
+    assert _slots(result)["seating"] == "6"
