@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from parley.dialogue.deferral import leaves_for_later
 from parley.dialogue.deployment import INTENT_MENU, Deployment, Intent, Slot, language_of
 from parley.dialogue.options_question import asks_about_options
 from parley.dialogue.recognition import (
@@ -296,6 +297,7 @@ def _read_text(
         utterance.wants_human and not _names_a_task(view, model, utterance)
     ):
         reading.wants_human = reading.understood = True
+    _left_for_later(view, model, utterance, reading)  # (values said with it are still read)
     if _asks_about_options(view, model, utterance, reading):
         reading.options_question, reading.understood = reading.pending, True
         return  # it fills no slot and corrects nothing: the question is asked again
@@ -415,6 +417,18 @@ def _values(intent: Intent, model: LanguageModel, utterance: Utterance, today: d
 
 def _gives_values(intent: Intent, model: LanguageModel, utterance: Utterance, today: date) -> bool:
     return _values(intent, model, utterance, today) > 0
+
+
+def _left_for_later(view: Deployment, model: LanguageModel, utterance: Utterance, reading: _Reading) -> bool:
+    """A digression's code question left for later ("luego te paso el cp"): back to the task."""
+    slot = view.slot(reading.pending or "")
+    if slot is None or slot.kind != "text" or reading.resume is None or reading.resume not in view.intents:
+        return False
+    if not leaves_for_later(utterance.tokens, model.language):
+        return False
+    reading.intent_id, reading.resume, reading.pending = reading.resume, None, None
+    reading.understood = True
+    return True
 
 
 def _code_of_another_intent(

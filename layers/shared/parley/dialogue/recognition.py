@@ -121,8 +121,13 @@ class Utterance:
     def _votes(self, i: int, token: str) -> bool:
         """Whether a token is a content word that says what the text is about: not a stop word,
         and not the noun of a count ("6 personas" is a number of people, not a request for one)."""
-        if not token.isalpha() or token in self.lex.stop_words or token in self._date_words:
-            return False
+        if (
+            not token.isalpha()
+            or len(token) == 1
+            or token in self.lex.stop_words
+            or token in self._date_words
+        ):
+            return False  # (a letter alone, "k" for "que" on a phone, says nothing)
         if token in self.lex.negations or token in self.lex.only_words or token in self._acknowledgements:
             return False  # ("ok perfecto, tengo como 550": an acknowledgement is about nothing)
         if self.quantities and self._of_an_amount(i, token):
@@ -702,12 +707,16 @@ class LanguageModel:
         other form is known ("baratito", "cobrais": ``stems.other_forms``) is read as that form; one
         that sounds like a known word is read as it ("meza", "terasa": ``fuzzy.sound_key``), even
         when it is too short for a near miss."""
+        corrected: dict[str, str] = {}
+        for w in dict.fromkeys(words):
+            held = self._stretched(w) if w not in self._known and w.isalpha() else None
+            if held is not None:
+                corrected[w] = held  # "ahh", "siii", "graciass"
         candidates = [
             w
             for w in dict.fromkeys(words)
-            if w not in self._known and w.isalpha() and len(w) >= MIN_SOUND_LENGTH
+            if w not in self._known and w.isalpha() and len(w) >= MIN_SOUND_LENGTH and w not in corrected
         ]
-        corrected: dict[str, str] = {}
         if not candidates:
             return corrected
         tried = 0
@@ -717,7 +726,7 @@ class LanguageModel:
             tried += 1
             if tried > MAX_CORRECTED_WORDS_PER_TURN:
                 break
-            found = self._stretched(word) or self._sounds.get(sound_key(word, self.language) or "")
+            found = self._sounds.get(sound_key(word, self.language) or "")
             if found is None and len(word) >= MIN_TYPO_LETTERS:
                 found = self._known_form(word) or self.fuzzy.correct(word)
             if found is not None:

@@ -666,7 +666,7 @@ _ES = Lexicon(
         ratito da dan dar dio dieron doy tan perdon perdona disculpa hasta hacia tras segun durante
         mediante pude pudo pudimos pudieron pudiera podre podra podras podriamos podeis teneis tenemos
         tenia teniamos tenias queremos quieres quieren quisieramos che digamos pongamos somos seriamos
-        seremos otras otros cp dice dijo dicen dijeron quiere"""
+        seremos otras otros cp dice dijo dicen dijeron quiere traemos traigo"""
     ),
     negations=_words("no nunca jamas nada ni sin tampoco ninguno ninguna nel nadie"),
     number_words={
@@ -997,7 +997,8 @@ _ES = Lexicon(
         "recomiendame|sugiereme|que me recomienda|usted que me recomienda"
     ),
     common_words=_words(
-        """abuelo acera aceite agua ahora aire alegre algo almuerzo alto amarillo amigo amor animal ano antes
+        """abuelo acera aceite agua comento comenta comentar comentario ahora aire alegre algo almuerzo
+        alto amarillo amigo amor animal ano antes
         arbol arroz auto autobus avion ayer azul baile bajo banco bano barco barrio bebida bicicleta
         blanco boca bolsa bosque brazo bueno burro caballo cabeza cable cafe caja calle calor cama
         camion camisa campo cancion cansado cara carne carro carta casa casi cena centro cerca cerdo
