@@ -467,6 +467,10 @@ def _asks_about_options(
     slot = view.slot(reading.pending)
     if slot is None or not asks_about_options(model, slot, utterance):
         return False
+    intent = view.intents.get(reading.intent_id or "")
+    others = [s for s in intent.slots if s.kind == "choice" and s.id != slot.id] if intent else []
+    if any(model.named_choices(other, utterance) for other in others):
+        return False  # "mejor de aluminio, que el acero se oxida no?" is about the material, not the seats
     recognition = model.recognise(utterance)
     other = recognition.intent_id
     return other is None or other == reading.intent_id or recognition.score < DIGRESSION_SCORE
@@ -548,12 +552,31 @@ def _answer_pending(
             (other.intent_id not in (None, reading.intent_id) and other.score >= WEAK_ANSWER_RIVAL)
             or utterance.small_talk
             or utterance.wants_human
-            or (utterance.correcting and reading.slots and not _corrects_its_own_number(utterance))
+            or (
+                utterance.correcting
+                and not _corrects_its_own_number(utterance)
+                and _could_correct(view, model, utterance, today, reading)
+            )
         ):
             return False
     reading.fill(slot.id, found.value)
     reading.pending = None
     return True
+
+
+def _could_correct(
+    view: Deployment, model: LanguageModel, utterance: Utterance, today: date, reading: _Reading
+) -> bool:
+    """Whether the text gives a new value for a slot already answered ("actually make it 6"); a
+    number no answered slot takes ("ya en serio, tengo 2500" after the seats) corrects nothing."""
+    for slot_id, value in reading.slots.items():
+        slot = view.slot(slot_id)
+        if slot is None or slot.kind == "text" or slot_id == reading.pending:
+            continue
+        found = model.extract(slot, utterance, pending=True, today=today)
+        if found is not None and found.value != value:
+            return True
+    return False
 
 
 def _corrects_its_own_number(utterance: Utterance) -> bool:

@@ -323,6 +323,22 @@ def _price_floor(slot: Slot) -> float:
     return min(bounds) / PRICE_FLOOR_SHARE if bounds else 0.0
 
 
+def _price_ceiling(slot: Slot) -> float:
+    """Ten times the slot's largest price bound (20,000 for a budget up to "over 2000"): a bare
+    number above it is no price ("35001" typed after a delivery answer is a postcode)."""
+    bounds = [b for c in slot.choices for b in (c.minimum, c.maximum) if b is not None and b > 0]
+    return max(bounds) * PRICE_FLOOR_SHARE if bounds else math.inf
+
+
+_CODE_WORDS = frozenset({"codigo", "cp", "postal", "zip", "postcode", "pedido", "orden", "order", "numero"})
+
+
+def _labelled_a_code(utterance: Utterance, quantity: Quantity) -> bool:
+    """ "el código postal es 28013", "mi pedido 4471": a number named a code is no amount."""
+    before = utterance.tokens[max(0, quantity.start - 3) : quantity.start]
+    return bool(_CODE_WORDS.intersection(before))
+
+
 # Words that talk of a group of people ("somos una familia grande, como doce").
 _PEOPLE_WORDS = frozenset({"somos", "seremos", "seriamos", "familia", "family", "us", "were"})
 _HOW_MANY = frozenset({"cuantas", "cuantos", "many"})  # "para cuántas personas": a count asked, no person
@@ -395,6 +411,8 @@ def _negated_after(tokens: Sequence[str], end: int, lex: Lexicon) -> bool:
 def _human_request(words: list[str], lex: Lexicon) -> str | None:
     for phrase in lex.human_terms:
         at = _find(words, phrase)
+        if at >= 0 and _robot_or_person(words, at):
+            continue  # "¿eres un robot o una persona?" asks what the assistant is
         if at >= 0 and (not _negated(words, at, lex) or _asked_negatively(words, at)):
             return "strong"
     for phrases, reach, kind in ((lex.human_verbs, 4, "strong"), (lex.human_wants, 2, "weak")):
@@ -413,6 +431,14 @@ def _human_request(words: list[str], lex: Lexicon) -> str | None:
 # A question asked with a negation ("¿no hay una persona con quien hablar?", "isn't there a person
 # I can talk to?"): it asks for what it names.
 _NEGATIVE_ASKING = frozenset({("no", "hay"), ("no", "tienen"), ("no", "tienes"), ("isnt", "there")})
+
+
+_MACHINE = frozenset({"robot", "bot", "maquina", "ia", "chatgpt", "machine", "ai"})
+
+
+def _robot_or_person(words: list[str], at: int) -> bool:
+    before = words[max(0, at - 3) : at]
+    return "?" in words[at:] and bool(_MACHINE.intersection(before)) and ("o" in before or "or" in before)
 
 
 def _asked_negatively(words: list[str], at: int) -> bool:
@@ -1039,7 +1065,7 @@ class LanguageModel:
             # Correcting itself, the text's choice is the one after its last correcting words ("de
             # madera no, mejor cerámica").
             after = utterance.correcting and start >= utterance.correction_end > 0
-            key = (concrete, after, end - start, start if utterance.correcting else -start)
+            key = (concrete, after, end - start, -start if after or not utterance.correcting else start)
             if best is None or key > best[:4]:
                 best = (*key, choice)
         if best is None and pending:
@@ -1050,8 +1076,8 @@ class LanguageModel:
             )
         if best is None:
             return None
-        _concrete, _after, length, position, choice = best
-        start = position if utterance.correcting else -position
+        _concrete, after, length, position, choice = best
+        start = position if utterance.correcting and not after else -position
         utterance.choice_spans[slot.id] = (start, start + length)
         return choice
 
@@ -1126,8 +1152,9 @@ class LanguageModel:
         for start, end, choice in phrases.matches(utterance.stems):
             if _negated(utterance.tokens, start, self.lex) or _negated_after(utterance.tokens, end, self.lex):
                 continue
-            if all(w[0].isdigit() for w in utterance.tokens[start:end]):
-                continue  # a numeral is no word of another language ("4... o 6? mejor 6")
+            words = utterance.tokens[start:end]
+            if all(w[0].isdigit() for w in words) or _adverb_of(words, choice, self.lex):
+                continue  # a numeral or an adverb is no word of another language ("normalmente")
             if best is None or end - start > best[0]:
                 best = (end - start, choice.id)
         return slot.choice(best[1]) if best is not None else None
@@ -1195,7 +1222,9 @@ class LanguageModel:
             free = [q for q in free if q.value >= _price_floor(slot)]
         if source == "count":  # "budget's about 2500" answers no count question
             free = [q for q in free if q.value <= MAX_COUNT]
-        free = [q for q in free if not self._said_of_now(utterance, q)]
+        free = [q for q in free if not self._said_of_now(utterance, q) and not _labelled_a_code(utterance, q)]
+        if source == "money":
+            free = [q for q in free if q.value <= _price_ceiling(slot)]
         if not free:
             return None
         chosen = free[-1] if utterance.correcting else free[0]

@@ -519,6 +519,8 @@ def _count_after_phrase(
             number = at_number.get(j)
             if number is None and j < len(tokens) and tokens[j] in _BEFORE_COUNT:
                 number = at_number.get(j + (2 if tokens[j] == "up" else 1))
+            if number is None and phrase in _WE_ARE:
+                number = _rough_count_later(tokens, j, at_number)
             if number is None or number.value > MAX_COUNT_AFTER_PHRASE or number.value != int(number.value):
                 continue
             following = tokens[number.end] if number.end < len(tokens) else ""
@@ -529,6 +531,23 @@ def _count_after_phrase(
             if number.start and tokens[number.start - 1] in CURRENCY_SYMBOLS:
                 continue
             return int(number.value)
+    return None
+
+
+# "We are" said before describing the group ("somos un montón, como 10", "somos una familia enorme,
+# como 14", "solemos ser 8 o 9"): a rough number later in the sentence is how many.
+_WE_ARE = frozenset({("somos",), ("seremos",), ("seriamos",), ("solemos", "ser"), ("were",), ("we", "are")})
+_ROUGHLY = frozenset({"como", "unos", "unas", "facil", "about", "like", "around", "roughly"})
+_WE_ARE_REACH = 6
+_SENTENCE_END = frozenset(".!?")
+
+
+def _rough_count_later(tokens: Sequence[str], start: int, at_number: dict[int, Number]) -> Number | None:
+    for k in range(start, min(start + _WE_ARE_REACH, len(tokens) - 1)):
+        if tokens[k] in _SENTENCE_END or k in at_number:
+            return None
+        if tokens[k] in _ROUGHLY and k + 1 in at_number:
+            return at_number[k + 1]
     return None
 
 
@@ -662,6 +681,8 @@ def _only_oneself(tokens: Sequence[str], lex: Lexicon) -> bool:
             # "yo nomás", "me only": oneself, then the word
             if i and tokens[i - 1] in lex.self_words and _nothing_more(tokens, i + 1, lex):
                 return True
+            if lex.code == "es" and tuple(tokens[max(0, i - 2) : i]) == ("para", "mi"):
+                return True  # "para mí solo"
     return False
 
 

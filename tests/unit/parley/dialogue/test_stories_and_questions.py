@@ -305,3 +305,85 @@ def test_given_chilean_kids_when_counted_then_they_count() -> None:
     *_, result = talk("quiero la mejor mesa de teca", "para mis papás, mi señora, yo y los dos cabros chicos")
 
     assert _slots(result)["seating"] == "6"
+
+
+# --- the tenth pass ----------------------------------------------------------------------------
+def test_given_we_are_and_a_description_when_a_rough_number_follows_then_it_is_the_count() -> None:
+    for text, seats in (
+        ("busco mesa para el quincho, somos un montón, como 10", "8-plus"),
+        ("somos una familia enorme, como 14", "8-plus"),
+        ("que somos muchos, unos 9 o 10", "8-plus"),
+        ("buscamos una mesa para el patio, solemos ser 5 o 6", "6"),
+    ):
+        (result,) = talk(text)
+
+        assert _slots(result).get("seating") == seats, text
+
+
+def test_given_para_mi_solo_when_counted_then_it_is_one_person() -> None:
+    (result,) = talk("quería una mesa pequeña para el balcón, para mí solo")
+
+    assert _slots(result) == {"seating": "2"}
+
+
+def test_given_a_question_whether_the_assistant_is_a_robot_or_a_person_then_nobody_is_asked_for() -> None:
+    (result,) = talk("hola, sos un robot o una persona?")
+
+    assert result.escalation is False
+
+
+def test_given_the_budget_question_when_a_postcode_is_named_then_it_is_no_budget() -> None:
+    *_, result = talk("busco mesa para el patio, somos 8", "¿Cuánto tardáis en mandarla? el código es 41010")
+
+    assert "budget" not in result.state.slots
+    assert any(text.startswith("Entregamos en 41010") for text in _texts(result))
+
+
+def test_given_the_budget_question_when_a_number_far_above_any_price_is_typed_then_it_is_no_budget() -> None:
+    *_, result = talk("busco una mesita de teca para 2", "35001")
+
+    assert "budget" not in result.state.slots
+
+
+def test_given_a_place_of_two_words_joined_by_de_when_asked_then_it_is_the_destination() -> None:
+    (result,) = talk("oye, ¿enviáis a Palma de Mallorca?")
+
+    assert result.payload["slots"] == {"destination": "Palma de Mallorca"}
+
+
+def test_given_correcting_words_when_two_choices_follow_then_the_first_after_them_wins() -> None:
+    *_, result = talk(
+        "busco una mesa de acero para el jardín",
+        "hasta 2 mil euros",
+        "mejor de aluminio, que el acero se oxida no?",
+    )
+
+    assert result.state.slots["material"] == "aluminium"
+
+
+def test_given_a_correcting_phrase_when_the_number_fits_no_answered_slot_then_it_answers_the_question() -> (
+    None
+):
+    *_, result = talk("ocupo una mesa para la terraza, somos cuatro", "ya en serio, tengo 2500")
+
+    assert result.state.slots["budget"] == "over-2000"
+    assert result.state.slots["seating"] == "4"
+
+
+def test_given_the_seating_question_when_an_adverb_looks_like_a_budget_then_no_budget_is_read() -> None:
+    *_, result = talk("quiero una mesa de mármol para el porche", "Seremos seis normalmente")
+
+    assert result.state.slots == {"material": "ceramic", "seating": "6"}
+
+
+def test_given_a_digression_postcode_question_when_it_is_left_for_later_then_the_task_goes_on() -> None:
+    *_, result = talk(
+        "quiero la mejor mesa que tengan",
+        "somos 10",
+        "y cuánto tarda en llegar??",
+        "ah ok, luego te paso el cp",
+    )
+
+    assert result.state.intent_id == "find_outdoor_table"
+    assert result.state.resume is None
+    assert _texts(result)[-1] == MATERIAL_ES
