@@ -813,7 +813,8 @@ _ES = Lexicon(
     count_before=_phrases(
         "para|somos|seremos|vamos a ser|seriamos|estamos|familia de|grupo de|mesa de|mesa para|"
         "una mesa para|caben|quepan|que quepan|sienta a|sentar a|capacidad para|capacidad de|espacio para|"
-        "lugar para|en total somos|total|quepamos|que quepamos|cabemos|solemos ser"
+        "lugar para|en total somos|total|quepamos|que quepamos|cabemos|solemos ser|mesita para|mesita de|"
+        "una mesita para"
     ),
     self_words=_words("yo mia mio"),  # "la mía y la de mi pareja": mine is one
     relatives={

@@ -431,6 +431,9 @@ def _items(tokens: Sequence[str], numbers: list[Number], nouns: frozenset[str], 
                 items.append(_Item(int(number.value), i, number.end, True))  # "4 plus 2 kids"
                 i = number.end
                 continue
+            if noun is not None and _sharing_a_cost(tokens, i):
+                i = noun + 1  # "entre los tres hermanos reunimos 900": who pays, not who sits
+                continue
             if noun is not None or _of_us(tokens, number.end):
                 end = noun + 1 if noun is not None else number.end + 2
                 each = 2 if noun is not None and tokens[noun] in lex.pair_nouns else 1
@@ -485,7 +488,23 @@ def _chains(tokens: Sequence[str], items: list[_Item], lex: Lexicon) -> list[lis
 
 
 # Words between a counting phrase and its number ("for about 6", "somos unos 6", "up to 8").
-_BEFORE_COUNT = frozenset(("a", "about", "up", "unos", "unas", "como", "hasta", "just", "los"))
+_BEFORE_COUNT = frozenset(
+    (
+        "a",
+        "about",
+        "up",
+        "unos",
+        "unas",
+        "como",
+        "hasta",
+        "just",
+        "los",
+        "ellos",
+        "ellas",
+        "nosotros",
+        "nosotras",
+    )
+)
 # Lower bounds between a counting phrase and its number ("que quepan por lo menos diez", "seats at
 # least 8"): the number is still the count.
 _AT_LEAST = (("por", "lo", "menos"), ("al", "menos"), ("minimo",), ("at", "least"), ("minimum",))
@@ -534,6 +553,21 @@ def _count_after_phrase(
     return None
 
 
+_AMONG = frozenset(
+    {("entre", "los"), ("entre", "las"), ("entre", "mis"), ("among", "the"), ("between", "the")}
+)
+
+
+def _sharing_a_cost(tokens: Sequence[str], i: int) -> bool:
+    return tuple(tokens[max(0, i - 2) : i]) in _AMONG
+
+
+@cache
+def _table_phrases(phrases: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """The counting phrases that name the table ("mesa de", "a table for")."""
+    return tuple(p for p in phrases if {"mesa", "mesita", "table"}.intersection(p))
+
+
 # "We are" said before describing the group ("somos un montón, como 10", "somos una familia enorme,
 # como 14", "solemos ser 8 o 9"): a rough number later in the sentence is how many.
 _WE_ARE = frozenset({("somos",), ("seremos",), ("seriamos",), ("solemos", "ser"), ("were",), ("we", "are")})
@@ -561,6 +595,10 @@ def count_of_people(
     concluded = _count_after_phrase(tokens, numbers, lex, lex.count_conclusions)
     if concluded is not None:
         return concluded
+    # … or a table asked for by its size ("somos 10 amigas … pensamos en una mesa de 6").
+    sized = _count_after_phrase(tokens, numbers, lex, _table_phrases(lex.count_before))
+    if sized is not None:
+        return sized
     best: int | None = None
     chains = _chains(tokens, _items(tokens, numbers, nouns, lex), lex)
     for chain in chains:

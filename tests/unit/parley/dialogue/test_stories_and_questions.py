@@ -387,3 +387,21 @@ def test_given_a_digression_postcode_question_when_it_is_left_for_later_then_the
     assert result.state.intent_id == "find_outdoor_table"
     assert result.state.resume is None
     assert _texts(result)[-1] == MATERIAL_ES
+
+
+def test_given_a_table_asked_for_by_its_size_when_others_are_counted_then_the_size_wins() -> None:
+    (result,) = talk(
+        "Ya juntamos el dinero, son 2,500 euros (somos 10 amigas jaja). Ella y su esposo quieren hacer "
+        "reuniones con las familias, así que pensamos en una mesa de 6"
+    )
+
+    assert _slots(result)["seating"] == "6"
+
+
+def test_given_people_sharing_a_cost_when_the_budget_is_answered_then_they_are_no_count() -> None:
+    *_, result = talk(
+        "pensamos en una mesita para ellos dos", "entre los tres hermanos reunimos como 900 euros"
+    )
+
+    assert result.state.slots == {"seating": "2", "budget": "500-1000"}
+    assert result.payload["understood"]["corrected"] == []
