@@ -814,7 +814,7 @@ _ES = Lexicon(
         "para|somos|seremos|vamos a ser|seriamos|estamos|familia de|grupo de|mesa de|mesa para|"
         "una mesa para|caben|quepan|que quepan|sienta a|sentar a|capacidad para|capacidad de|espacio para|"
         "lugar para|en total somos|total|quepamos|que quepamos|cabemos|solemos ser|mesita para|mesita de|"
-        "una mesita para"
+        "una mesita para|nos juntamos|nos reunimos"
     ),
     self_words=_words("yo mia mio"),  # "la mía y la de mi pareja": mine is one
     relatives={
@@ -998,7 +998,7 @@ _ES = Lexicon(
         "recomiendame|sugiereme|que me recomienda|usted que me recomienda"
     ),
     common_words=_words(
-        """abuelo acera aceite agua comento comenta comentar comentario ahora aire alegre algo almuerzo
+        """abuelo acera aldea aceite agua comento comenta comentar comentario ahora aire alegre algo almuerzo
         alto amarillo amigo amor animal ano antes
         arbol arroz auto autobus avion ayer azul baile bajo banco bano barco barrio bebida bicicleta
         blanco boca bolsa bosque brazo bueno burro caballo cabeza cable cafe caja calle calor cama

@@ -408,14 +408,20 @@ def _person_at(tokens: Sequence[str], i: int, lex: Lexicon) -> _Item | None:
     token = tokens[i]
     if token in lex.self_words or _self_after_preposition(tokens, i, lex):
         return _Item(1, i, i + 1, False, oneself=True)
-    if token in lex.oneself_verbs and i + 1 < len(tokens) and tokens[i + 1] in _WITH:
-        return _Item(1, i, i + 1, False, oneself=True)
+    with_someone = i + 1 < len(tokens) and tokens[i + 1] in _WITH
+    if with_someone and (token in lex.oneself_verbs or _to_do_something(tokens, i, lex)):
+        return _Item(1, i, i + 1, False, oneself=True)  # "vivo con…", "para desayunar con mi chica"
     before = tokens[i - 1] if i else ""
     if token in lex.relatives and before not in lex.negations:
         return _Item(lex.relatives[token], i, i + 1, False)
     if token in lex.kin_after_possessive and before in lex.possessives and before not in _ARTICLES:
         return _Item(lex.kin_after_possessive[token], i, i + 1, False)
     return None
+
+
+def _to_do_something(tokens: Sequence[str], i: int, lex: Lexicon) -> bool:
+    """ "para desayunar con…", "to have dinner with…": what the writer will do, with someone."""
+    return lex.code == "es" and i > 0 and tokens[i - 1] == "para" and tokens[i].endswith(("ar", "er", "ir"))
 
 
 def _items(tokens: Sequence[str], numbers: list[Number], nouns: frozenset[str], lex: Lexicon) -> list[_Item]:
@@ -570,7 +576,10 @@ def _table_phrases(phrases: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...
 
 # "We are" said before describing the group ("somos un montón, como 10", "somos una familia enorme,
 # como 14", "solemos ser 8 o 9"): a rough number later in the sentence is how many.
-_WE_ARE = frozenset({("somos",), ("seremos",), ("seriamos",), ("solemos", "ser"), ("were",), ("we", "are")})
+_WE_ARE = frozenset(
+    {("somos",), ("seremos",), ("seriamos",), ("solemos", "ser"), ("nos", "juntamos"), ("nos", "reunimos"),
+     ("were",), ("we", "are")}
+)  # fmt: skip
 _ROUGHLY = frozenset({"como", "unos", "unas", "facil", "about", "like", "around", "roughly"})
 _WE_ARE_REACH = 6
 _SENTENCE_END = frozenset(".!?")

@@ -405,3 +405,26 @@ def test_given_people_sharing_a_cost_when_the_budget_is_answered_then_they_are_n
 
     assert result.state.slots == {"seating": "2", "budget": "500-1000"}
     assert result.payload["understood"]["corrected"] == []
+
+
+# --- the eleventh pass -------------------------------------------------------------------------
+def test_given_we_gather_when_a_number_follows_then_it_is_the_count() -> None:
+    (result,) = talk("necesito una mesa pa la paella de los domingos, nos juntamos 8 o 9")
+
+    assert _slots(result)["seating"] == "8-plus"
+
+
+def test_given_something_to_do_with_someone_when_counted_then_the_writer_counts_too() -> None:
+    (result,) = talk("Tengo un balcón con vistas a la ría y quiero una mesa para desayunar con mi chica")
+
+    assert _slots(result)["seating"] == "2"
+
+
+def test_given_a_village_named_as_where_one_lives_when_asked_about_delivery_then_the_postcode_is_asked() -> (
+    None
+):
+    (result,) = talk("hola! vivo en una aldea de Lugo, llegáis hasta allí? jaja")
+
+    assert result.payload["intentId"] == "delivery_question"
+    assert result.payload["slots"] == {}
+    assert _texts(result)[-1].startswith("¿Cuál es el código postal")
