@@ -60,6 +60,7 @@ DIGRESSION_SCORE = 0.8
 # domingos llega todo el clan, unos nueve" answers how many; "llega" asks about no delivery).
 WEAK_ANSWER_RIVAL = DIGRESSION_SCORE
 STORY_TOKENS = 25  # a text this long tells a story
+STORY_QUESTION_SCORE = 0.75  # how well a story's question must name an intent to be the request
 STORY_INTENT_SCORE = 0.5  # how well a story must name the task it gives values for
 # Slot values name their intent with some of the intent's own words in the text too (this much
 # idf weight), or when the deployment knows the rest of the text: at most this share of its
@@ -365,8 +366,11 @@ def _asked_in_a_story(
     if not questions or whole.off_topic:
         return None  # (what the whole text says is off topic stays so: "una mesa de noche? para la recámara")
     asked = model.recognise(model.read(questions))
-    if asked.intent_id is None or asked.score < DIGRESSION_SCORE:
+    if asked.intent_id is None or asked.score < STORY_QUESTION_SCORE:
         return None
+    overrides = whole.intent_id not in (None, asked.intent_id)
+    if overrides and (whole.score > asked.score or asked.score < DIGRESSION_SCORE):
+        return None  # the whole says it as well ("me voy a Madrid … ¿me va a funcionar allá?" is a trip)
     told_of = model.read(story)
     told = model.recognise(told_of).intent_id
     if asked.intent_id == whole.intent_id and told in (None, asked.intent_id):

@@ -31,6 +31,9 @@ from parley.dialogue.recognition import LanguageModel, Utterance
 from parley.language.text import CLAUSE_BREAKS, fold, tokens
 
 SENTENCE_ENDS = frozenset(".!?")
+# Words of no preference that answer even beside a question ("no tengo preferencia", "me da igual");
+# fewer may be another sense ("no se oxida" is no "no sé").
+WAVED_OFF_WORDS = 3
 
 # Words a question starts with (folded; "q" and "k" are how visitors type "que" on a phone).
 INTERROGATIVES: dict[str, frozenset[str]] = {
@@ -89,7 +92,11 @@ def asks_about_options(model: LanguageModel, slot: Slot, utterance: Utterance) -
     concrete = [
         (start, choice.id) for start, _end, choice in named if not _no_preference(model, slot, choice)
     ]
-    if _answers(slot, utterance, concrete, asked) or _proposes(words, concrete, asked, code):
+    # (naming no preference at length answers too: "no tengo preferencia … usted qué recomienda?")
+    waved_off = any(
+        _no_preference(model, slot, c) and end - start >= WAVED_OFF_WORDS for start, end, c in named
+    )
+    if waved_off or _answers(slot, utterance, concrete, asked) or _proposes(words, concrete, asked, code):
         return False
     if len({choice_id for start, choice_id in concrete if start in asked}) >= 2 or _asks_which(
         words, asked, code

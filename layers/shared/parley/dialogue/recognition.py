@@ -247,7 +247,8 @@ class Utterance:
         for phrase in self.lex.corrections:
             at = _find(self.tokens, phrase)
             while at >= 0:
-                end = max(end, at + len(phrase))
+                if not _the_best(self.tokens, at, phrase):
+                    end = max(end, at + len(phrase))
                 at = _find(self.tokens, phrase, at + 1)
         return end
 
@@ -271,7 +272,7 @@ class Utterance:
     def correcting(self) -> bool:
         """Words that correct something said before ("actually", "instead", "mejor")."""
         first = next((t for t in self.tokens if t not in CLAUSE_BREAKS), None)
-        return first in self.lex.leading_corrections or self.has(self.lex.corrections)
+        return first in self.lex.leading_corrections or self.correction_end > 0
 
     @cached_property
     def human_request(self) -> str | None:
@@ -431,6 +432,14 @@ def _human_request(words: list[str], lex: Lexicon) -> str | None:
 # A question asked with a negation ("¿no hay una persona con quien hablar?", "isn't there a person
 # I can talk to?"): it asks for what it names.
 _NEGATIVE_ASKING = frozenset({("no", "hay"), ("no", "tienen"), ("no", "tienes"), ("isnt", "there")})
+
+
+_ARTICLES_BEFORE_BEST = frozenset({"lo", "el", "la", "los", "las", "the"})
+
+
+def _the_best(tokens: list[str], at: int, phrase: tuple[str, ...]) -> bool:
+    """ "lo mejor", "la mejor mesa", "the best": a superlative, not a correction ("mejor de aluminio")."""
+    return phrase in (("mejor",), ("better",)) and at > 0 and tokens[at - 1] in _ARTICLES_BEFORE_BEST
 
 
 _MACHINE = frozenset({"robot", "bot", "maquina", "ia", "chatgpt", "machine", "ai"})

@@ -666,7 +666,7 @@ _ES = Lexicon(
         ratito da dan dar dio dieron doy tan perdon perdona disculpa hasta hacia tras segun durante
         mediante pude pudo pudimos pudieron pudiera podre podra podras podriamos podeis teneis tenemos
         tenia teniamos tenias queremos quieres quieren quisieramos che digamos pongamos somos seriamos
-        seremos otras otros cp dice dijo dicen dijeron quiere traemos traigo"""
+        seremos otras otros cp dice dijo dicen dijeron quiere traemos traigo vivo vivimos"""
     ),
     negations=_words("no nunca jamas nada ni sin tampoco ninguno ninguna nel nadie"),
     number_words={
@@ -789,7 +789,8 @@ _ES = Lexicon(
         "personas persona gente invitados invitadas invitado adultos adultas adulto ninos ninas nino nina "
         "hijos hijas hijo hija amigos amigas amigo amiga comensales comensal plazas plaza lugares lugar "
         "asientos asiento chamacos chavos morros peques bebes bebe integrantes miembros familiares "
-        "cabros cabritos chiquillos chiquillas pibes pibas crios crias guaguas pelados "
+        "cabros cabritos chiquillos chiquillas pibes pibas crios crias guaguas pelados hermanitos "
+        "hermanitas hijitos hijitas primitos sobrinitos chamaquitos chamos compadres comadres panas cuates "
         "puestos puesto hermanos hermanas primos primas sobrinos sobrinas tios tias nietos nietas "
         "cunados cunadas vecinos vecinas companeros companeras roomies kids"
     ),
@@ -814,7 +815,7 @@ _ES = Lexicon(
         "para|somos|seremos|vamos a ser|seriamos|estamos|familia de|grupo de|mesa de|mesa para|"
         "una mesa para|caben|quepan|que quepan|sienta a|sentar a|capacidad para|capacidad de|espacio para|"
         "lugar para|en total somos|total|quepamos|que quepamos|cabemos|solemos ser|mesita para|mesita de|"
-        "una mesita para|nos juntamos|nos reunimos"
+        "una mesita para|nos juntamos|nos reunimos|quedamos|nos quedamos"
     ),
     self_words=_words("yo mia mio"),  # "la mía y la de mi pareja": mine is one
     relatives={
@@ -822,13 +823,16 @@ _ES = Lexicon(
             "esposa esposo pareja novia novio mujer marido mama mami papa papi madre padre hermano hermana "
             "hijo hija nino nina bebe abuela abuelo tia tio primo prima sobrino sobrina suegra suegro amigo "
             "amiga roomie companero companera vecino vecina cunada cunado yerno nuera nieto nieta pololo "
-            "polola roommate jefa wife husband mom dad boyfriend girlfriend".split(),
+            "polola roommate jefa wife husband mom dad boyfriend girlfriend carnal carnala compadre comadre "
+            "pana cuate compa abuelita abuelito quinceanera hermanito hermanita hijito hijita mai pai "
+            "mamita papito alguien".split(),
             1,
         ),
         # A plural of family without a number ("mis tíos", "mis hijos"): two, the fewest it can be.
         **dict.fromkeys(
             "papas padres abuelos suegros gemelos gemelas tios tias primos primas hermanos hermanas hijos "
-            "hijas sobrinos sobrinas nietos nietas cunados cunadas".split(),
+            "hijas sobrinos sobrinas nietos nietas cunados cunadas compadres comadres panas cuates compas "
+            "vecinos vecinas carnales hermanitos hermanitas abuelitos".split(),
             2,
         ),
     },
@@ -961,6 +965,7 @@ _ES = Lexicon(
     rate_words=_words("al por cada"),
     shorthands={
         "q": "que",
+        "somo": "somos",
         "ke": "que",
         "xq": "porque",
         "pq": "porque",
@@ -998,8 +1003,8 @@ _ES = Lexicon(
         "recomiendame|sugiereme|que me recomienda|usted que me recomienda"
     ),
     common_words=_words(
-        """abuelo acera aldea aceite agua comento comenta comentar comentario ahora aire alegre algo almuerzo
-        alto amarillo amigo amor animal ano antes
+        """abuelo acera aldea pueblito ranchito aceite agua comento comenta comentar comentario ahora aire
+        alegre algo almuerzo alto amarillo amigo amor animal ano antes
         arbol arroz auto autobus avion ayer azul baile bajo banco bano barco barrio bebida bicicleta
         blanco boca bolsa bosque brazo bueno burro caballo cabeza cable cafe caja calle calor cama
         camion camisa campo cancion cansado cara carne carro carta casa casi cena centro cerca cerdo

@@ -352,8 +352,8 @@ def _noun_after(tokens: Sequence[str], end: int, nouns: frozenset[str], lex: Lex
         token = tokens[j]
         if token in nouns or token in lex.relatives or token in lex.pair_nouns:
             return j
-        if token in CLAUSE_BREAKS or token[0].isdigit() or token in NOT_PEOPLE:
-            return None
+        if token in CLAUSE_BREAKS or token[0].isdigit() or token in NOT_PEOPLE or token in lex.list_joiners:
+            return None  # ("nosotros dos y los compadres": the noun after "y" is another group's)
     return None
 
 
@@ -388,6 +388,7 @@ class _Item:
     end: int
     group: bool  # a number of people, not one person named
     oneself: bool = False
+    kin: bool = False  # a number of relatives ("mis dos hijas"): never the same people named again
 
 
 def _pronoun_pair(tokens: Sequence[str], number: Number, lex: Lexicon) -> _Item | None:
@@ -443,7 +444,8 @@ def _items(tokens: Sequence[str], numbers: list[Number], nouns: frozenset[str], 
             if noun is not None or _of_us(tokens, number.end):
                 end = noun + 1 if noun is not None else number.end + 2
                 each = 2 if noun is not None and tokens[noun] in lex.pair_nouns else 1
-                items.append(_Item(int(number.value) * each, i, end, True))
+                kin = noun is not None and tokens[noun] in lex.relatives
+                items.append(_Item(int(number.value) * each, i, end, True, kin=kin))
                 if _partners_follow(tokens, end, lex):  # "… con sus esposas": as many again
                     items.append(_Item(int(number.value) * each, end, end + 3, True))
                     end += 3
@@ -486,31 +488,35 @@ def _chains(tokens: Sequence[str], items: list[_Item], lex: Lexicon) -> list[lis
     )
     chains: list[list[_Item]] = []
     for item in items:
-        if chains and all(t in separators for t in tokens[chains[-1][-1].end : item.start]):
+        between = tokens[chains[-1][-1].end : item.start] if chains else []
+        if between and not chains[-1][-1].group and _a_name(between[0], lex):
+            between = between[1:]  # "mi esposa Yanet, mis tres hijos": a relative's name
+        if chains and all(t in separators for t in between):
             chains[-1].append(item)
         else:
             chains.append([item])
     return chains
 
 
+def _a_name(token: str, lex: Lexicon) -> bool:
+    """A word that can be a person's name after a relative: a word, not a number, not a word of
+    the lexicon's lists (a name is no joiner, no possessive, no verb the lists know)."""
+    return (
+        token.isalpha()
+        and len(token) > 2
+        and token not in lex.list_joiners
+        and token not in lex.possessives
+        and token not in lex.stop_words
+        and token not in lex.relatives
+        and token not in lex.people_nouns
+    )
+
+
 # Words between a counting phrase and its number ("for about 6", "somos unos 6", "up to 8").
 _BEFORE_COUNT = frozenset(
-    (
-        "a",
-        "about",
-        "up",
-        "unos",
-        "unas",
-        "como",
-        "hasta",
-        "just",
-        "los",
-        "ellos",
-        "ellas",
-        "nosotros",
-        "nosotras",
-    )
+    ("a", "about", "up", "unos", "unas", "como", "hasta", "just", "los", "ellos", "ellas")
 )
+
 # Lower bounds between a counting phrase and its number ("que quepan por lo menos diez", "seats at
 # least 8"): the number is still the count.
 _AT_LEAST = (("por", "lo", "menos"), ("al", "menos"), ("minimo",), ("at", "least"), ("minimum",))
@@ -551,6 +557,8 @@ def _count_after_phrase(
             following = tokens[number.end] if number.end < len(tokens) else ""
             if following in NOT_PEOPLE or following in lex.currency_words or following in CURRENCY_SYMBOLS:
                 continue
+            if following in _MORE_OR_FEWER and tokens[number.end + 1 : number.end + 2] != ["o"]:
+                continue  # "así que uno menos" changes a count; it is none ("una docena más o menos" is one)
             if following in lex.months or following in lex.span_days:
                 continue
             if number.start and tokens[number.start - 1] in CURRENCY_SYMBOLS:
@@ -559,6 +567,7 @@ def _count_after_phrase(
     return None
 
 
+_MORE_OR_FEWER = frozenset({"menos", "mas", "less", "fewer", "more"})
 _AMONG = frozenset(
     {("entre", "los"), ("entre", "las"), ("entre", "mis"), ("among", "the"), ("between", "the")}
 )
@@ -633,7 +642,7 @@ def _chain_total(chain: list[_Item]) -> int:
     said twice is one person ("mi hermana que vive conmigo y yo")."""
     first, named = chain[0], chain[1:]
     restated = named and not any(item.group for item in named) and sum(i.count for i in named) == first.count
-    if first.group and restated:
+    if first.group and restated and not first.kin:
         return first.count
     selves = sum(item.oneself for item in chain)
     return sum(item.count for item in chain) - max(0, selves - 1)

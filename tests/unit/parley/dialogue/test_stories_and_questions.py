@@ -428,3 +428,70 @@ def test_given_a_village_named_as_where_one_lives_when_asked_about_delivery_then
     assert result.payload["intentId"] == "delivery_question"
     assert result.payload["slots"] == {}
     assert _texts(result)[-1].startswith("¿Cuál es el código postal")
+
+
+# --- the twelfth pass --------------------------------------------------------------------------
+def test_given_people_named_with_their_names_when_counted_then_the_names_do_not_break_the_list() -> None:
+    (result,) = talk(
+        "Somos la familia completa: mi mamá, mi papá, mi esposa Yanet, mis tres hijos, mi suegra y yo"
+    )
+
+    assert _slots(result)["seating"] == "8-plus"
+
+
+def test_given_relatives_counted_by_a_number_when_others_are_named_then_all_of_them_count() -> None:
+    (result,) = talk("Busco una mesa de teca para el porche, para mis dos hijas, mi esposo y yo")
+
+    assert _slots(result)["seating"] == "4"
+
+
+def test_given_friends_and_slang_for_family_when_counted_then_they_count() -> None:
+    (pals,) = talk(
+        "una mesa para la terraza: seríamos yo, mi esposa Yolimar, el pana Luis con su novia, y los vecinos"
+    )
+    (kin,) = talk("una mesa pal patio, ahi comemos mi jefa, mi carnal, su esposa, sus dos chamacos y yo")
+    (compadres,) = talk("queremos una mesa pal patio. Para nosotros dos y los compadres Memo y Karla")
+
+    assert _slots(pals)["seating"] == "6"
+    assert _slots(kin)["seating"] == "6"
+    assert _slots(compadres)["seating"] == "4"
+
+
+def test_given_the_best_when_read_then_it_corrects_nothing() -> None:
+    *_, result = talk(
+        "Queremos una mesa de teca de buena calidad",
+        "Lo de menos es el precio, queremos lo mejor. ¿Cuánto tarda en llegar a Barcelona más o menos?",
+    )
+
+    assert result.state.intent_id == "find_outdoor_table"
+    assert result.state.slots["budget"] == "over-2000"
+    assert result.payload["fulfilled"]["intentId"] == "delivery_question"
+
+
+def test_given_no_preference_said_at_length_when_a_recommendation_is_asked_too_then_it_answers() -> None:
+    *_, result = talk(
+        "mesa grande para seis, unos 1500",
+        "Ay no sé, la verdad no tengo preferencia, que se vea bonito. Usted qué recomienda?",
+    )
+
+    assert result.state.slots["material"] == "no-preference"
+
+
+def test_given_a_story_when_its_question_asks_about_delivery_somewhat_clearly_then_it_is_answered() -> None:
+    (result,) = talk(
+        "Hola parce, buenas! Una preguntica, ¿ustedes mandan mesas a Canarias? Es que mi tía Marleny vive en "
+        "Las Palmas y le quiero dar una sorpresa para su cumpleaños"
+    )
+
+    assert result.payload["intentId"] == "delivery_question"
+    assert result.payload["slots"] == {"destination": "Canarias"}
+
+
+def test_given_one_fewer_when_read_then_it_is_no_count_of_one() -> None:
+    *_, result = talk(
+        "Quiero una mesa para el jardín: somos mi viejo, mi vieja, mi hermano Nico, mi cuñada Flor, mis dos "
+        "sobrinos y yo",
+        "no quiero gastar mucho, ponele cuatrocientos como mucho. Nico al final no viene, así que uno menos",
+    )
+
+    assert result.state.slots["seating"] != "2"
