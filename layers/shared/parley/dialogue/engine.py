@@ -38,6 +38,7 @@ from parley.dialogue.deferral import leaves_for_later
 from parley.dialogue.deployment import INTENT_MENU, Deployment, Intent, Slot, language_of
 from parley.dialogue.options_question import asks_about_options
 from parley.dialogue.recognition import (
+    CODE_WORDS,
     IntentMatcher,
     LanguageModel,
     Recognition,
@@ -329,7 +330,8 @@ def _read_text(
     elif reading.intent_id is None and reading.pending is None:
         recognition = _story_told_by_values(view, model, utterance, today, recognition)
     if reading.digression is None:
-        _read_intent(view, recognition, utterance, reading, filled_pending=filled_pending)
+        at_once = _answered_at_once(view, model, utterance, today, recognition.intent_id)
+        _read_intent(view, recognition, utterance, reading, filled_pending=filled_pending, at_once=at_once)
     if reading.intent_id is None:
         # No intent named, but slot values that only one intent uses ("6 people, teak"):
         # the intent whose slots the text fills most.
@@ -374,7 +376,8 @@ def _asked_in_a_story(
     told_of = model.read(story)
     told = model.recognise(told_of).intent_id
     if asked.intent_id == whole.intent_id and told in (None, asked.intent_id):
-        return None
+        # The same request, said more plainly by the question alone: its confidence.
+        return (asked, None) if asked.score > whole.score else None
     if _BOUGHT.intersection(told_of.tokens):
         told = None  # a story of something bought ("compré una mesa …") asks for no new one
     return asked, told
@@ -442,8 +445,10 @@ def _code_of_another_intent(
     ("M20 2RN", "it is 3011 AB" after asking about delivery): that intent's answer, not a number
     for the question asked (a budget of 20, a count of 2)."""
     words = [t for t in utterance.tokens if t not in CLAUSE_BREAKS and t not in model.lex.stop_words]
+    named_a_code = bool(CODE_WORDS.intersection(utterance.tokens))  # "CP 72160", "el código es 41010"
+    words = [t for t in words if t not in CODE_WORDS]
     joined = "".join(words)
-    if not any(c.isdigit() for c in joined) or not any(c.isalpha() for c in joined):
+    if not any(c.isdigit() for c in joined) or not (named_a_code or any(c.isalpha() for c in joined)):
         return False
     for intent in view.intents.values():
         for slot in intent.slots:
@@ -500,6 +505,18 @@ def _names_a_task(view: Deployment, model: LanguageModel, utterance: Utterance) 
     return intent is not None and not intent.escalate
 
 
+def _answered_at_once(
+    view: Deployment, model: LanguageModel, utterance: Utterance, today: date, intent_id: str | None
+) -> bool:
+    """Whether the text gives everything the intent asks ("espera, ¿llegáis a Canarias?"): then it
+    is a question answered at once, never a change of course, whatever words come before it."""
+    intent = view.intents.get(intent_id or "")
+    required = [slot for slot in intent.slots if slot.required] if intent else []
+    return bool(required) and all(
+        model.extract(slot, utterance, pending=False, today=today) is not None for slot in required
+    )
+
+
 def _read_intent(
     view: Deployment,
     recognition: Recognition,
@@ -507,6 +524,7 @@ def _read_intent(
     reading: _Reading,
     *,
     filled_pending: bool,
+    at_once: bool = False,
 ) -> None:
     """The intent the text names: it starts or switches the task, or — in the middle of a task,
     unless the user corrects course ("actually, I need …") to an intent that asks questions of its
@@ -522,7 +540,7 @@ def _read_intent(
         return
     reading.understood = True
     reading.recognised = recognised
-    asks = (
+    asks = not at_once and (
         any(slot.required for slot in view.intents[recognised].slots) if recognised in view.intents else True
     )
     switch = (

@@ -52,12 +52,13 @@ from parley.language.fuzzy import MIN_SOUND_LENGTH, FuzzyVocabulary, sound_key, 
 from parley.language.lexicon import Lexicon, lexicon
 from parley.language.numbers import MAX_COUNT, NOT_PEOPLE, Quantity, count_of_people, quantities
 from parley.language.stems import KIND_LANGUAGES, other_forms, stem_words, word_kind
-from parley.language.text import CLAUSE_BREAKS, fold, tokens
+from parley.language.text import CLAUSE_BREAKS, fold, questions_of, tokens
 from parley.language.vocabulary import general_words, specificity
 
 INTENT_THRESHOLD = 0.6
 # A bounded number this large is an amount even without a currency ("max 1000", "under 200").
 MONEY_WITHOUT_CURRENCY = 50
+MIN_LOANWORD_LETTERS = 4  # an unasked word of the other language names a choice from this length ("wood")
 PRICE_FLOOR_SHARE = 10
 KEYWORD_SCORE = 0.85
 # The specificity (``vocabulary.specificity``, or the intent's theme) at which an example or a
@@ -315,6 +316,12 @@ def _adverb_of(words: Sequence[str], choice: Choice, lex: Lexicon) -> bool:
 
 
 _ADVERB_ENDINGS = {"en": "ly", "es": "mente"}
+_NAME_ARTICLES = frozenset({"La", "Las", "El", "Los"})
+
+
+def _article_of_a_name(words: list[str]) -> bool:
+    """ "Las Palmas", "El Paso", "La Paz": a capitalised article is part of the place's name."""
+    return len(words) > 1 and words[0] in _NAME_ARTICLES and words[1][:1].isupper()
 
 
 def _price_floor(slot: Slot) -> float:
@@ -331,13 +338,16 @@ def _price_ceiling(slot: Slot) -> float:
     return max(bounds) * PRICE_FLOOR_SHARE if bounds else math.inf
 
 
-_CODE_WORDS = frozenset({"codigo", "cp", "postal", "zip", "postcode", "pedido", "orden", "order", "numero"})
+CODE_WORDS = frozenset({"codigo", "cp", "postal", "zip", "postcode", "pedido", "orden", "order", "numero"})
 
 
 def _labelled_a_code(utterance: Utterance, quantity: Quantity) -> bool:
     """ "el código postal es 28013", "mi pedido 4471": a number named a code is no amount."""
     before = utterance.tokens[max(0, quantity.start - 3) : quantity.start]
-    return bool(_CODE_WORDS.intersection(before))
+    return bool(CODE_WORDS.intersection(before))
+
+
+_WE_ARE_WORDS = frozenset({"were", "theres"})  # "we're like 8", "there's 6 of us" ("'" is gone)
 
 
 # Words that talk of a group of people ("somos una familia grande, como doce").
@@ -356,6 +366,7 @@ _VERB_WITH_PRONOUN = re.compile(r"[aei]r(?:se|l[aoe]s?|me|te|nos)$")
 # Endings of another form of a known word, typed in lower case: a plural ("en otras tiendas") or a
 # verb ("para rentar") is no place.
 _INFLECTED = re.compile(r"(?:[aei]r|s)$")
+_INFINITIVE = re.compile(r"[aei]r$")  # "la voy a guardar": a lower-case infinitive is no place
 # Possessives that open a captured place ("mi colonia"), in every language served.
 _POSSESSIVES = frozenset(
     "mi mis tu tus su sus nuestro nuestra nuestros nuestras my your our his her their".split()
@@ -953,12 +964,18 @@ class LanguageModel:
         if slot.pattern:
             from parley.language.patterns import search
 
-            value = search(
-                slot.pattern,
-                utterance.text,
-                accept=lambda v: self.named(v) is not None,
-                last=utterance.correcting,  # "03010, no perdón, 03100"
-            )
+            # What a question asks about comes first ("¿llegáis a Canarias? vivo en Las Palmas").
+            asked, _rest = questions_of(utterance.text)
+            value = None
+            for text in (asked, utterance.text) if asked else (utterance.text,):
+                value = search(
+                    slot.pattern,
+                    text,
+                    accept=lambda v: self.named(v) is not None,
+                    last=utterance.correcting,  # "03010, no perdón, 03100"
+                )
+                if value is not None:
+                    break
             value = self.named(value) if value else None
             if value is None and pending:
                 value = self._bare_answer(slot.pattern, utterance.text)
@@ -991,17 +1008,20 @@ class LanguageModel:
             return None  # "a mi colonia", "to my place": where the visitor lives, not its name
 
         def plain(word: str) -> bool:
+            if len(words) > 1 and word[:1].isupper() and all(w[:1].isupper() for w in words):
+                return False  # "Puerto Rico", "Santo Domingo": a name of several capitalised words
             folded = fold(word).strip(".,;:!?")
             return not any(c.isdigit() for c in folded) and (
                 folded in self._known
                 or not folded
                 or _VERB_WITH_PRONOUN.search(folded) is not None
                 or (word.islower() and _INFLECTED.search(folded) is not None and self._stem_known(folded))
+                or (word.islower() and self.language == "es" and _INFINITIVE.search(folded) is not None)
             )
 
         while words and plain(words[-1]):
             words.pop()
-        while words and plain(words[0]):
+        while words and plain(words[0]) and not _article_of_a_name(words):
             words.pop(0)
         return " ".join(words) or None
 
@@ -1083,6 +1103,11 @@ class LanguageModel:
                 or self._near_choice(slot, utterance)
                 or self._loanword(slot, utterance)
             )
+        loan = self._loanword(slot, utterance, concrete_only=True) if best is None or not best[0] else None
+        if loan is not None:
+            # A choice named in the deployment's own language ("aluminum porque no se oxida, right?",
+            # "steel o iron"): before words that only look indifferent, and unasked.
+            return loan
         if best is None:
             return None
         _concrete, after, length, position, choice = best
@@ -1151,7 +1176,7 @@ class LanguageModel:
                 return choice
         return None
 
-    def _loanword(self, slot: Slot, utterance: Utterance) -> Choice | None:
+    def _loanword(self, slot: Slot, utterance: Utterance, *, concrete_only: bool = False) -> Choice | None:
         """A choice named in the deployment's own language, answering its question on a channel
         in another one ("aluminum" to the Spanish material question): the longest such name."""
         phrases = self._loanwords.get(slot.id)
@@ -1164,6 +1189,16 @@ class LanguageModel:
             words = utterance.tokens[start:end]
             if all(w[0].isdigit() for w in words) or _adverb_of(words, choice, self.lex):
                 continue  # a numeral or an adverb is no word of another language ("normalmente")
+            if any(q.start < end and start < q.end for q in utterance.quantities):
+                continue  # "forty five dollars": words of an amount name no choice
+            indifferent = self._no_preference.get(slot.id)
+            if concrete_only and (
+                (indifferent is not None and choice.id == indifferent.id)
+                or tuple(words) in self._indifferent
+                or sum(len(w) for w in words) < MIN_LOANWORD_LETTERS
+                or any(w in self.lex.stop_words or w in self._known for w in words)
+            ):
+                continue  # unasked, only a word of the other language that is no word of this one
             if best is None or end - start > best[0]:
                 best = (end - start, choice.id)
         return slot.choice(best[1]) if best is not None else None
@@ -1209,8 +1244,14 @@ class LanguageModel:
             found = self._money(utterance)
         elif source == "count":
             count = utterance.count(self.lex.people_nouns | self._units.get(slot.id, frozenset()))
-            if count is None and pending and self.base_lexicon is not None:
-                count = count_of_people(tokens(utterance.folded), self.base_lexicon)
+            base = self.base_lexicon
+            if (
+                count is None
+                and base is not None
+                and (pending or not base.people_nouns.union(_WE_ARE_WORDS).isdisjoint(utterance.tokens))
+            ):
+                # ("just me and my roommate" answering; "para like 6 people" unasked)
+                count = count_of_people(tokens(utterance.folded), base)
             found = (float(count), True) if count is not None else None
         else:
             found = self._measure(utterance, self._units.get(slot.id, frozenset()))

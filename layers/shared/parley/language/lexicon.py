@@ -745,7 +745,7 @@ _ES = Lexicon(
     ),
     money_context=_words(
         "presupuesto gastar gasto pagar pago precio precios cuesta cuestan costo costar dinero barato "
-        "caro pesos euros dolares lana"
+        "caro pesos euros dolares lana budget dlls"
     ),
     comparators_before={
         **dict.fromkeys(
@@ -891,7 +891,8 @@ _ES = Lexicon(
         "atencion al cliente|servicio al cliente|soporte|alguien real|llamenme|que me llamen|marquenme|"
         "hablar con alguien|hablar con una persona|hablar con un humano|un supervisor|el gerente|encargado|"
         "me atienda alguien|que me atienda alguien|me atienda una persona|que me atiendan|"
-        "me puede llamar alguien"
+        "me puede llamar alguien|poner en contacto|ponerme en contacto|contacto con alguien|"
+        "persona que me pueda atender|persona que me atienda|alguien que me atienda|alguien con quien hablar"
     ),
     human_verbs=_phrases(
         "hablar con|platicar con|comunicame con|comunicarme con|pasame con|pasame a|paseme con|"
@@ -1003,7 +1004,8 @@ _ES = Lexicon(
         "recomiendame|sugiereme|que me recomienda|usted que me recomienda"
     ),
     common_words=_words(
-        """abuelo acera aldea pueblito ranchito aceite agua comento comenta comentar comentario ahora aire
+        """abuelo acera aldea pueblito ranchito isla islas aceite agua comento comenta comentar comentario
+        ahora aire
         alegre algo almuerzo alto amarillo amigo amor animal ano antes
         arbol arroz auto autobus avion ayer azul baile bajo banco bano barco barrio bebida bicicleta
         blanco boca bolsa bosque brazo bueno burro caballo cabeza cable cafe caja calle calor cama

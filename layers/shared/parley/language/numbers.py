@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
-from parley.language.lexicon import AT_LEAST, AT_MOST, LESS, MORE, Lexicon
+from parley.language.lexicon import ABOUT, AT_LEAST, AT_MOST, LESS, MORE, Lexicon
 from parley.language.text import CLAUSE_BREAKS, CURRENCY_SYMBOLS
 
 NEGATION_REACH = 6  # a negation this many tokens before "more than" makes it an upper bound
@@ -334,6 +334,8 @@ def quantities(tokens: Sequence[str], lex: Lexicon) -> list[Quantity]:
             continue
         kind_at = _comparator_before(tokens, number.start, lex)
         kind = kind_at[0] if kind_at else _comparator_after(tokens, number.end, lex)
+        if kind == ABOUT and _comparator_after(tokens, number.end, lex) == MORE:
+            kind, kind_at = MORE, None  # "tipo mil y pico": a little over a thousand
         if kind in (MORE, AT_LEAST) and kind_at is not None and _negated_before(tokens, kind_at[1], lex):
             kind = AT_MOST  # "I don't want to spend more than 600"
         money = _money(tokens, number, lex)

@@ -995,10 +995,16 @@ def test_given_the_spanish_material_question_when_answered_in_english_then_the_c
     assert found == choice
 
 
-def test_given_no_question_pending_when_an_english_choice_word_is_in_spanish_then_it_fills_nothing() -> None:
-    found = _demo_answer("material", "web-es-MX", "aluminum", pending=False)
+def test_given_no_question_pending_when_an_english_choice_is_in_spanish_then_only_a_concrete_one_fills() -> (
+    None
+):
+    # Spanglish names a choice unasked ("steel o iron, algo pesadito"); an English word of
+    # indifference answers only its own question.
+    concrete = _demo_answer("material", "web-es-MX", "aluminum", pending=False)
+    indifferent = _demo_answer("material", "web-es-MX", "whatever", pending=False)
 
-    assert found is None
+    assert concrete == "aluminium"
+    assert indifferent is None
 
 
 def test_given_spanish_misspelt_by_ear_when_read_then_the_task_is_recognised() -> None:

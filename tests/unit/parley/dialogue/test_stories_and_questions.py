@@ -495,3 +495,66 @@ def test_given_one_fewer_when_read_then_it_is_no_count_of_one() -> None:
     )
 
     assert result.state.slots["seating"] != "2"
+
+
+# --- the thirteenth pass -----------------------------------------------------------------------
+def test_given_a_question_and_a_story_that_name_two_places_then_the_question_s_place_is_answered() -> None:
+    *_, result = talk(
+        "hola, busco una mesa para 6 personas",
+        "espera antes de nada, ¿llegáis a Canarias? vivo en Las Palmas y muchas tiendas no envían aquí",
+    )
+
+    assert result.payload["fulfilled"]["slots"] == {"destination": "Canarias"}
+
+
+def test_given_places_whose_names_start_with_an_article_or_have_two_words_then_they_are_kept_whole() -> None:
+    (paso,) = talk("hi, hacen envios a El Paso? o nomas en ciertas areas")
+    (rico,) = talk("oye y hacen envíos a Puerto Rico?")
+
+    assert paso.payload["slots"] == {"destination": "El Paso"}
+    assert rico.payload["slots"] == {"destination": "Puerto Rico"}
+
+
+def test_given_an_accented_verb_before_la_when_read_then_no_place_is_taken() -> None:
+    (result,) = talk("¿Cómo hago para devolverla y que me envíen la correcta?")
+
+    assert result.payload["intentId"] == "returns_question"
+    assert "destination" not in result.payload["slots"]
+
+
+def test_given_the_budget_question_when_a_postcode_is_typed_with_its_name_then_delivery_is_answered() -> None:
+    *_, result = talk("busco una mesa de teca para 4", "CP 72160")
+
+    assert result.payload["fulfilled"] == {"intentId": "delivery_question", "slots": {"destination": "72160"}}
+    assert "budget" not in result.state.slots
+
+
+def test_given_spanglish_when_choices_and_counts_are_said_in_english_then_they_are_understood() -> None:
+    (counted,) = talk("necesito mesa grande, we're like 8 or 10 en las fiestas")
+    *_, material = talk(
+        "busco mesa pal patio para 4", "budget de unos 800", "aluminum porque no se oxida, right?"
+    )
+    (shipping,) = talk("cuánto me sale el shipping al 33125??")
+
+    assert _slots(counted)["seating"] == "8-plus"
+    assert material.state.slots["material"] == "aluminium"
+    assert shipping.payload["slots"] == {"destination": "33125"}
+
+
+def test_given_a_little_over_a_thousand_when_read_then_it_is_over_a_thousand() -> None:
+    (result,) = talk("mesa de teca para 4, tipo mil y pico")
+
+    assert _slots(result)["budget"] == "1000-2000"
+
+
+def test_given_an_amount_in_english_words_when_read_then_its_words_name_no_choice() -> None:
+    *_, result = talk(
+        "quiero cambiar de plan",
+        "like 40 gigas",
+        "para mi y mis 3 kids",
+        "como forty five dollars",
+        tenant="telecom",
+    )
+
+    assert result.state.slots["lines"] == "3-4"
+    assert result.state.slots["monthly_budget"] == "40-60"
