@@ -330,7 +330,11 @@ def _read_text(
     elif reading.intent_id is None and reading.pending is None:
         recognition = _story_told_by_values(view, model, utterance, today, recognition)
     if reading.digression is None:
-        at_once = _answered_at_once(view, model, utterance, today, recognition.intent_id)
+        at_once = (  # (only a correcting text may switch the task: the question matters only then)
+            utterance.correcting
+            and reading.intent_id not in (None, recognition.intent_id)
+            and _answered_at_once(view, model, utterance, today, recognition.intent_id)
+        )
         _read_intent(view, recognition, utterance, reading, filled_pending=filled_pending, at_once=at_once)
     if reading.intent_id is None:
         # No intent named, but slot values that only one intent uses ("6 people, teak"):
