@@ -311,24 +311,7 @@ def _read_text(
         reading.builtin, reading.understood = utterance.small_talk, True
         return
     _corrections(view, model, utterance, today, reading)
-    recognition = model.recognise(utterance)
-    story = _asked_in_a_story(model, utterance, recognition)
-    if story is not None:
-        # A story with a question: the question is the request. Values the story gives for the
-        # task it tells of start that task, and the question is answered on the way.
-        asked, told = story
-        if (
-            reading.intent_id is None
-            and told in view.intents
-            and told != asked.intent_id
-            and _gives_values(view.intents[told or ""], model, utterance, today)
-        ):
-            reading.intent_id, reading.digression = told, asked.intent_id
-            reading.recognised, reading.understood = asked.intent_id, True
-        else:
-            recognition = asked
-    elif reading.intent_id is None and reading.pending is None:
-        recognition = _story_told_by_values(view, model, utterance, today, recognition)
+    recognition = _request(view, model, utterance, today, reading)
     if reading.digression is None:
         at_once = (  # (only a correcting text may switch the task: the question matters only then)
             utterance.correcting
@@ -385,6 +368,31 @@ def _asked_in_a_story(
     if _BOUGHT.intersection(told_of.tokens):
         told = None  # a story of something bought ("compré una mesa …") asks for no new one
     return asked, told
+
+
+def _request(
+    view: Deployment, model: LanguageModel, utterance: Utterance, today: date, reading: _Reading
+) -> Recognition:
+    """What the text asks for. A story with a question: the question is the request, and values the
+    story gives for the task it tells of start that task, the question answered on the way. A long
+    story that asks nothing: the task it gives values for."""
+    recognition = model.recognise(utterance)
+    story = _asked_in_a_story(model, utterance, recognition)
+    if story is None:
+        if reading.intent_id is None and reading.pending is None:
+            return _story_told_by_values(view, model, utterance, today, recognition)
+        return recognition
+    asked, told = story
+    if (
+        reading.intent_id is None
+        and told in view.intents
+        and told != asked.intent_id
+        and _gives_values(view.intents[told or ""], model, utterance, today)
+    ):
+        reading.intent_id, reading.digression = told, asked.intent_id
+        reading.recognised, reading.understood = asked.intent_id, True
+        return recognition
+    return asked
 
 
 def _unanswered_code_question(view: Deployment, reading: _Reading) -> bool:
