@@ -710,19 +710,24 @@ def _intent_by_values(
     best_id, best_count = None, 0
     foreign: float | None = None
     for intent in view.intents.values():
-        count = sum(
-            1
+        # A text slot's pattern (a postcode) is too loose to name an intent by itself.
+        found = [
+            (slot, model.extract(slot, utterance, pending=False, today=today))
             for slot in intent.slots
-            # A text slot's pattern (a postcode) is too loose to name an intent by itself.
-            if slot.kind != "text" and model.extract(slot, utterance, pending=False, today=today) is not None
-        )
+            if slot.kind != "text"
+        ]
+        count = sum(1 for _slot, value in found if value is not None)
         if count <= best_count:
             continue
+        # An amount said as money ("unos 3000 euros") says as much as two values.
+        money = any(
+            value is not None and value.strong and slot.value_from == "money" for slot, value in found
+        )
         if model.own_evidence(utterance, intent.id) < VALUE_INTENT_EVIDENCE:
             if foreign is None:
                 off_topic = model.recognise(utterance).off_topic
                 foreign = 1.0 if off_topic else model.foreign_share(utterance)
-            if foreign > (VALUE_FOREIGN_SHARE if count == 1 else VALUES_FOREIGN_SHARE):
+            if foreign > (VALUE_FOREIGN_SHARE if count == 1 and not money else VALUES_FOREIGN_SHARE):
                 continue
         best_id, best_count = intent.id, count
     return best_id

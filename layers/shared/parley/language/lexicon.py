@@ -745,7 +745,7 @@ _ES = Lexicon(
     ),
     money_context=_words(
         "presupuesto gastar gasto pagar pago precio precios cuesta cuestan costo costar dinero barato "
-        "caro pesos euros dolares lana budget dlls"
+        "caro pesos euros dolares lana budget dlls ahorrado ahorrados ahorros ahorre"
     ),
     comparators_before={
         **dict.fromkeys(
@@ -791,6 +791,7 @@ _ES = Lexicon(
         "asientos asiento chamacos chavos morros peques bebes bebe integrantes miembros familiares "
         "cabros cabritos chiquillos chiquillas pibes pibas crios crias guaguas pelados hermanitos "
         "hermanitas hijitos hijitas primitos sobrinitos chamaquitos chamos compadres comadres panas cuates "
+        "chicos chicas "
         "puestos puesto hermanos hermanas primos primas sobrinos sobrinas tios tias nietos nietas "
         "cunados cunadas vecinos vecinas companeros companeras roomies kids"
     ),
@@ -832,6 +833,7 @@ _ES = Lexicon(
         **dict.fromkeys(
             "papas padres abuelos suegros gemelos gemelas tios tias primos primas hermanos hermanas hijos "
             "hijas sobrinos sobrinas nietos nietas cunados cunadas compadres comadres panas cuates compas "
+            "esposos esposas maridos mellizos mellizas "
             "vecinos vecinas carnales hermanitos hermanitas abuelitos".split(),
             2,
         ),

@@ -19,6 +19,7 @@ Every function is one pass over the tokens with bounded look-ahead.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -411,7 +412,7 @@ def _person_at(tokens: Sequence[str], i: int, lex: Lexicon) -> _Item | None:
     token = tokens[i]
     if token in lex.self_words or _self_after_preposition(tokens, i, lex):
         return _Item(1, i, i + 1, False, oneself=True)
-    with_someone = i + 1 < len(tokens) and tokens[i + 1] in _WITH
+    with_someone = any(t in _WITH for t in tokens[i + 1 : i + 4])
     if with_someone and (token in lex.oneself_verbs or _to_do_something(tokens, i, lex)):
         return _Item(1, i, i + 1, False, oneself=True)  # "vivo con…", "para desayunar con mi chica"
     before = tokens[i - 1] if i else ""
@@ -423,8 +424,13 @@ def _person_at(tokens: Sequence[str], i: int, lex: Lexicon) -> _Item | None:
 
 
 def _to_do_something(tokens: Sequence[str], i: int, lex: Lexicon) -> bool:
-    """ "para desayunar con…", "to have dinner with…": what the writer will do, with someone."""
-    return lex.code == "es" and i > 0 and tokens[i - 1] == "para" and tokens[i].endswith(("ar", "er", "ir"))
+    """ "para desayunar con…", "para tomarme el tinto con…": what the writer will do, with someone."""
+    return (
+        lex.code == "es" and i > 0 and tokens[i - 1] == "para" and _INFINITIVE.search(tokens[i]) is not None
+    )
+
+
+_INFINITIVE = re.compile(r"[aei]r(?:me|nos|se|lo|la)?$")
 
 
 def _items(tokens: Sequence[str], numbers: list[Number], nouns: frozenset[str], lex: Lexicon) -> list[_Item]:
@@ -516,7 +522,22 @@ def _a_name(token: str, lex: Lexicon) -> bool:
 
 # Words between a counting phrase and its number ("for about 6", "somos unos 6", "up to 8").
 _BEFORE_COUNT = frozenset(
-    ("a", "about", "up", "unos", "unas", "como", "hasta", "just", "los", "ellos", "ellas")
+    (
+        "a",
+        "about",
+        "up",
+        "unos",
+        "unas",
+        "como",
+        "hasta",
+        "just",
+        "los",
+        "ellos",
+        "ellas",
+        "pon",
+        "pone",
+        "ponle",
+    )
 )
 
 # Lower bounds between a counting phrase and its number ("que quepan por lo menos diez", "seats at
@@ -596,6 +617,19 @@ _WE_ARE_REACH = 6
 _SENTENCE_END = frozenset(".!?")
 
 
+def _listed_after_we_are(tokens: Sequence[str], chains: list[list[_Item]], lex: Lexicon) -> int | None:
+    """The people of the list right after "we are", with those the story brings in after it."""
+    for at, chain in enumerate(chains):
+        start = chain[0].start
+        while start and tokens[start - 1] in lex.possessives:
+            start -= 1
+        before = tuple(tokens[max(0, start - 2) : start])
+        if len(chain) >= 2 and any(before[-len(p) :] == p for p in _WE_ARE if len(before) >= len(p)):
+            total = max(_chain_total(chain), _joined_people(tokens, chains[at:], lex) or 0)
+            return total if 0 < total <= MAX_COUNT else None
+    return None
+
+
 def _rough_count_later(tokens: Sequence[str], start: int, at_number: dict[int, Number]) -> Number | None:
     for k in range(start, min(start + _WE_ARE_REACH, len(tokens) - 1)):
         if tokens[k] in _SENTENCE_END or k in at_number:
@@ -621,6 +655,11 @@ def count_of_people(
         return sized
     best: int | None = None
     chains = _chains(tokens, _items(tokens, numbers, nouns, lex), lex)
+    # The people listed right after "we are" are everyone ("mis hijos ya se casaron, nada más somos mi
+    # señora y yo"), whoever else the story names.
+    we_are = _listed_after_we_are(tokens, chains, lex)
+    if we_are is not None:
+        return we_are
     for chain in chains:
         if len(chain) >= 2 or chain[0].group:
             total = _chain_total(chain)
@@ -643,7 +682,8 @@ def _chain_total(chain: list[_Item]) -> int:
     people twice ("dos líneas, la mía y la de mi novia", "two of us, me and my wife"), and oneself
     said twice is one person ("mi hermana que vive conmigo y yo")."""
     first, named = chain[0], chain[1:]
-    restated = named and not any(item.group for item in named) and sum(i.count for i in named) == first.count
+    named_only = not any(item.group for item in named)
+    restated = (named_only or len(named) >= 2) and named and sum(i.count for i in named) == first.count
     if first.group and restated and not first.kin:
         return first.count
     selves = sum(item.oneself for item in chain)

@@ -558,3 +558,43 @@ def test_given_an_amount_in_english_words_when_read_then_its_words_name_no_choic
 
     assert result.state.slots["lines"] == "3-4"
     assert result.state.slots["monthly_budget"] == "40-60"
+
+
+# --- the fourteenth pass -----------------------------------------------------------------------
+def test_given_a_list_right_after_we_are_when_the_story_names_others_then_the_list_is_the_count() -> None:
+    *_, result = talk(
+        "busco una mesa para la terraza",
+        "Quiero algo de precio normal",
+        "Mis hijos ya se casaron y cada quien en su casa, nada más somos mi señora y yo",
+    )
+
+    assert result.state.slots["seating"] == "2"
+
+
+def test_given_dictated_counts_when_said_as_people_do_then_they_count() -> None:
+    for text, seats in (
+        (
+            "mesa de acero, mi familia somos cuatro pero siempre invitamos a mis suegros asi que pone seis",
+            "6",
+        ),
+        ("una mesa para el balcon para tomarme el tinto con mi señora", "2"),
+        ("mesa para el jardin, a ver mi esposa mis dos hijas sus esposos y yo", "6"),
+        ("busco mesa para el patio, somos mi mujer yo y los mellizos", "4"),
+        ("mesa para la terraza para cuatro personas mi marido yo y los dos chicos", "4"),
+    ):
+        (result,) = talk(text)
+
+        assert _slots(result).get("seating") == seats, text
+
+
+def test_given_a_six_digit_postcode_when_the_postcode_is_asked_then_it_is_the_destination() -> None:
+    *_, result = talk("cuanto cuesta el envio de una mesa hasta mi casa", "si claro es el 110111")
+
+    assert result.payload["slots"] == {"destination": "110111"}
+
+
+def test_given_no_task_when_an_amount_is_said_as_money_in_a_story_then_the_table_search_starts() -> None:
+    *_, result = talk("hola", "Tenemos ahorrado como 1500 para esto")
+
+    assert result.payload["intentId"] == "find_outdoor_table"
+    assert _slots(result) == {"budget": "1000-2000"}
