@@ -454,20 +454,28 @@ def _code_of_another_intent(
     view: Deployment, model: LanguageModel, utterance: Utterance, reading: _Reading
 ) -> bool:
     """A text that is nothing but a code of letters and digits another intent's text slot takes
-    ("M20 2RN", "it is 3011 AB" after asking about delivery): that intent's answer, not a number
-    for the question asked (a budget of 20, a count of 2)."""
+    ("M20 2RN", "it is 3011 AB" after asking about delivery), or that names a postcode ("el código
+    postal es 28013, calle Arenal"): that intent's answer, not a number for the question asked (a
+    budget of 20, a count of 2)."""
     words = [t for t in utterance.tokens if t not in CLAUSE_BREAKS and t not in model.lex.stop_words]
     named_a_code = bool(CODE_WORDS.intersection(utterance.tokens))  # "CP 72160", "el código es 41010"
     words = [t for t in words if t not in CODE_WORDS]
     joined = "".join(words)
     if not any(c.isdigit() for c in joined) or not (named_a_code or any(c.isalpha() for c in joined)):
         return False
+    # A postcode named one, in a task going on and beside nothing else it asks ("el código postal es
+    # 28013, calle Arenal" to the budget question) is the answer too.
+    current = view.intents.get(reading.intent_id or "")
+    code_beside_nothing = current is not None and not _gives_values(current, model, utterance, date.min)
     for intent in view.intents.values():
         for slot in intent.slots:
             if slot.kind != "text" or not slot.pattern or slot.id == reading.pending:
                 continue
             value = model.extract(slot, utterance, pending=False, today=date.min)
-            if value is None or "".join(tokens(fold(str(value.value)))) != joined:
+            if value is None:
+                continue
+            said = "".join(tokens(fold(str(value.value))))
+            if said != joined and not (said in utterance.postcodes and code_beside_nothing):
                 continue
             reading.fill(slot.id, value.value)
             if reading.intent_id not in (None, intent.id):

@@ -61,6 +61,7 @@ MONEY_WITHOUT_CURRENCY = 50
 MIN_LOANWORD_LETTERS = 4  # an unasked word of the other language names a choice from this length ("wood")
 PRICE_FLOOR_SHARE = 10
 KEYWORD_SCORE = 0.85
+KEYWORD_TIE = 0.02  # scores this close name the intents equally well: a keyword said decides
 # The specificity (``vocabulary.specificity``, or the intent's theme) at which an example or a
 # keyword says enough to name its intent alone; one everyday word (0.35) says about half of it.
 FULL_EXAMPLE = 0.6
@@ -148,6 +149,8 @@ class Utterance:
         lex = self.lex
         if token in lex.money_context or token in lex.currency_words or self.stems[i] in self._money_stems:
             return True
+        if token in lex.amount_verbs:
+            return any(q.money and i < q.start <= i + AMOUNT_REACH + 1 for q in self.quantities)
         if token not in self._amount_words or tuple(self.tokens[i - 1 : i + 1]) == ("por", "ciento"):
             return False  # (a percentage is no amount: "el 15 por ciento de 80")
         money = self.money_said
@@ -242,6 +245,16 @@ class Utterance:
         return frozenset(covered)
 
     @cached_property
+    def postcodes(self) -> tuple[str, ...]:
+        """Numbers the text names postcodes ("cp 06140", "el código postal es 28013")."""
+        words = self.tokens
+        return tuple(
+            t
+            for i, t in enumerate(words)
+            if t.isdigit() and _POSTCODE_WORDS.intersection(words[max(0, i - 3) : i])
+        )
+
+    @cached_property
     def correction_end(self) -> int:
         """Where the words after the last correcting phrase begin (0 when there is none)."""
         end = 0
@@ -272,8 +285,13 @@ class Utterance:
     @cached_property
     def correcting(self) -> bool:
         """Words that correct something said before ("actually", "instead", "mejor")."""
-        first = next((t for t in self.tokens if t not in CLAUSE_BREAKS), None)
-        return first in self.lex.leading_corrections or self.correction_end > 0
+        at, first = next(((i, t) for i, t in enumerate(self.tokens) if t not in CLAUSE_BREAKS), (0, None))
+        if first in self.lex.leading_corrections and not self._indifference_at(at):
+            return True  # ("no sé, ¿cuánto debería gastar?" says not knowing, it takes nothing back)
+        return self.correction_end > 0
+
+    def _indifference_at(self, at: int) -> bool:
+        return any(tuple(self.tokens[at : at + len(p)]) == p for p in self.lex.indifference)
 
     @cached_property
     def human_request(self) -> str | None:
@@ -345,6 +363,23 @@ def _labelled_a_code(utterance: Utterance, quantity: Quantity) -> bool:
     """ "el código postal es 28013", "mi pedido 4471": a number named a code is no amount."""
     before = utterance.tokens[max(0, quantity.start - 3) : quantity.start]
     return bool(CODE_WORDS.intersection(before))
+
+
+# Words that name the number after them a postcode ("cp 06140", "código postal 28013", "zip 10001").
+_POSTCODE_WORDS = frozenset({"cp", "postal", "zip", "postcode", "codigo"})
+
+
+# Words that point to a place without naming it ("¿hacen envíos hasta acá?", "¿se la mandan a su
+# casa?"): the place the rest of the text names is not necessarily it, so its postcode is asked.
+_POINTING = frozenset({"aca", "aqui", "alla", "alli", "ahi", "here", "there"})
+_TO_A_PLACE = frozenset({"a", "en", "hasta", "to", "in"})
+
+
+def _points_to_a_place(words: Sequence[str]) -> bool:
+    return any(
+        w in _POINTING or (w in _TO_A_PLACE and i + 1 < len(words) and words[i + 1] in _POSSESSIVES)
+        for i, w in enumerate(words)
+    )
 
 
 _WE_ARE_WORDS = frozenset({"were", "theres"})  # "we're like 8", "there's 6 of us" ("'" is gone)
@@ -925,8 +960,11 @@ class LanguageModel:
         from parley.language.patterns import search
 
         captured: set[str] = set()
+        amounts = self._amounts(utterance)
         for pattern in patterns:
-            value = search(pattern, utterance.text, accept=lambda v: self.named(v) is not None)
+            value = search(
+                pattern, utterance.text, accept=lambda v: self.named(v) is not None and v not in amounts
+            )
             named = self.named(value) if value else None
             if named:
                 captured.update(self.stems([t for t in tokens(fold(named)) if t.isalpha()]))
@@ -943,10 +981,25 @@ class LanguageModel:
             return Recognition(None, 0.0, bool(utterance.content))
         order = {intent_id: i for i, intent_id in enumerate(self._intent_order)}
         best = min(scores, key=lambda i: (-scores[i], order.get(i, len(order))))
+        best = self._keyword_in_a_tie(utterance, scores, best)
         score = scores[best]
         if best == OUT_OF_SCOPE or score < INTENT_THRESHOLD:
             return Recognition(None, score, True, best == OUT_OF_SCOPE and score >= INTENT_THRESHOLD)
         return Recognition(best, score, False)
+
+    def _keyword_in_a_tie(self, utterance: Utterance, scores: dict[str, float], best: str) -> str:
+        """Of two intents the text names about as well, the one whose keyword it says ("compré una
+        mesa y está enorme, ¿cómo la devuelvo?": a table's words, and a return's keyword)."""
+        top = scores[best]
+        close = [i for i in scores if i not in (best, OUT_OF_SCOPE) and top - scores[i] <= KEYWORD_TIE]
+        if not close or best == OUT_OF_SCOPE:
+            return best
+        weights = {stem: self._weight(stem) for stem in utterance.content}
+        vouched = self._keyword_strengths(utterance, weights, sum(weights.values()))
+        if vouched.get(best):
+            return best
+        said = [i for i in close if vouched.get(i)]
+        return max(said, key=lambda i: scores[i]) if len(said) == 1 else best
 
     # --- slot values -----------------------------------------------------------------------
     def extract(self, slot: Slot, utterance: Utterance, *, pending: bool, today: date) -> Extracted | None:
@@ -964,14 +1017,17 @@ class LanguageModel:
         if slot.pattern:
             from parley.language.patterns import search
 
-            # What a question asks about comes first ("¿llegáis a Canarias? vivo en Las Palmas").
+            # A postcode named one comes first ("¿entregan en la colonia Condesa? cp 06140"), then
+            # what a question asks about ("¿llegáis a Canarias? vivo en Las Palmas").
             asked, _rest = questions_of(utterance.text)
             value = None
-            for text in (asked, utterance.text) if asked else (utterance.text,):
+            whole = () if asked and _points_to_a_place(tokens(fold(asked))) else (utterance.text,)
+            amounts = self._amounts(utterance)
+            for text in (*utterance.postcodes, *((asked,) if asked else ()), *whole):
                 value = search(
                     slot.pattern,
                     text,
-                    accept=lambda v: self.named(v) is not None,
+                    accept=lambda v: self.named(v) is not None and v not in amounts,
                     last=utterance.correcting,  # "03010, no perdón, 03100"
                 )
                 if value is not None:
@@ -984,6 +1040,15 @@ class LanguageModel:
                 value = search(slot.pattern, utterance.spelled_digits)
             return Extracted(value[:500], True) if value else None
         return Extracted(utterance.text[:500], False) if pending else None
+
+    def _amounts(self, utterance: Utterance) -> frozenset[str]:
+        """The digits of the amounts the text says as money ("presupuesto hasta 3000 euros"): no code."""
+        words = utterance.tokens
+        return frozenset(
+            words[q.start]
+            for q in utterance.quantities
+            if q.money or self._money_context_of(words[max(0, q.start - AMOUNT_REACH - 1) : q.start])
+        )
 
     def _bare_answer(self, pattern: str, text: str) -> str | None:
         """An answer to a pattern slot's own question that omits the words the pattern expects
@@ -1012,7 +1077,8 @@ class LanguageModel:
                 return False  # "Puerto Rico", "Santo Domingo": a name of several capitalised words
             folded = fold(word).strip(".,;:!?")
             return not any(c.isdigit() for c in folded) and (
-                folded in self._known
+                folded in _POINTING  # "hasta acá" points to a place, it names none
+                or folded in self._known
                 or not folded
                 or _VERB_WITH_PRONOUN.search(folded) is not None
                 or (word.islower() and _INFLECTED.search(folded) is not None and self._stem_known(folded))
@@ -1336,9 +1402,12 @@ class LanguageModel:
         return (found[-1] if utterance.correcting else found[0]), True
 
     def _money_context(self, utterance: Utterance) -> bool:
+        return self._money_context_of(utterance.tokens)
+
+    def _money_context_of(self, words: Sequence[str]) -> bool:
         # (also "budget's", "price's": the apostrophe is gone once folded)
         context = self.lex.money_context
-        return any(t in context or (t[-1:] == "s" and t[:-1] in context) for t in utterance.tokens)
+        return any(t in context or (t[-1:] == "s" and t[:-1] in context) for t in words)
 
     def _free_numbers(self, utterance: Utterance, slot: Slot) -> list[Quantity]:
         """Numbers no unit claims: not "6 people", "2 m", "3 weeks", "the 12th of March"."""

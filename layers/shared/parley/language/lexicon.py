@@ -71,6 +71,9 @@ class Lexicon:
     span_days: dict[str, int]  # day → 1, week → 7, semana → 7
     out_of_scope: tuple[str, ...]
     places_before: tuple[str, ...] = ()  # "to" Berlin, "a" Monterrey
+    # Verbs that reach an amount ("puedo llegar hasta 2000 euros", "i can go up to 800"): before an
+    # amount they are the amount's words, not a delivery's "llegar".
+    amount_verbs: frozenset[str] = frozenset()
     # Everyday words that are never taken for a typo of a deployment's word ("cable" is not "table").
     common_words: frozenset[str] = frozenset()
     # Wanting verbs ("i need", "quiero"): a request for a person only with the person right after
@@ -353,6 +356,7 @@ _EN = Lexicon(
     relative_starts=_words("in within"),
     span_days={"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30},
     places_before=("to", "in"),
+    amount_verbs=frozenset({"go", "stretch", "reach"}),
     leading_corrections=_words("no not nope nah"),
     only_words=_words("just only"),
     rate_words=_words("a per each every"),
@@ -810,7 +814,8 @@ _ES = Lexicon(
     visiting_verbs=_words("viene vendria vendra llega"),
     oneself_verbs=_words("vivo vengo voy ando estoy comparto"),
     count_conclusions=_phrases(
-        "asi que|o sea|en total|entonces somos|asi que somos|o sea que somos|total somos"
+        "asi que|o sea|en total|entonces somos|asi que somos|o sea que somos|total somos|pongamos|"
+        "pongamosle|digamos|mejor pon|mejor ponle"
     ),
     count_before=_phrases(
         "para|somos|seremos|vamos a ser|seriamos|estamos|familia de|grupo de|mesa de|mesa para|"
@@ -894,13 +899,14 @@ _ES = Lexicon(
         "hablar con alguien|hablar con una persona|hablar con un humano|un supervisor|el gerente|encargado|"
         "me atienda alguien|que me atienda alguien|me atienda una persona|que me atiendan|"
         "me puede llamar alguien|poner en contacto|ponerme en contacto|contacto con alguien|"
-        "persona que me pueda atender|persona que me atienda|alguien que me atienda|alguien con quien hablar"
+        "persona que me pueda atender|persona que me atienda|alguien que me atienda|alguien con quien hablar|"
+        "alguien de ventas|area de ventas|departamento de ventas|equipo de ventas"
     ),
     human_verbs=_phrases(
         "hablar con|platicar con|comunicame con|comunicarme con|pasame con|pasame a|paseme con|"
         "conectame con|transfiereme con|transfiereme a|me pasas con|me comunicas con|pasar con|"
         "me puedes pasar con|me podes pasar con|podes pasarme con|pasarme con|me pones con|ponme con|"
-        "contactar a|contactar con|atender por"
+        "contactar a|contactar con|atender por|hablarlo con|platicarlo con|tratarlo con|verlo con"
     ),
     human_wants=_phrases("quiero|necesito|quisiera|queremos|necesitamos|dame|deme|pasame"),
     human_targets=_words(
@@ -950,6 +956,10 @@ _ES = Lexicon(
     relative_starts=_words("en dentro"),
     span_days={"dia": 1, "dias": 1, "semana": 7, "semanas": 7, "mes": 30, "meses": 30},
     places_before=("a", "en"),
+    amount_verbs=frozenset(
+        "llegar llego llegamos llega llegaria llegariamos alcanzar alcanza alcanzo alcanzamos estirarme "
+        "estirar estiro estirarnos subir subo".split()
+    ),
     leading_corrections=_words("no nel"),
     only_words=_words("solo solito solita solamente nomas unicamente"),
     only_phrases=frozenset({("nada", "mas"), ("no", "mas")}),

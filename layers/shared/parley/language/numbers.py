@@ -184,7 +184,9 @@ def numbers_in(tokens: Sequence[str], lex: Lexicon) -> list[Number]:
             i += phrase[1]
             continue
         if token[0].isdigit():
-            value_or_none = parse_digits(token)
+            # Four digits or more after a leading zero are a code ("al 08025"), never an amount.
+            code = token[0] == "0" and len(token) >= 4 and token.isdigit()
+            value_or_none = None if code else parse_digits(token)
             j = i + 1
             scaled = False
             if value_or_none is not None:
@@ -631,11 +633,18 @@ def _listed_after_we_are(tokens: Sequence[str], chains: list[list[_Item]], lex: 
 
 
 def _rough_count_later(tokens: Sequence[str], start: int, at_number: dict[int, Number]) -> Number | None:
-    for k in range(start, min(start + _WE_ARE_REACH, len(tokens) - 1)):
-        if tokens[k] in _SENTENCE_END or k in at_number:
+    """A rough number within a few words after "we are" ("somos bastantes, mis tíos, primos... fácil
+    15"): commas and the dots of an ellipsis go on with the sentence."""
+    words = 0
+    for k in range(start, len(tokens) - 1):
+        word = tokens[k]
+        if word == "." and "." in (tokens[k - 1], tokens[k + 1]):
+            continue  # "..."
+        if word in _SENTENCE_END or k in at_number or words >= _WE_ARE_REACH:
             return None
-        if tokens[k] in _ROUGHLY and k + 1 in at_number:
+        if word in _ROUGHLY and k + 1 in at_number:
             return at_number[k + 1]
+        words += word not in CLAUSE_BREAKS
     return None
 
 
