@@ -335,6 +335,7 @@ def _adverb_of(words: Sequence[str], choice: Choice, lex: Lexicon) -> bool:
 
 _ADVERB_ENDINGS = {"en": "ly", "es": "mente"}
 _NAME_ARTICLES = frozenset({"La", "Las", "El", "Los"})
+_NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "of"})  # inside a place's name
 
 
 def _article_of_a_name(words: list[str]) -> bool:
@@ -488,12 +489,20 @@ def _the_best(tokens: list[str], at: int, phrase: tuple[str, ...]) -> bool:
     return phrase in (("mejor",), ("better",)) and at > 0 and tokens[at - 1] in _ARTICLES_BEFORE_BEST
 
 
-_MACHINE = frozenset({"robot", "bot", "maquina", "ia", "chatgpt", "machine", "ai"})
+_MACHINE = frozenset({"robot", "bot", "maquina", "ia", "chatgpt", "machine", "ai", "programa", "program"})
 
 
 def _robot_or_person(words: list[str], at: int) -> bool:
-    before = words[max(0, at - 3) : at]
-    return "?" in words[at:] and bool(_MACHINE.intersection(before)) and ("o" in before or "or" in before)
+    """ "¿eres un robot o una persona?", "¿eres una persona de verdad o un programa?": what the
+    assistant is, asked as a choice."""
+    before, after = words[max(0, at - 3) : at], words[at + 1 : at + 8]
+    if "?" not in words[at:]:
+        return False
+    machine_before = bool(_MACHINE.intersection(before)) and ("o" in before or "or" in before)
+    or_machine = any(
+        w in ("o", "or") and _MACHINE.intersection(after[i + 1 : i + 3]) for i, w in enumerate(after)
+    )
+    return machine_before or or_machine
 
 
 def _asked_negatively(words: list[str], at: int) -> bool:
@@ -1073,8 +1082,12 @@ class LanguageModel:
             return None  # "a mi colonia", "to my place": where the visitor lives, not its name
 
         def plain(word: str) -> bool:
-            if len(words) > 1 and word[:1].isupper() and all(w[:1].isupper() for w in words):
-                return False  # "Puerto Rico", "Santo Domingo": a name of several capitalised words
+            if (
+                len(words) > 1
+                and word[:1].isupper()
+                and all(w[:1].isupper() or w in _NAME_PARTICLES for w in words)
+            ):
+                return False  # "Puerto Rico", "Viña del Mar": a name of several capitalised words
             folded = fold(word).strip(".,;:!?")
             return not any(c.isdigit() for c in folded) and (
                 folded in _POINTING  # "hasta acá" points to a place, it names none
@@ -1200,7 +1213,11 @@ class LanguageModel:
         synonyms put beside them ("any material")."""
         nouns = self._slot_nouns.get(slot.id, frozenset())
         before = utterance.tokens[max(0, start - 3) : start] if start is not None else []
-        return any(t in nouns for t in (*utterance.tokens[end : end + 3], *before))
+        # (the noun's plural too: "no sé nada de materiales")
+        return any(
+            t in nouns or t[:-1] in nouns or t[:-2] in nouns
+            for t in (*utterance.tokens[end : end + 4], *before)
+        )
 
     def _indifference_nouns(self, slot: Slot) -> frozenset[str]:
         """The words beside words of indifference in the slot's synonyms ("any material" → material)."""

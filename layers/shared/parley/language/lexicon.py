@@ -745,11 +745,12 @@ _ES = Lexicon(
         ("un", "par", "de"): 2,
     },
     currency_words=_words(
-        "eur euro euros usd dolar dolares dls peso pesos mxn varos baros bolas libras dollar dollars bucks"
+        "eur euro euros usd dolar dolares dls peso pesos mxn varos baros bolas libras dollar dollars bucks "
+        "pavos mangos"
     ),
     money_context=_words(
         "presupuesto gastar gasto pagar pago precio precios cuesta cuestan costo costar dinero barato "
-        "caro pesos euros dolares lana budget dlls ahorrado ahorrados ahorros ahorre"
+        "caro pesos euros dolares lana budget dlls ahorrado ahorrados ahorros ahorre plata pasta guita"
     ),
     comparators_before={
         **dict.fromkeys(
@@ -797,7 +798,9 @@ _ES = Lexicon(
         "hermanitas hijitos hijitas primitos sobrinitos chamaquitos chamos compadres comadres panas cuates "
         "chicos chicas "
         "puestos puesto hermanos hermanas primos primas sobrinos sobrinas tios tias nietos nietas "
-        "cunados cunadas vecinos vecinas companeros companeras roomies kids"
+        "cunados cunadas vecinos vecinas companeros companeras roomies kids abuelitos abuelitas abueletes "
+        "viejitos viejitas ancianos jubilados senores senoras clientes compis enanos enanas gurises gurisas "
+        "botijas chiquilines nenes nenas"
     ),
     pair_nouns=_words("parejas matrimonios"),
     partner_plurals=_words("esposas esposos parejas mujeres maridos novias novios"),
@@ -831,7 +834,7 @@ _ES = Lexicon(
             "amiga roomie companero companera vecino vecina cunada cunado yerno nuera nieto nieta pololo "
             "polola roommate jefa wife husband mom dad boyfriend girlfriend carnal carnala compadre comadre "
             "pana cuate compa abuelita abuelito quinceanera hermanito hermanita hijito hijita mai pai "
-            "mamita papito alguien".split(),
+            "mamita papito alguien compi socio socia morra morro".split(),
             1,
         ),
         # A plural of family without a number ("mis tíos", "mis hijos"): two, the fewest it can be.
@@ -844,7 +847,7 @@ _ES = Lexicon(
         ),
     },
     possessives=_words("mi mis nuestro nuestra nuestros nuestras su sus los las el la"),
-    list_joiners=_words("y mas con e"),
+    list_joiners=_words("y mas con e plus"),
     greetings=_phrases(
         "hola|holi|holis|buenas|buenos dias|buen dia|buenas tardes|buenas noches|que tal|como estas|"
         "como esta|como le va|como te va|saludos|hey|que onda|quiubo|que hubo|ola|hola que tal|alo|"

@@ -359,7 +359,12 @@ def _noun_after(tokens: Sequence[str], end: int, nouns: frozenset[str], lex: Lex
             return j
         if token in CLAUSE_BREAKS or token[0].isdigit() or token in NOT_PEOPLE or token in lex.list_joiners:
             return None  # ("nosotros dos y los compadres": the noun after "y" is another group's)
+        if token in lex.self_words or token in _ONE_PERSON_POSSESSIVES:
+            return None  # "para cuatro: yo, mi mamá y …", "seríamos cuatro mi pareja y yo": a list follows
     return None
+
+
+_ONE_PERSON_POSSESSIVES = frozenset({"mi", "tu", "my", "your"})
 
 
 def _before_a_group(
@@ -488,13 +493,16 @@ def _self_after_preposition(tokens: Sequence[str], i: int, lex: Lexicon) -> bool
     if lex.code != "es" or tokens[i] not in ("mi", "conmigo"):
         return tokens[i] == "conmigo"
     following = tokens[i + 1] if i + 1 < len(tokens) else ""
-    return i > 0 and tokens[i - 1] in ("para", "a", "de", "por") and following in ("", ",", "y", "e", ".")
+    ends = following in ("", ",", "y", "e", ".", "nada") or following in lex.only_words  # "para mí nada más"
+    return i > 0 and tokens[i - 1] in ("para", "a", "de", "por") and ends
 
 
 def _chains(tokens: Sequence[str], items: list[_Item], lex: Lexicon) -> list[list[_Item]]:
     """Items joined by "and", commas and possessives ("me, my wife and our three kids")."""
     separators = (
-        lex.list_joiners | lex.possessives | {",", "also", "tambien", "a", "the", "for", "para", "de"}
+        lex.list_joiners
+        | lex.possessives
+        | {",", "also", "tambien", "a", "the", "for", "para", "de", "otros", "otras", "other"}
     )
     chains: list[list[_Item]] = []
     for item in items:
@@ -625,11 +633,32 @@ def _listed_after_we_are(tokens: Sequence[str], chains: list[list[_Item]], lex: 
         start = chain[0].start
         while start and tokens[start - 1] in lex.possessives:
             start -= 1
+        # "Only" before the list closes it ("somos solo mi esposo y yo, los hijos ya se fueron").
+        only = bool(start and tokens[start - 1] in lex.only_words)
+        only = only or tuple(tokens[max(0, start - 2) : start]) in lex.only_phrases
+        start -= (1 if tokens[start - 1] in lex.only_words else 2) if only else 0
         before = tuple(tokens[max(0, start - 2) : start])
         if len(chain) >= 2 and any(before[-len(p) :] == p for p in _WE_ARE if len(before) >= len(p)):
-            total = max(_chain_total(chain), _joined_people(tokens, chains[at:], lex) or 0)
+            listed = _closed_list(tokens, chain, lex) if only else chain
+            total = max(_chain_total(listed), _joined_people(tokens, chains[at:], lex) or 0)
             return total if 0 < total <= MAX_COUNT else None
     return None
+
+
+def _closed_list(tokens: Sequence[str], chain: list[_Item], lex: Lexicon) -> list[_Item]:
+    """The chain up to the item "and" brings in: "somos solo mi señora y yo, los hijos ya se
+    casaron" lists two; the people after it are another sentence's."""
+
+    def joined(k: int) -> bool:  # "y", "and" before the k-th item ("con" joins a partner, no list's end)
+        return any(
+            t in lex.list_joiners and t not in ("con", "with")
+            for t in tokens[chain[k - 1].end : chain[k].start]
+        )
+
+    for k in range(1, len(chain) - 1):
+        if joined(k) and not joined(k + 1):
+            return chain[: k + 1]
+    return chain
 
 
 def _rough_count_later(tokens: Sequence[str], start: int, at_number: dict[int, Number]) -> Number | None:
@@ -654,14 +683,9 @@ def count_of_people(
     """How many people the text says there are, or None."""
     numbers = [n for n in numbers_in(tokens, lex) if not _money(tokens, n, lex)]
     nouns = lex.people_nouns | extra_nouns
-    # A total the text concludes with ("yo, mi pololo y a veces mis papás, así que cuatro").
-    concluded = _count_after_phrase(tokens, numbers, lex, lex.count_conclusions)
-    if concluded is not None:
-        return concluded
-    # … or a table asked for by its size ("somos 10 amigas … pensamos en una mesa de 6").
-    sized = _count_after_phrase(tokens, numbers, lex, _table_phrases(lex.count_before))
-    if sized is not None:
-        return sized
+    outright = _count_said_outright(tokens, numbers, nouns, lex)
+    if outright is not None:
+        return outright
     best: int | None = None
     chains = _chains(tokens, _items(tokens, numbers, nouns, lex), lex)
     # The people listed right after "we are" are everyone ("mis hijos ya se casaron, nada más somos mi
@@ -684,6 +708,57 @@ def count_of_people(
     if _only_oneself(tokens, lex):
         return 1
     return stated
+
+
+def _count_said_outright(
+    tokens: Sequence[str], numbers: list[Number], nouns: frozenset[str], lex: Lexicon
+) -> int | None:
+    """A total the text concludes with ("yo, mi pololo y a veces mis papás, así que cuatro"); or a
+    table asked for by its size ("somos 10 amigas … pensamos en una mesa de 6"); or a number said as
+    "for the two of us" ("algo bonito para los dos", "for the 4 of us")."""
+    concluded = _count_after_phrase(tokens, numbers, lex, lex.count_conclusions)
+    if concluded is not None:
+        return concluded
+    sized = _count_after_phrase(tokens, numbers, lex, _table_phrases(lex.count_before))
+    return sized if sized is not None else _for_the_n_of_us(tokens, numbers, nouns, lex)
+
+
+_FOR_THE = frozenset(
+    {("para", "los"), ("para", "las"), ("para", "nosotros"), ("para", "nosotras"), ("for", "the")}
+)
+
+
+def _for_the_n_of_us(
+    tokens: Sequence[str], numbers: list[Number], nouns: frozenset[str], lex: Lexicon
+) -> int | None:
+    """ "para los dos", "para nosotros cuatro", "for the 4 of us": a number of people with no noun."""
+    for number in numbers:
+        if tuple(tokens[max(0, number.start - 2) : number.start]) not in _FOR_THE:
+            continue
+        if not 0 < number.value <= MAX_COUNT or number.value != int(number.value):
+            continue
+        english = tokens[number.start - 2] == "for"
+        if number.end < len(tokens) and tokens[number.end] in lex.list_joiners:
+            continue  # "para nosotros dos y los compadres": a list
+        if (english and _of_us(tokens, number.end)) or (
+            not english
+            and _noun_after(tokens, number.end, nouns, lex) is None
+            and not _of_a_thing(tokens, number.end)
+        ):
+            return int(number.value)
+    return None
+
+
+def _of_a_thing(tokens: Sequence[str], end: int) -> bool:
+    """A noun after the number that is no person ("para los dos balcones"): a word that is no verb's
+    infinitive, no pronoun, no joiner and no clause break."""
+    following = tokens[end] if end < len(tokens) else ""
+    return (
+        following.isalpha() and following not in _AFTER_A_COUNT and not following.endswith(("ar", "er", "ir"))
+    )
+
+
+_AFTER_A_COUNT = frozenset({"o", "que", "solos", "solitos", "nada", "nomas", "juntos", "of"})
 
 
 def _chain_total(chain: list[_Item]) -> int:
