@@ -345,7 +345,7 @@ _BOUGHT = frozenset(
 
 
 def _asked_in_a_story(
-    model: LanguageModel, utterance: Utterance, whole: Recognition
+    view: Deployment, model: LanguageModel, utterance: Utterance, whole: Recognition, today: date
 ) -> tuple[Recognition, str | None] | None:
     """What the questions of a longer text ask, when that is another intent than the whole text
     names ("compré una mesa … es demasiado grande. ¿Cómo hago para devolverla?"), or when the rest
@@ -357,17 +357,35 @@ def _asked_in_a_story(
     asked = model.recognise(model.read(questions))
     if asked.intent_id is None or asked.score < STORY_QUESTION_SCORE:
         return None
-    overrides = whole.intent_id not in (None, asked.intent_id)
-    if overrides and (whole.score > asked.score or asked.score < DIGRESSION_SCORE):
-        return None  # the whole says it as well ("me voy a Madrid … ¿me va a funcionar allá?" is a trip)
     told_of = model.read(story)
+    bought = _bought(told_of.tokens)
+    overrides = whole.intent_id not in (None, asked.intent_id)
+    if overrides and not bought and (whole.score > asked.score or asked.score < DIGRESSION_SCORE):
+        return None  # the whole says it as well ("me voy a Madrid … ¿me va a funcionar allá?" is a trip)
     told = model.recognise(told_of).intent_id
+    answered = view.intents.get(asked.intent_id or "")
+    if told in (None, asked.intent_id) and not bought and answered is not None and not answered.slots:
+        # The story gives values for another task than the question, which is answered at once ("¿la
+        # puedo devolver? Estoy buscando una de aluminio"): that task. (A question with a question
+        # of its own, a postcode, is the task; the story's values wait.)
+        told = _intent_by_values(view, model, told_of, today) or told
     if asked.intent_id == whole.intent_id and told in (None, asked.intent_id):
         # The same request, said more plainly by the question alone: its confidence.
         return (asked, None) if asked.score > whole.score else None
-    if _BOUGHT.intersection(told_of.tokens):
+    if bought:
         told = None  # a story of something bought ("compré una mesa …") asks for no new one
     return asked, told
+
+
+def _bought(words: Sequence[str]) -> bool:
+    """ "compré una mesa", "mi hija me compró una mesa", "I bought a table": an order placed already."""
+    return any(
+        w in _BOUGHT or (w in _BOUGHT_FOR_SOMEONE and i and words[i - 1] in ("me", "nos", "le", "les"))
+        for i, w in enumerate(words)
+    )
+
+
+_BOUGHT_FOR_SOMEONE = frozenset({"compro", "compraron"})  # "me compró" (folded), not "compro" alone
 
 
 def _request(
@@ -377,7 +395,7 @@ def _request(
     story gives for the task it tells of start that task, the question answered on the way. A long
     story that asks nothing: the task it gives values for."""
     recognition = model.recognise(utterance)
-    story = _asked_in_a_story(model, utterance, recognition)
+    story = _asked_in_a_story(view, model, utterance, recognition, today)
     if story is None:
         if reading.intent_id is None and reading.pending is None:
             return _story_told_by_values(view, model, utterance, today, recognition)

@@ -447,6 +447,15 @@ def _negated(tokens: Sequence[str], at: int, lex: Lexicon) -> bool:
     return False
 
 
+# "(la de madera) que tenemos / teníamos", "(the wooden one) we have / had": the table one has.
+_HAD = frozenset({"tenemos", "teniamos", "tengo", "tenia", "tuvimos", "tuve", "have", "had"})
+
+
+def _the_one_had(tokens: Sequence[str], end: int) -> bool:
+    following = tokens[end : end + 3]
+    return len(following) >= 2 and following[0] in ("que", "we", "i") and following[1] in _HAD
+
+
 def _negated_after(tokens: Sequence[str], end: int, lex: Lexicon) -> bool:
     """A negation right after the words that closes the clause ("teca no, aluminio")."""
     return (
@@ -578,6 +587,9 @@ class _Phrases:
         if phrase:
             self.by_first.setdefault(phrase[0], []).append((phrase, target))
 
+    # Words a phrase may have inside it said aloud ("me da exactamente igual", "me da totalmente lo mismo").
+    skippable: frozenset[str] = frozenset()
+
     def matches(self, stems: Sequence[str]) -> list[tuple[int, int, Any]]:
         """(start, end, target) of every phrase occurrence."""
         found = []
@@ -585,7 +597,22 @@ class _Phrases:
             for phrase, target in self.by_first.get(stem, ()):
                 if tuple(stems[i : i + len(phrase)]) == phrase:
                     found.append((i, i + len(phrase), target))
+                elif self.skippable and len(phrase) > 1:
+                    end = self._with_skipped(stems, i, phrase)
+                    if end:
+                        found.append((i, end, target))
         return found
+
+    def _with_skipped(self, stems: Sequence[str], i: int, phrase: tuple[str, ...]) -> int:
+        """Where the phrase ends when words of ``skippable`` (two at most) stand inside it, else 0."""
+        j, skipped = i + 1, 0
+        for part in phrase[1:]:
+            while j < len(stems) and stems[j] != part and stems[j] in self.skippable and skipped < 2:
+                j, skipped = j + 1, skipped + 1  # ("me da un poco igual")
+            if j >= len(stems) or stems[j] != part:
+                return 0
+            j += 1
+        return j if skipped else 0
 
 
 class LanguageModel:
@@ -607,6 +634,7 @@ class LanguageModel:
         )
         self._general = specificity(self.language)
         self._indifferent = frozenset(self.lex.indifference)
+        self._intensifiers = frozenset(self.stems(sorted(self.lex.intensifiers)))
         self.date_words = frozenset(
             (*self.lex.weekdays, *self.lex.months, *self.lex.span_days, *self.lex.today_words)
         ).union(*self.lex.tomorrow_words)
@@ -774,7 +802,7 @@ class LanguageModel:
         return found
 
     def _choice_phrases(self, slot: Slot) -> _Phrases:
-        phrases = _Phrases()
+        phrases = _Phrases(skippable=self._intensifiers)
         for choice in slot.choices:
             for text in (choice.text, *choice.synonyms):
                 stems = self._content(text)[1]
@@ -1114,6 +1142,9 @@ class LanguageModel:
         return self.stems([word])[0] in self._known_stems
 
     def _choice(self, slot: Slot, utterance: Utterance, *, pending: bool) -> Extracted | None:
+        typed = self._typed_label(slot, utterance) if pending else None
+        if typed is not None:
+            return Extracted(typed.id, True)  # a button's label typed out ("1000 € - 2000 €")
         ranged = [c for c in slot.choices if c.minimum is not None or c.maximum is not None]
         weak: Choice | None = None
         found: tuple[Quantity | float, bool] | None = None
@@ -1129,6 +1160,13 @@ class LanguageModel:
             return Extracted(phrase.id, True)
         return Extracted(weak.id, False) if weak is not None else None
 
+    def _typed_label(self, slot: Slot, utterance: Utterance) -> Choice | None:
+        said = [t for t in utterance.tokens if t not in CLAUSE_BREAKS]
+        for choice in slot.choices:
+            if [t for t in tokens(fold(choice.text)) if t not in CLAUSE_BREAKS] == said:
+                return choice
+        return None
+
     def _amount_beats_words(
         self, slot: Slot, found: tuple[Quantity | float, bool] | None, weak: Choice | None
     ) -> bool:
@@ -1142,30 +1180,8 @@ class LanguageModel:
     def _choice_by_words(self, slot: Slot, utterance: Utterance, *, pending: bool) -> Choice | None:
         best: tuple[bool, bool, int, int, Choice] | None = None
         for start, end, choice in self._choices[slot.id].matches(utterance.stems):
-            words = utterance.tokens[start:end]
-            if utterance.courtesy.issuperset(range(start, end)):
-                continue  # "muchas gracias" thanks; it asks for no "muchas" lines
-            if _adverb_of(words, choice, self.lex):
-                continue  # "5 of us normally" says how often, not a "normal" budget
-            if end < len(utterance.tokens) and utterance.tokens[end] in _COMPARING:
-                continue  # "un poquito más de datos" wants more than now, not "poquito"
-            if slot.value_from != "money" and self._after_paying(utterance, start):
-                continue  # "pago mucho" says how much one pays, not how much data one uses
-            if len(words) == 1 and words[0] in self.lex.common_words and not _names(choice, words[0]):
-                continue  # another word of the language with the same stem ("la acera" is no "acero")
-            numeric = all(w[0].isdigit() or w in self.lex.number_words for w in words)
-            if numeric and not pending:
-                continue  # bare numbers ("2", "four") are choices only as an answer to their own question
-            if numeric and slot.value_from:
-                continue  # … and then through the number path (a range), not the words
-            if _negated(utterance.tokens, start, self.lex) or _negated_after(utterance.tokens, end, self.lex):
+            if not self._names_choice(slot, utterance, start, end, choice, pending=pending):
                 continue
-            if (
-                not pending
-                and tuple(words) in self._indifferent
-                and not self._names_slot(slot, utterance, end, start)
-            ):
-                continue  # "whatever" answers the question asked, not a slot nobody asked about
             # A choice named outright comes before words of indifference ("aluminio está bien, que no
             # se oxide": "no sé" is no answer there), then the longest, then the first (the last when
             # correcting).
@@ -1193,6 +1209,38 @@ class LanguageModel:
         start = position if utterance.correcting and not after else -position
         utterance.choice_spans[slot.id] = (start, start + length)
         return choice
+
+    def _names_choice(
+        self, slot: Slot, utterance: Utterance, start: int, end: int, choice: Choice, *, pending: bool
+    ) -> bool:
+        """Whether the words a choice's phrase matched name the choice here."""
+        words, tokens_ = utterance.tokens[start:end], utterance.tokens
+        numeric = all(w[0].isdigit() or w in self.lex.number_words for w in words)
+        said_otherwise = (
+            # "muchas gracias" thanks; it asks for no "muchas" lines
+            utterance.courtesy.issuperset(range(start, end))
+            # "5 of us normally" says how often, not a "normal" budget
+            or _adverb_of(words, choice, self.lex)
+            # "un poquito más de datos" wants more than now, not "poquito"
+            or (end < len(tokens_) and tokens_[end] in _COMPARING)
+            # "pago mucho" says how much one pays, not how much data one uses
+            or (slot.value_from != "money" and self._after_paying(utterance, start))
+            # another word of the language with the same stem ("la acera" is no "acero")
+            or (len(words) == 1 and words[0] in self.lex.common_words and not _names(choice, words[0]))
+            # bare numbers ("2", "four") are choices only as an answer to their own question, and then
+            # through the number path (a range), not the words
+            or (numeric and (not pending or bool(slot.value_from)))
+            or _negated(tokens_, start, self.lex)
+            or _negated_after(tokens_, end, self.lex)
+            # "la de madera que tenemos se ha puesto fatal": the old table, not the one wanted
+            or _the_one_had(tokens_, end)
+        )
+        if said_otherwise:
+            return False
+        # "whatever" answers the question asked, not a slot nobody asked about
+        return (
+            pending or tuple(words) not in self._indifferent or self._names_slot(slot, utterance, end, start)
+        )
 
     def named_choices(self, slot: Slot, utterance: Utterance) -> list[tuple[int, int, Choice]]:
         """(start, end, choice) of every choice of the slot the text names by its words."""

@@ -74,6 +74,17 @@ class Lexicon:
     # Verbs that reach an amount ("puedo llegar hasta 2000 euros", "i can go up to 800"): before an
     # amount they are the amount's words, not a delivery's "llegar".
     amount_verbs: frozenset[str] = frozenset()
+    # Verbs of people coming over that join them to the story without saying who hosts ("para cuando
+    # vengan nuestros hijos", "los domingos vienen a comer mis padres").
+    coming_verbs: frozenset[str] = frozenset()
+    # A couple as one word ("otra pareja de amigos", "una pareja"): two people after "another", "a"
+    # (not English "a couple", which is as often "a couple of days").
+    couple_words: frozenset[str] = frozenset()
+    # Verbs whose subject only tells, recommends or pays ("mi vecina me recomendó", "mi marido dice
+    # que …"): no one to seat.
+    telling_verbs: frozenset[str] = frozenset()
+    # Words that stress a phrase from inside ("me da totalmente igual"): the phrase still holds.
+    intensifiers: frozenset[str] = frozenset()
     # Everyday words that are never taken for a typo of a deployment's word ("cable" is not "table").
     common_words: frozenset[str] = frozenset()
     # Wanting verbs ("i need", "quiero"): a request for a person only with the person right after
@@ -357,6 +368,7 @@ _EN = Lexicon(
     span_days={"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30},
     places_before=("to", "in"),
     amount_verbs=frozenset({"go", "stretch", "reach"}),
+    intensifiers=frozenset({"really", "totally", "completely", "honestly", "truly", "absolutely"}),
     leading_corrections=_words("no not nope nah"),
     only_words=_words("just only"),
     rate_words=_words("a per each every"),
@@ -811,10 +823,11 @@ _ES = Lexicon(
     story_links=_words(
         "esta estan estamos somos son viven vive vivimos tenemos vienen vendrian vendran llegan "
         "visitan caen tambien ademas siempre casi todos todas veces fines finde semana domingos sabados "
-        "luego despues claro obvio que de a"
+        "luego despues claro obvio que de a comer cenar desayunar almorzar merendar"
     ),
     # One person: two with the host. Many ("vienen mis suegros") come to a household of any size.
     visiting_verbs=_words("viene vendria vendra llega"),
+    coming_verbs=_words("vienen vendrian vendran vengan venga llegan recibir"),
     oneself_verbs=_words("vivo vengo voy ando estoy comparto"),
     count_conclusions=_phrases(
         "asi que|o sea|en total|entonces somos|asi que somos|o sea que somos|total somos|pongamos|"
@@ -903,7 +916,9 @@ _ES = Lexicon(
         "me atienda alguien|que me atienda alguien|me atienda una persona|que me atiendan|"
         "me puede llamar alguien|poner en contacto|ponerme en contacto|contacto con alguien|"
         "persona que me pueda atender|persona que me atienda|alguien que me atienda|alguien con quien hablar|"
-        "alguien de ventas|area de ventas|departamento de ventas|equipo de ventas"
+        "alguien de ventas|area de ventas|departamento de ventas|equipo de ventas|que me marquen|me marquen|"
+        "me marcaran|me llamaran|que me llamaran|me llamen|me hablen por telefono|llamarme por telefono|"
+        "marcarme|llamarme"
     ),
     human_verbs=_phrases(
         "hablar con|platicar con|comunicame con|comunicarme con|pasame con|pasame a|paseme con|"
@@ -959,6 +974,15 @@ _ES = Lexicon(
     relative_starts=_words("en dentro"),
     span_days={"dia": 1, "dias": 1, "semana": 7, "semanas": 7, "mes": 30, "meses": 30},
     places_before=("a", "en"),
+    couple_words=frozenset({"pareja"}),
+    telling_verbs=frozenset(
+        "recomendo recomendaron recomienda recomendaba dice dijo dicen dijeron opina piensa paga pago "
+        "pagara invita regala regalo manda mando paso pasaron".split()
+    ),
+    intensifiers=frozenset(
+        "exactamente totalmente completamente absolutamente realmente sinceramente honestamente "
+        "bastante poco un medio".split()
+    ),
     amount_verbs=frozenset(
         "llegar llego llegamos llega llegaria llegariamos alcanzar alcanza alcanzo alcanzamos estirarme "
         "estirar estiro estirarnos subir subo".split()
@@ -1016,7 +1040,9 @@ _ES = Lexicon(
         "ninguno en concreto|ninguna en concreto|nada en concreto|no tengo ninguno en mente|"
         "ninguno en mente|nada en mente|que me recomiendas|tu que me recomiendas|que recomiendas|"
         "que me sugieres|tu que me sugieres|lo que me sugieras|el que me sugieras|la que me sugieras|"
-        "recomiendame|sugiereme|que me recomienda|usted que me recomienda"
+        "recomiendame|sugiereme|que me recomienda|usted que me recomienda|usted digame|digame usted|"
+        "usted dira|usted decide|elija usted|usted elija|no conozco de eso|no se de eso|lo que recomendeis|"
+        "lo que recomiende"
     ),
     common_words=_words(
         """abuelo acera aldea pueblito ranchito isla islas aceite agua comento comenta comentar comentario

@@ -423,11 +423,32 @@ def _person_at(tokens: Sequence[str], i: int, lex: Lexicon) -> _Item | None:
     if with_someone and (token in lex.oneself_verbs or _to_do_something(tokens, i, lex)):
         return _Item(1, i, i + 1, False, oneself=True)  # "vivo con…", "para desayunar con mi chica"
     before = tokens[i - 1] if i else ""
-    if token in lex.relatives and before not in lex.negations:
+    if token in lex.couple_words and before in _ANOTHER:
+        return _Item(2, i - 1, i + 1, False)  # "otra pareja de amigos", "another couple": two people
+    if token in lex.relatives and before not in lex.negations and not _only_tells(tokens, i, lex):
         return _Item(lex.relatives[token], i, i + 1, False)
     if token in lex.kin_after_possessive and before in lex.possessives and before not in _ARTICLES:
         return _Item(lex.kin_after_possessive[token], i, i + 1, False)
     return None
+
+
+_ANOTHER = frozenset({"otra", "una", "another", "a"})
+
+
+def _only_tells(tokens: Sequence[str], i: int, lex: Lexicon) -> bool:
+    """A relative who only recommends, says or pays ("mi vecina Maruja me recomendó vuestra tienda",
+    "mi marido dice que no más de 900", "mi hermano es el que paga"): the subject of such a verb,
+    a name and a pronoun or two between, sits nowhere in the story."""
+    following = tokens[i + 1 : i + 5]
+    for k, word in enumerate(following):
+        if word in lex.telling_verbs:
+            return True
+        if word in CLAUSE_BREAKS or word in lex.list_joiners or (k and word not in _BEFORE_A_VERB):
+            return False  # (the first word may be a name: "mi vecina Maruja me recomendó")
+    return False
+
+
+_BEFORE_A_VERB = frozenset({"me", "nos", "le", "les", "ya", "tambien", "siempre", "es", "el", "que"})
 
 
 def _to_do_something(tokens: Sequence[str], i: int, lex: Lexicon) -> bool:
@@ -811,17 +832,18 @@ def _link_before(
     someone comes over ("y a veces viene mi novio"), whether a counting word stands before it ("y
     somos 4 personas": a total, not more people)."""
     count_words = _count_words(lex.count_before)
-    visiting = counted = False
+    visiting = coming = counted = False
     k = start - 1
     while k >= previous_end:
         word = tokens[k]
-        if word not in lex.possessives and word not in lex.story_links and word != ",":
-            if word not in lex.visiting_verbs:
-                break
-            visiting = True
+        visiting = visiting or word in lex.visiting_verbs
+        coming = coming or visiting or word in lex.coming_verbs
+        if word != "," and word not in lex.possessives and word not in lex.story_links and not coming:
+            break
         counted = counted or word in count_words
         k -= 1
-    joined = k < previous_end or tokens[k] in lex.list_joiners
+    # (people coming over join the story too: "… para cuando vengan nuestros dos hijos")
+    joined = k < previous_end or tokens[k] in lex.list_joiners or coming
     return joined, visiting, counted
 
 
@@ -835,7 +857,7 @@ def _joined_people(tokens: Sequence[str], chains: list[list[_Item]], lex: Lexico
     story = _Story()
     previous_end = 0
     for chain in chains:
-        named = not all(item.group for item in chain)
+        named = not all(item.group and not item.kin for item in chain)  # ("nuestros dos hijos" are named)
         joined, visiting, counted = _link_before(tokens, chain[0].start, previous_end, lex)
         if story.chains and joined and (named or not counted):
             story.add(chain, visiting=visiting)

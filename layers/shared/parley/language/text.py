@@ -68,11 +68,27 @@ def is_number(token: str) -> bool:
 _SENTENCE = re.compile(r"\u00bf?[^.!?\n\u2026\u00bf]+[.!?\u2026]*")
 
 
+# Openings of a question asked without its marks ("Quisiera saber cómo se devuelve.", "Cómo hago para
+# devolverla", "I'd like to know how long it takes").
+_ASKING = re.compile(
+    r"^(?:quisiera saber|quiero saber|queria saber|me gustaria saber|necesito saber|una pregunta|"
+    r"como hago|como se|como puedo|como le hago|cuanto tarda|cuanto cuesta|cuanto tiempo|donde|"
+    r"i want to know|id like to know|i would like to know|how do i|how can i|how long|where)\b"
+)
+
+
+def _asks(sentence: str) -> bool:
+    return (
+        sentence.endswith("?") or sentence.startswith("\u00bf") or _ASKING.match(fold(sentence)) is not None
+    )
+
+
 def questions_of(text: str) -> tuple[str, str]:
-    """The text's questions (sentences that end with "?" or open with "¿") and the rest, when it
-    says more than its questions; ("", "") when it asks nothing or is nothing but questions."""
+    """The text's questions (sentences that end with "?", open with "¿" or with the words of one) and
+    the rest, when it says more than its questions; ("", "") when it asks nothing or is nothing but
+    questions."""
     sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip(" .!?\u2026\n")]
-    asked = [s for s in sentences if s.endswith("?") or s.startswith("\u00bf")]
+    asked = [s for s in sentences if _asks(s)]
     if not asked or len(asked) == len(sentences):
         return "", ""
     return " ".join(asked), " ".join(s for s in sentences if s not in asked)
