@@ -142,7 +142,7 @@ def _run(deployment: Any, matcher: Any, state: Any, turn: str) -> Any:
     greet = True
     if state.status != ACTIVE and state.turn:
         # As the service does: after a fulfilled task the chat goes on with a new one, unwelcomed.
-        state, greet = next_task(state), False
+        state, greet = next_task(state, keep_last=True), False
 
     if turn.startswith("#"):
         given = TurnInput(choice_id=turn[1:])
@@ -267,27 +267,26 @@ def score_dialogue(deployment: Any, matcher: Any, language: str, dialogue: Dialo
     state = _state(deployment, language)
     transcript: list[str] = []
     result = None
+    # The goal's last fulfilment: every turn is played, as the visitor wrote it; a correction after a
+    # shortlist does the task again (a task fulfilled on the way, a delivery question before the
+    # table search, is not the end either).
+    goal_slots: dict[str, Any] | None = None
     for turn in dialogue.turns:
         result = _run(deployment, matcher, state, turn)
         state = result.state
         transcript.append(f"    > {turn}\n" + "\n".join(f"      {m.text}" for m in result.messages))
-        fulfilled = _fulfilled(result.payload, state.status, FULFILLED)
-        if state.status == HANDOFF or (fulfilled is not None and fulfilled == dialogue.goal_intent):
-            break  # a task fulfilled on the way (a delivery question before the table search) is not the end
+        if _fulfilled(result.payload, state.status, FULFILLED) == dialogue.goal_intent is not None:
+            goal_slots = _fulfilled_slots(result.payload, dialogue.goal_intent)
+        if state.status == HANDOFF:
+            break  # a person has the chat now
     score.dialogues += 1
     if result is None:
         return
     if dialogue.goal_intent is None:
         done = state.status == HANDOFF
     else:
-        on_the_way = result.payload.get("fulfilled") or {}
-        slots = (
-            (on_the_way.get("slots") if on_the_way.get("intentId") == dialogue.goal_intent else None)
-            or result.payload.get("slots")
-            or {}
-        )
-        done = _fulfilled(result.payload, state.status, FULFILLED) == dialogue.goal_intent and all(
-            _same(v, slots.get(k, "")) for k, v in dialogue.goal_slots.items()
+        done = goal_slots is not None and all(
+            _same(v, goal_slots.get(k, "")) for k, v in dialogue.goal_slots.items()
         )
     score.completed += done
     if not done:
@@ -295,6 +294,13 @@ def score_dialogue(deployment: Any, matcher: Any, language: str, dialogue: Dialo
             f"  dialogue line {dialogue.line} {dialogue.name!r}: ended {state.status} with "
             f"{result.payload.get('intentId')} {result.payload.get('slots')}\n" + "\n".join(transcript)
         )
+
+
+def _fulfilled_slots(payload: dict[str, Any], intent_id: str | None) -> dict[str, Any]:
+    on_the_way = payload.get("fulfilled") or {}
+    if on_the_way.get("intentId") == intent_id and on_the_way.get("slots"):
+        return dict(on_the_way["slots"])
+    return dict(payload.get("slots") or {})
 
 
 def _fulfilled(payload: dict[str, Any], status: str, fulfilled: str) -> str | None:

@@ -412,3 +412,27 @@ def test_catalog_questions_a_turn_asks_are_served_in_the_nbq_session_of_the_same
 
     # A conversion recorded for this conversation (its id is the session id) credits what was asked.
     assert len(sessions.served_questions("demo", conversation)) == 2
+
+
+def test_after_a_shortlist_a_correction_does_it_again_in_the_same_chat(client) -> None:
+    first = client.say("a teak table for 6 people, around 800 euros")
+    assert first["payload"]["status"] == "fulfilled"
+
+    corrected = client.say("actually make it aluminium", first["conversationId"])
+
+    assert corrected["conversationId"] == first["conversationId"]
+    assert corrected["payload"]["status"] == "fulfilled"
+    assert corrected["payload"]["slots"] == {"budget": "500-1000", "seating": "6", "material": "aluminium"}
+    assert corrected["messages"][-1]["text"].startswith(
+        "Here is our shortlist of aluminium tables for 6 people"
+    )
+
+
+def test_after_a_delivery_answer_for_a_place_its_postcode_is_answered_for(client) -> None:
+    first = client.say("do you deliver to Paris?")
+    assert first["messages"][-1]["text"].startswith("We deliver to Paris")
+
+    postcode = client.say("75011", first["conversationId"])
+
+    assert postcode["payload"]["slots"] == {"destination": "75011"}
+    assert postcode["messages"][-1]["text"].startswith("We deliver to 75011")

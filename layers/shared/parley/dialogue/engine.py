@@ -98,6 +98,9 @@ class SessionState:
     resume: str | None = None
     # The slot filled last: what "actually, make that 6" corrects.
     last_slot: str | None = None
+    # The task fulfilled just before this one began ({"intentId", "slots", "lastSlot"}): a correction
+    # of it ("actually, make it aluminium" after the shortlist) does it again with the new value.
+    previous: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -117,6 +120,7 @@ class SessionState:
             "userTexts": list(self.user_texts),
             "resume": self.resume,
             "lastSlot": self.last_slot,
+            "previous": self.previous,
         }
 
     @classmethod
@@ -138,6 +142,7 @@ class SessionState:
             user_texts=tuple(data.get("userTexts") or ()),
             resume=data.get("resume"),
             last_slot=data.get("lastSlot"),
+            previous=dict(data["previous"]) if data.get("previous") else None,
         )
 
 
@@ -479,12 +484,21 @@ def _code_of_another_intent(
     named_a_code = bool(CODE_WORDS.intersection(utterance.tokens))  # "CP 72160", "el código es 41010"
     words = [t for t in words if t not in CODE_WORDS]
     joined = "".join(words)
-    if not any(c.isdigit() for c in joined) or not (named_a_code or any(c.isalpha() for c in joined)):
+    if not any(c.isdigit() for c in joined):
         return False
+    if (
+        not named_a_code
+        and not any(c.isalpha() for c in joined)
+        and _a_value(view, model, utterance, reading)
+    ):
+        return False  # a bare number a question takes ("1500" is a budget; "35007" is none)
     # A postcode named one, in a task going on and beside nothing else it asks ("el código postal es
     # 28013, calle Arenal" to the budget question) is the answer too.
     current = view.intents.get(reading.intent_id or "")
-    code_beside_nothing = current is not None and not _gives_values(current, model, utterance, date.min)
+
+    def code_beside_nothing() -> bool:
+        return current is not None and not _gives_values(current, model, utterance, date.min)
+
     for intent in view.intents.values():
         for slot in intent.slots:
             if slot.kind != "text" or not slot.pattern or slot.id == reading.pending:
@@ -493,7 +507,7 @@ def _code_of_another_intent(
             if value is None:
                 continue
             said = "".join(tokens(fold(str(value.value))))
-            if said != joined and not (said in utterance.postcodes and code_beside_nothing):
+            if said != joined and not (said in utterance.postcodes and code_beside_nothing()):
                 continue
             reading.fill(slot.id, value.value)
             if reading.intent_id not in (None, intent.id):
@@ -502,6 +516,17 @@ def _code_of_another_intent(
                 reading.intent_id = intent.id
             return True
     return False
+
+
+def _a_value(view: Deployment, model: LanguageModel, utterance: Utterance, reading: _Reading) -> bool:
+    """Whether the question asked (or, with none, any choice of the deployment) takes the text."""
+    asked = view.slot(reading.pending or "")
+    slots = (
+        [asked]
+        if asked is not None
+        else [s for intent in view.intents.values() for s in intent.slots if s.kind != "text"]
+    )
+    return any(model.extract(slot, utterance, pending=True, today=date.min) is not None for slot in slots)
 
 
 def _asks_about_options(
@@ -791,6 +816,9 @@ def run_turn(
             True, {"handoff": True, **_payload(view, state, None)}, False, user_text,
         )  # fmt: skip
 
+    utterance = model.read(text) if text and not turn.structured else None
+    if utterance is not None and state.previous and state.intent_id is None:
+        state = _reopened(view, model, state, utterance, today)
     reading = _Reading(
         state.intent_id,
         dict(state.slots),
@@ -801,13 +829,79 @@ def run_turn(
     )
     if turn.structured:
         _read_structured(view, model, turn, reading)
-    elif text:
-        _read_text(view, model, model.read(text), today, reading)
+    elif utterance is not None:
+        _read_text(view, model, utterance, today, reading)
     score = _sentiment(text, model.language, sentiment) if text else 0.0
     flags = _Flags.of(view, state, turn, reading, score)
     new_state = _next_state(state, reading, flags, text)
     answer = _Answer(view, new_state, flags, reading, messages, choose_slot, first_turn=state.turn == 0)
     return answer.result()
+
+
+def _reopened(
+    view: Deployment, model: LanguageModel, state: SessionState, utterance: Utterance, today: date
+) -> SessionState:
+    """The task fulfilled just before, when the text corrects it ("mejor de aluminio" after the
+    shortlist: fulfilled again with the new value) or gives the code its text slot takes ("64000"
+    after "¿hacen envíos a Monterrey?" was answered: the same question, for that code). Else the new
+    task as it was."""
+    previous = state.previous or {}
+    intent = view.intents.get(previous.get("intentId") or "")
+    if intent is None:
+        return state
+    slots = dict(previous.get("slots") or {})
+    code_slot = _code_for(intent, model, utterance, today)
+    if code_slot is not None:
+        slots.pop(code_slot, None)
+        return replace(state, intent_id=intent.id, slots=slots, pending=code_slot, previous=None)
+    if _follow_up(view, model, intent, utterance, today):
+        # "y cuánto tarda?" just after the answer: the same task, with what was just said
+        return replace(state, intent_id=intent.id, slots=slots, previous=None)
+    if not utterance.correcting:
+        return state
+    trial = _Reading(intent.id, dict(slots), None, utterance.text, last_slot=previous.get("lastSlot"))
+    _corrections(view, model, utterance, today, trial)
+    if not trial.filled:
+        return state
+    return replace(
+        state,
+        status=FULFILLED,
+        intent_id=intent.id,
+        slots=slots,
+        last_slot=previous.get("lastSlot"),
+        previous=None,
+    )
+
+
+def _follow_up(
+    view: Deployment, model: LanguageModel, intent: Intent, utterance: Utterance, today: date
+) -> bool:
+    """A question about the task just done that names nothing new ("¿y cuánto tarda?")."""
+    asked = utterance.text.rstrip().endswith("?") or utterance.tokens[:1] == ["y"]
+    return (
+        asked
+        and model.recognise(utterance).intent_id == intent.id
+        and not any(
+            model.extract(slot, utterance, pending=False, today=today) is not None for slot in intent.slots
+        )
+    )
+
+
+_CODE_WORDS_AT_MOST = 3  # "07800, Ibiza ciudad", "sí claro, es el 35010": a code and a few words
+
+
+def _code_for(intent: Intent, model: LanguageModel, utterance: Utterance, today: date) -> str | None:
+    """The intent's text slot a code in a short text answers ("64000", "el cp es 76000 creo")."""
+    words = [t for t in utterance.tokens if t.isalpha() and t not in model.lex.stop_words]
+    if not utterance.postcodes and len(words) > _CODE_WORDS_AT_MOST:
+        return None
+    for slot in intent.slots:
+        if slot.kind != "text" or not slot.pattern:
+            continue
+        found = model.extract(slot, utterance, pending=False, today=today)
+        if found is not None and any(c.isdigit() for c in str(found.value)):
+            return slot.id
+    return None
 
 
 def _next_state(state: SessionState, reading: _Reading, flags: _Flags, text: str) -> SessionState:

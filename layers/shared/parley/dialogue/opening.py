@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from parley.conversations.service import ConversationService, is_conversation_id, new_conversation_id
 from parley.dialogue.deployment import Deployment
-from parley.dialogue.engine import ACTIVE, SessionState
+from parley.dialogue.engine import ACTIVE, FULFILLED, SessionState
 from parley.dialogue.ports import TurnSessionRepository
 from parley.errors import Conflict
 
@@ -76,7 +76,9 @@ class SessionOpener:
                 notice=deployment.expired, closing_segment=closing,
             )  # fmt: skip
         if current.status != ACTIVE:  # fulfilled, or handed off: the chat goes on with a new task
-            return OpenedSession(next_task(current), stored.version, new_conversation_id(), True, greet=False)
+            return OpenedSession(
+                next_task(current, keep_last=True), stored.version, new_conversation_id(), True, greet=False
+            )
         return OpenedSession(current, stored.version, segment, False)
 
     def _first_turn(
@@ -114,8 +116,10 @@ class SessionOpener:
         )
 
 
-def next_task(current: SessionState) -> SessionState:
-    """The same chat, a new task: who the user is and the context stay; the task starts over."""
+def next_task(current: SessionState, *, keep_last: bool = False) -> SessionState:
+    """The same chat, a new task: who the user is and the context stay; the task starts over. With
+    ``keep_last``, a task just fulfilled is remembered, so that a correction of it does it again."""
+    fulfilled = keep_last and current.status == FULFILLED and current.intent_id is not None
     return SessionState(
         conversation_id=current.conversation_id,
         deployment_key=current.deployment_key,
@@ -123,4 +127,9 @@ def next_task(current: SessionState) -> SessionState:
         user_id=current.user_id,
         environment=current.environment,
         context=dict(current.context),
+        previous=(
+            {"intentId": current.intent_id, "slots": dict(current.slots), "lastSlot": current.last_slot}
+            if fulfilled
+            else None
+        ),
     )

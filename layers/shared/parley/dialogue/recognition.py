@@ -87,6 +87,7 @@ MIN_TYPO_LETTERS = 5  # shorter words are never corrected
 SMALL_TALK = ("goodbye", "thanks", "help", "greeting", "acknowledgement")
 MAX_SMALL_TALK_WORDS = 12
 BARE_COUNT_LIMIT = 50  # a bare number that corrects a count of people is one up to this
+POSTCODE_REACH = 8  # how far back a postcode's word may stand ("el código postal de la casa nueva es el …")
 AMOUNT_REACH = 2  # how far from a number its bounds are said ("hasta unos 500", "500 como máximo")
 
 
@@ -245,14 +246,32 @@ class Utterance:
         return frozenset(covered)
 
     @cached_property
+    def amount_digits(self) -> frozenset[str]:
+        """The digits of the amounts the text says as money ("presupuesto hasta 3000 euros"): no code."""
+        words, context = self.tokens, self.lex.money_context
+
+        def as_money(q: Quantity) -> bool:
+            before = words[max(0, q.start - AMOUNT_REACH - 1) : q.start]
+            return q.money or any(t in context or (t[-1:] == "s" and t[:-1] in context) for t in before)
+
+        return frozenset(words[q.start] for q in self.quantities if as_money(q))
+
+    @cached_property
     def postcodes(self) -> tuple[str, ...]:
-        """Numbers the text names postcodes ("cp 06140", "el código postal es 28013")."""
+        """Numbers the text names postcodes ("cp 06140", "el código postal de la casa nueva es el
+        28400"): a postcode word before them in the same clause, a few words back at most."""
         words = self.tokens
-        return tuple(
-            t
-            for i, t in enumerate(words)
-            if t.isdigit() and _POSTCODE_WORDS.intersection(words[max(0, i - 3) : i])
-        )
+        named: list[str] = []
+        if _POSTCODE_WORDS.isdisjoint(words):
+            return ()
+        for i, word in enumerate(words):
+            if not word.isdigit():
+                continue
+            before = words[max(0, i - POSTCODE_REACH) : i]
+            clause = before[max((k + 1 for k, w in enumerate(before) if w in CLAUSE_BREAKS), default=0) :]
+            if _POSTCODE_WORDS.intersection(clause):
+                named.append(word)
+        return tuple(named)
 
     @cached_property
     def correction_end(self) -> int:
@@ -997,7 +1016,7 @@ class LanguageModel:
         from parley.language.patterns import search
 
         captured: set[str] = set()
-        amounts = self._amounts(utterance)
+        amounts = utterance.amount_digits
         for pattern in patterns:
             value = search(
                 pattern, utterance.text, accept=lambda v: self.named(v) is not None and v not in amounts
@@ -1059,7 +1078,7 @@ class LanguageModel:
             asked, _rest = questions_of(utterance.text)
             value = None
             whole = () if asked and _points_to_a_place(tokens(fold(asked))) else (utterance.text,)
-            amounts = self._amounts(utterance)
+            amounts = utterance.amount_digits
             for text in (*utterance.postcodes, *((asked,) if asked else ()), *whole):
                 value = search(
                     slot.pattern,
@@ -1077,15 +1096,6 @@ class LanguageModel:
                 value = search(slot.pattern, utterance.spelled_digits)
             return Extracted(value[:500], True) if value else None
         return Extracted(utterance.text[:500], False) if pending else None
-
-    def _amounts(self, utterance: Utterance) -> frozenset[str]:
-        """The digits of the amounts the text says as money ("presupuesto hasta 3000 euros"): no code."""
-        words = utterance.tokens
-        return frozenset(
-            words[q.start]
-            for q in utterance.quantities
-            if q.money or self._money_context_of(words[max(0, q.start - AMOUNT_REACH - 1) : q.start])
-        )
 
     def _bare_answer(self, pattern: str, text: str) -> str | None:
         """An answer to a pattern slot's own question that omits the words the pattern expects
@@ -1467,12 +1477,9 @@ class LanguageModel:
         return (found[-1] if utterance.correcting else found[0]), True
 
     def _money_context(self, utterance: Utterance) -> bool:
-        return self._money_context_of(utterance.tokens)
-
-    def _money_context_of(self, words: Sequence[str]) -> bool:
         # (also "budget's", "price's": the apostrophe is gone once folded)
         context = self.lex.money_context
-        return any(t in context or (t[-1:] == "s" and t[:-1] in context) for t in words)
+        return any(t in context or (t[-1:] == "s" and t[:-1] in context) for t in utterance.tokens)
 
     def _free_numbers(self, utterance: Utterance, slot: Slot) -> list[Quantity]:
         """Numbers no unit claims: not "6 people", "2 m", "3 weeks", "the 12th of March"."""

@@ -937,7 +937,8 @@ _ES = Lexicon(
         "en lugar de|quise decir|digo|corrijo|ahora que lo pienso|siempre no|espera|pensandolo bien|"
         "mejor que sea|que sea|ponle|pon|cambio de opinion|cambie de opinion|ups|mejor si|mejor no|"
         "mentira|mentiras|es broma|no es cierto|ya en serio|hablando en serio|no perdon|perdon no|"
-        "me equivoque|me confundi|no espera"
+        "me equivoque|me confundi|no espera|no perdona|perdona no|no perdone|perdone no|no disculpa|"
+        "disculpa no"
     ),
     weekdays=("lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo"),
     months={

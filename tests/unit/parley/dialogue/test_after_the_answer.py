@@ -1,0 +1,135 @@
+"""What the eighteenth pass of the understanding evaluation found (docs/understanding.md, "Eighteenth
+pass"): the chat after a task is done. A correction just after the shortlist does it again, a
+postcode typed after the answer for a city is answered for, a follow-up question about the task just
+done is answered with what was said; and codes the chat takes at any point."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parley.dialogue.engine import ACTIVE, FULFILLED, SessionState, TurnInput, TurnResult, run_turn
+from parley.dialogue.opening import next_task
+from tests.helpers.conversation import TODAY, deployment, matcher, new_state, talk
+
+
+def _chat(*texts: str, channel: str = "web-es-MX") -> list[TurnResult]:
+    """Turns as the service plays them: after a task is done, the chat goes on with a new one."""
+    state, results = new_state("demo", channel), []
+    for text in texts:
+        greet = True
+        if state.status != ACTIVE and state.turn:
+            state, greet = next_task(state, keep_last=True), False
+        result = run_turn(
+            deployment("demo"),
+            matcher("demo"),
+            state,
+            TurnInput(text=text),
+            today=TODAY,
+            choose_slot=lambda intent, missing, state: missing[0],
+            sentiment=lambda text: 0.0,
+            greet=greet,
+        )
+        results.append(result)
+        state = result.state
+    return results
+
+
+def _texts(result: TurnResult) -> list[str]:
+    return [message.text for message in result.messages]
+
+
+def _slots(result: TurnResult) -> dict[str, Any]:
+    return dict(result.payload["slots"])
+
+
+def test_given_a_shortlist_when_the_visitor_corrects_it_then_it_is_done_again_with_the_new_value() -> None:
+    *_, result = _chat("busco mesa de teca para 6 personas, unos 800 euros", "mejor de aluminio")
+
+    assert result.state.status == FULFILLED
+    assert _slots(result) == {"budget": "500-1000", "seating": "6", "material": "aluminium"}
+    assert _texts(result) == [
+        "Entendido, lo cambié a Aluminio.",
+        "Esta es nuestra selección de mesas de aluminio para 6 personas, de 500 € a 1000 €. "
+        "Ya te la envié a tu carrito.",
+    ]
+
+
+def test_given_a_shortlist_in_english_when_the_seats_are_corrected_then_it_is_done_again() -> None:
+    *_, result = _chat("teak table for 6, around 800 euros", "actually make it 8 people", channel="web-en-US")
+
+    assert _slots(result) == {"budget": "500-1000", "seating": "8-plus", "material": "teak"}
+
+
+def test_given_a_shortlist_when_a_new_search_is_asked_for_then_it_starts_empty() -> None:
+    *_, result = _chat("busco mesa de teca para 6 personas, unos 800 euros", "quiero otra mesa")
+
+    assert result.state.status == ACTIVE
+    assert _slots(result) == {}
+    assert _texts(result)[-1] == "¿Qué presupuesto tienes en mente para la mesa?"
+
+
+def test_given_a_delivery_answer_for_a_city_when_its_postcode_is_typed_then_it_is_answered_for() -> None:
+    for postcode_text, postcode in (("64000", "64000"), ("el cp es 76000 creo... sí, 76000", "76000")):
+        *_, result = _chat("¿hacen envíos a Monterrey?", postcode_text)
+
+        assert _slots(result) == {"destination": postcode}, postcode_text
+        assert _texts(result)[-1].startswith(f"Entregamos en {postcode} en 5 a 7 días"), postcode_text
+
+
+def test_given_a_delivery_answer_when_a_follow_up_asks_about_it_then_the_same_place_is_answered() -> None:
+    *_, result = _chat("hola, mandan a querétaro?", "y cuánto tarda?")
+
+    assert _slots(result) == {"destination": "querétaro"}
+    assert result.state.status == FULFILLED
+
+
+def test_given_the_table_questions_when_a_bare_postcode_is_typed_then_it_is_a_delivery_digression() -> None:
+    *_, result = _chat("hola, busco una mesa para 6 personas", "¿llegáis a Canarias?", "35007")
+
+    assert result.payload["fulfilled"] == {"intentId": "delivery_question", "slots": {"destination": "35007"}}
+    assert result.state.slots == {"seating": "6"}
+
+
+def test_given_the_budget_question_when_a_budget_is_typed_as_a_bare_number_then_it_is_the_budget() -> None:
+    *_, result = talk("hola, busco una mesa para 6 personas", "1500")
+
+    assert result.state.slots == {"seating": "6", "budget": "1000-2000"}
+
+
+def test_given_a_postcode_named_a_few_words_before_when_read_then_it_is_a_postcode() -> None:
+    *_, result = _chat(
+        "Me traslado a Collado Villalba. ¿Cuántos días suele tardar en llegar un pedido?",
+        "El código postal de la casa nueva es el 28400, según me ha apuntado mi hija.",
+    )
+
+    assert _slots(result) == {"destination": "28400"}
+
+
+def test_given_a_postcode_taken_back_with_no_perdona_when_read_then_the_last_one_counts() -> None:
+    *_, result = _chat(
+        "¿enviáis a Sevilla?", "41010 no perdona, ese es el de mi suegra jaja, el mío es 41013"
+    )
+
+    assert _slots(result) == {"destination": "41013"}
+
+
+def test_given_dutch_and_irish_postcodes_when_typed_then_they_are_the_destination() -> None:
+    for code in ("3011 AB", "D02 X285"):
+        *_, result = _chat(
+            "do you deliver to the Netherlands and Ireland?", f"it is {code}", channel="web-en-US"
+        )
+
+        assert _slots(result) == {"destination": code}, code
+
+
+def test_given_a_task_done_when_the_state_is_stored_then_what_it_remembers_round_trips() -> None:
+    (result,) = _chat("busco mesa de teca para 6 personas, unos 800 euros")
+    state = next_task(result.state, keep_last=True)
+
+    assert state.previous == {
+        "intentId": "find_outdoor_table",
+        "slots": {"budget": "500-1000", "seating": "6", "material": "teak"},
+        "lastSlot": result.state.last_slot,
+    }
+    assert SessionState.from_json(state.to_json()) == state
+    assert next_task(result.state).previous is None  # an expired chat starts over, remembering nothing
