@@ -217,6 +217,9 @@ class _Reading:
     # The pending choice slot whose options the text asked about ("which lasts longer?"): its
     # advice is said and its question asked again.
     options_question: str | None = None
+    # Whether a bare value corrects an answer though no correcting words are said (a question about
+    # the task just done: "¿y si subo a 2500?"); None: as the text's own words say.
+    correcting: bool | None = None
 
     def fill(self, slot_id: str, value: Any) -> None:
         if slot_id in self.slots and self.slots[slot_id] != value:
@@ -315,7 +318,7 @@ def _read_text(
         # Nothing but small talk ("hey there", "thanks!", "see you later"): that is the turn.
         reading.builtin, reading.understood = utterance.small_talk, True
         return
-    _corrections(view, model, utterance, today, reading)
+    _corrections(view, model, utterance, today, reading, correcting=reading.correcting)
     recognition = _request(view, model, utterance, today, reading)
     if reading.digression is None:
         at_once = (  # (only a correcting text may switch the task: the question matters only then)
@@ -436,16 +439,23 @@ def _story_told_by_values(
     acera … de 4 personas y ligeras, había pensado en aluminio"), rather than one whose words it
     happens to use (a place it names, "recogerlas", "pido")."""
     named = view.intents.get(recognition.intent_id or "")
-    if named is None or len(utterance.tokens) < STORY_TOKENS or _values(named, model, utterance, today):
+    story = len(utterance.tokens) >= STORY_TOKENS
+    if (
+        named is None
+        or not (story or recognition.score < DIGRESSION_SCORE)
+        or _values(named, model, utterance, today)
+    ):
         return recognition
     scores = model.scores(utterance)
     for intent in view.intents.values():
-        if (
-            intent.id != named.id
-            and scores.get(intent.id, 0.0) >= STORY_INTENT_SCORE
-            and _values(intent, model, utterance, today) >= 2
+        if intent.id == named.id or _values(intent, model, utterance, today) < 2:
+            continue
+        # (a shorter text named weakly: the task it gives two values for, in some of its own words:
+        # "busco algo exclusivo para una terraza pequeña, para 2, de unos 2500")
+        if scores.get(intent.id, 0.0) >= STORY_INTENT_SCORE or (
+            not story and model.own_evidence(utterance, intent.id)
         ):
-            return Recognition(intent.id, scores[intent.id], False)
+            return Recognition(intent.id, scores.get(intent.id, 0.0), False)
     return recognition
 
 
@@ -674,11 +684,17 @@ def _corrects_its_own_number(utterance: Utterance) -> bool:
 
 
 def _corrections(
-    view: Deployment, model: LanguageModel, utterance: Utterance, today: date, reading: _Reading
+    view: Deployment,
+    model: LanguageModel,
+    utterance: Utterance,
+    today: date,
+    reading: _Reading,
+    *,
+    correcting: bool | None = None,
 ) -> None:
     """Filled slots the text gives a new value for ("no, aluminium instead", "mejor de aluminio");
-    with correcting words and a bare value, the filled slot that value fits best ("actually make
-    that 6": the seats, not the budget)."""
+    with correcting words (or ``correcting``) and a bare value, the filled slot that value fits best
+    ("actually make that 6": the seats, not the budget)."""
     intent = view.intents.get(reading.intent_id or "")
     if intent is None:
         return
@@ -692,7 +708,7 @@ def _corrections(
             reading.fill(slot.id, found.value)
         elif found.strong:
             reading.understood = True  # said again as it was ("budget's about 2500" after "premium")
-    if not utterance.correcting or reading.filled:
+    if not (utterance.correcting if correcting is None else correcting) or reading.filled:
         return
     candidates = []
     for slot in intent.slots:
@@ -817,8 +833,9 @@ def run_turn(
         )  # fmt: skip
 
     utterance = model.read(text) if text and not turn.structured else None
+    what_if = False
     if utterance is not None and state.previous and state.intent_id is None:
-        state = _reopened(view, model, state, utterance, today)
+        state, what_if = _reopened(view, model, state, utterance, today)
     reading = _Reading(
         state.intent_id,
         dict(state.slots),
@@ -826,6 +843,7 @@ def run_turn(
         user_text,
         resume=state.resume,
         last_slot=state.last_slot,
+        correcting=what_if or None,
     )
     if turn.structured:
         _read_structured(view, model, turn, reading)
@@ -840,30 +858,36 @@ def run_turn(
 
 def _reopened(
     view: Deployment, model: LanguageModel, state: SessionState, utterance: Utterance, today: date
-) -> SessionState:
+) -> tuple[SessionState, bool]:
     """The task fulfilled just before, when the text corrects it ("mejor de aluminio" after the
     shortlist: fulfilled again with the new value) or gives the code its text slot takes ("64000"
     after "¿hacen envíos a Monterrey?" was answered: the same question, for that code). Else the new
-    task as it was."""
+    task as it was. With whether the text is to be read as correcting (a bare value in a question:
+    "¿y si subo a 2500?")."""
     previous = state.previous or {}
     intent = view.intents.get(previous.get("intentId") or "")
     if intent is None:
-        return state
+        return state, False
     slots = dict(previous.get("slots") or {})
     code_slot = _code_for(intent, model, utterance, today)
     if code_slot is not None:
         slots.pop(code_slot, None)
-        return replace(state, intent_id=intent.id, slots=slots, pending=code_slot, previous=None)
+        return replace(state, intent_id=intent.id, slots=slots, pending=code_slot, previous=None), False
     if _follow_up(view, model, intent, utterance, today):
         # "y cuánto tarda?" just after the answer: the same task, with what was just said
-        return replace(state, intent_id=intent.id, slots=slots, previous=None)
-    if not utterance.correcting:
-        return state
+        return replace(state, intent_id=intent.id, slots=slots, previous=None), False
+    # A new value for one of its answers ("y en acero?", "al final es para el balcón, solo mi pareja y
+    # yo", "oye y para dos personas solo? que la de 4 no me cabe"); a bare one ("¿y si subo a 2500?")
+    # only in a question or with correcting words, and not beside another task.
     trial = _Reading(intent.id, dict(slots), None, utterance.text, last_slot=previous.get("lastSlot"))
-    _corrections(view, model, utterance, today, trial)
+    _corrections(view, model, utterance, today, trial, correcting=False)
+    what_if = False
+    if not trial.filled and model.recognise(utterance).intent_id in (None, intent.id):
+        what_if = utterance.correcting or _what_if(utterance)
+        _corrections(view, model, utterance, today, trial, correcting=what_if)
     if not trial.filled:
-        return state
-    return replace(
+        return state, False
+    reopened = replace(
         state,
         status=FULFILLED,
         intent_id=intent.id,
@@ -871,6 +895,7 @@ def _reopened(
         last_slot=previous.get("lastSlot"),
         previous=None,
     )
+    return reopened, what_if
 
 
 def _follow_up(
@@ -887,6 +912,11 @@ def _follow_up(
     )
 
 
+def _what_if(utterance: Utterance) -> bool:
+    """ "¿y si fueran 8?", "y subiendo hasta 1500?", "and in steel?": a question about another answer."""
+    return utterance.text.rstrip().endswith("?") or utterance.tokens[:1] in (["y"], ["and"])
+
+
 _CODE_WORDS_AT_MOST = 3  # "07800, Ibiza ciudad", "sí claro, es el 35010": a code and a few words
 
 
@@ -895,6 +925,8 @@ def _code_for(intent: Intent, model: LanguageModel, utterance: Utterance, today:
     words = [t for t in utterance.tokens if t.isalpha() and t not in model.lex.stop_words]
     if not utterance.postcodes and len(words) > _CODE_WORDS_AT_MOST:
         return None
+    if model.recognise(utterance).intent_id not in (None, intent.id):
+        return None  # "vale, pues busco mesa para 2, tengo unos 1200": another task, and its amount
     for slot in intent.slots:
         if slot.kind != "text" or not slot.pattern:
             continue

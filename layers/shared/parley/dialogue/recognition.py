@@ -87,6 +87,7 @@ MIN_TYPO_LETTERS = 5  # shorter words are never corrected
 SMALL_TALK = ("goodbye", "thanks", "help", "greeting", "acknowledgement")
 MAX_SMALL_TALK_WORDS = 12
 BARE_COUNT_LIMIT = 50  # a bare number that corrects a count of people is one up to this
+REACHED_AMOUNT_BELOW = 10_000  # a bare number a verb reaches is an amount below this, a code from it
 POSTCODE_REACH = 8  # how far back a postcode's word may stand ("el código postal de la casa nueva es el …")
 AMOUNT_REACH = 2  # how far from a number its bounds are said ("hasta unos 500", "500 como máximo")
 
@@ -151,7 +152,10 @@ class Utterance:
         if token in lex.money_context or token in lex.currency_words or self.stems[i] in self._money_stems:
             return True
         if token in lex.amount_verbs:
-            return any(q.money and i < q.start <= i + AMOUNT_REACH + 1 for q in self.quantities)
+            return any(
+                i < q.start <= i + AMOUNT_REACH + 1 and (q.money or self._reached(i, q))
+                for q in self.quantities
+            )
         if token not in self._amount_words or tuple(self.tokens[i - 1 : i + 1]) == ("por", "ciento"):
             return False  # (a percentage is no amount: "el 15 por ciento de 80")
         money = self.money_said
@@ -245,16 +249,43 @@ class Utterance:
                 at = _find(self.tokens, phrase, at + 1)
         return frozenset(covered)
 
+    def _reached(self, i: int, quantity: Quantity) -> bool:
+        """A verb that reaches an amount, then "a", "hasta" and the number ("¿y si subo a 2500?")."""
+        between = self.tokens[i + 1 : quantity.start]
+        plausible = quantity.value < REACHED_AMOUNT_BELOW  # ("¿cuánto tarda en llegar a 28013?" is a place)
+        return plausible and 0 < len(between) <= AMOUNT_REACH and all(t in _REACHING for t in between)
+
+    @cached_property
+    def reached_amounts(self) -> frozenset[int]:
+        """Where the numbers a verb reaches begin ("¿y si subo a 2500?", "podría subir a 2500")."""
+        words, verbs = self.tokens, self.lex.amount_verbs
+        return frozenset(
+            q.start
+            for q in self.quantities
+            if any(
+                words[k] in verbs and self._reached(k, q)
+                for k in range(max(0, q.start - AMOUNT_REACH - 1), q.start)
+            )
+        )
+
     @cached_property
     def amount_digits(self) -> frozenset[str]:
-        """The digits of the amounts the text says as money ("presupuesto hasta 3000 euros"): no code."""
-        words, context = self.tokens, self.lex.money_context
+        """The digits of the amounts the text says as money ("presupuesto hasta 3000 euros", "¿y si
+        subo a 2500?"): no code."""
+        words, context, reached = self.tokens, self.lex.money_context, self.reached_amounts
 
         def as_money(q: Quantity) -> bool:
             before = words[max(0, q.start - AMOUNT_REACH - 1) : q.start]
-            return q.money or any(t in context or (t[-1:] == "s" and t[:-1] in context) for t in before)
+            return (
+                q.money
+                or q.start in reached
+                or any(t in context or (t[-1:] == "s" and t[:-1] in context) for t in before)
+            )
 
-        return frozenset(words[q.start] for q in self.quantities if as_money(q))
+        # (every number of a range: "entre 1100 y 1400 euros")
+        return frozenset(
+            t for q in self.quantities if as_money(q) for t in words[q.start : q.end] if t[0].isdigit()
+        )
 
     @cached_property
     def postcodes(self) -> tuple[str, ...]:
@@ -468,6 +499,24 @@ def _negated(tokens: Sequence[str], at: int, lex: Lexicon) -> bool:
 
 # "(la de madera) que tenemos / teníamos", "(the wooden one) we have / had": the table one has.
 _HAD = frozenset({"tenemos", "teniamos", "tengo", "tenia", "tuvimos", "tuve", "have", "had"})
+
+
+_REACHING = frozenset({"a", "al", "hasta", "en", "unos", "como", "to", "up"})  # "subo a", "go up to"
+
+# Words of degree that may say how much money as well as how much of anything ("poquito, unos 15 pesos").
+_DEGREE = frozenset("poco poquito poquita mucho mucha muchisimo bastante little lot lots plenty".split())
+
+
+def _of_the_amount(utterance: Utterance, start: int, end: int) -> bool:
+    """Words of degree that end where an amount said as money follows after a comma ("poquito, unos 15
+    pesos"): said of the amount."""
+    words = utterance.tokens
+    return (
+        set(words[start:end]) <= _DEGREE
+        and end < len(words)
+        and words[end] == ","
+        and any(q.money and end < q.start <= end + 3 for q in utterance.quantities)
+    )
 
 
 def _the_one_had(tokens: Sequence[str], end: int) -> bool:
@@ -1189,8 +1238,10 @@ class LanguageModel:
 
     def _choice_by_words(self, slot: Slot, utterance: Utterance, *, pending: bool) -> Choice | None:
         best: tuple[bool, bool, int, int, Choice] | None = None
+        refused = False  # words of a choice that name it not here ("poquito, unos 15 pesos")
         for start, end, choice in self._choices[slot.id].matches(utterance.stems):
             if not self._names_choice(slot, utterance, start, end, choice, pending=pending):
+                refused = refused or _of_the_amount(utterance, start, end)
                 continue
             # A choice named outright comes before words of indifference ("aluminio está bien, que no
             # se oxide": "no sé" is no answer there), then the longest, then the first (the last when
@@ -1204,7 +1255,9 @@ class LanguageModel:
                 best = (*key, choice)
         if best is None and pending:
             return (
-                self._indifferent_answer(slot, utterance)
+                None
+                if refused and pending
+                else self._indifferent_answer(slot, utterance)
                 or self._near_choice(slot, utterance)
                 or self._loanword(slot, utterance)
             )
@@ -1244,6 +1297,8 @@ class LanguageModel:
             or _negated_after(tokens_, end, self.lex)
             # "la de madera que tenemos se ha puesto fatal": the old table, not the one wanted
             or _the_one_had(tokens_, end)
+            # "poquito, unos quince pesos": a word said of the amount beside it, not the data's "poquito"
+            or (slot.value_from != "money" and _of_the_amount(utterance, start, end))
         )
         if said_otherwise:
             return False
@@ -1425,10 +1480,12 @@ class LanguageModel:
         """An amount: next to a currency, or bounded ("max 1000", "between 500 and 800") and either
         in a money context ("budget", "spend") or too large to be a count of people."""
         context = self._money_context(utterance)
+        reached = utterance.reached_amounts
         money = [
             q
             for q in utterance.quantities
             if q.money
+            or q.start in reached  # "podría subir a 2500"
             or (
                 not q.exact
                 and not q.about

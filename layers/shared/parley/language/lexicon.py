@@ -938,7 +938,7 @@ _ES = Lexicon(
         "mejor que sea|que sea|ponle|pon|cambio de opinion|cambie de opinion|ups|mejor si|mejor no|"
         "mentira|mentiras|es broma|no es cierto|ya en serio|hablando en serio|no perdon|perdon no|"
         "me equivoque|me confundi|no espera|no perdona|perdona no|no perdone|perdone no|no disculpa|"
-        "disculpa no"
+        "disculpa no|queria decir|quiero decir|queria poner"
     ),
     weekdays=("lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo"),
     months={
@@ -986,7 +986,7 @@ _ES = Lexicon(
     ),
     amount_verbs=frozenset(
         "llegar llego llegamos llega llegaria llegariamos alcanzar alcanza alcanzo alcanzamos estirarme "
-        "estirar estiro estirarnos subir subo".split()
+        "estirar estiro estirarnos subir subo subimos subiendo subiria subirle".split()
     ),
     leading_corrections=_words("no nel"),
     only_words=_words("solo solito solita solamente nomas unicamente"),

@@ -7,21 +7,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from parley.dialogue.engine import ACTIVE, FULFILLED, SessionState, TurnInput, TurnResult, run_turn
 from parley.dialogue.opening import next_task
 from tests.helpers.conversation import TODAY, deployment, matcher, new_state, talk
 
 
-def _chat(*texts: str, channel: str = "web-es-MX") -> list[TurnResult]:
+def _chat(*texts: str, channel: str = "web-es-MX", tenant: str = "demo") -> list[TurnResult]:
     """Turns as the service plays them: after a task is done, the chat goes on with a new one."""
-    state, results = new_state("demo", channel), []
+    state, results = new_state(tenant, channel), []
     for text in texts:
         greet = True
         if state.status != ACTIVE and state.turn:
             state, greet = next_task(state, keep_last=True), False
         result = run_turn(
-            deployment("demo"),
-            matcher("demo"),
+            deployment(tenant),
+            matcher(tenant),
             state,
             TurnInput(text=text),
             today=TODAY,
@@ -133,3 +135,63 @@ def test_given_a_task_done_when_the_state_is_stored_then_what_it_remembers_round
     }
     assert SessionState.from_json(state.to_json()) == state
     assert next_task(result.state).previous is None  # an expired chat starts over, remembering nothing
+
+
+SHORTLIST_FOR_4 = ("hola, busco mesa de aluminio", "unos 1500", "para 4")
+
+
+@pytest.mark.parametrize(
+    ("change", "slots"),
+    [
+        ("y en acero?", {"budget": "1000-2000", "seating": "4", "material": "steel"}),
+        (
+            "bueno al final es para el balcón, solo mi pareja y yo",
+            {"budget": "1000-2000", "seating": "2", "material": "aluminium"},
+        ),
+        (
+            "¿y si subo a 2500? hay algo más bonito?",
+            {"budget": "over-2000", "seating": "4", "material": "aluminium"},
+        ),
+        (
+            "oye y para dos personas solo? que la de 4 no me cabe",
+            {"budget": "1000-2000", "seating": "2", "material": "aluminium"},
+        ),
+        ("perdona, quería decir 6", {"budget": "1000-2000", "seating": "6", "material": "aluminium"}),
+    ],
+)
+def test_given_a_shortlist_when_one_answer_changes_in_any_words_then_it_is_done_again(
+    change: str, slots: dict[str, str]
+) -> None:
+    *_, result = _chat(*SHORTLIST_FOR_4, change)
+
+    assert result.state.status == FULFILLED, change
+    assert _slots(result) == slots, change
+
+
+def test_given_a_delivery_answer_when_a_search_follows_with_its_amount_then_it_is_no_postcode() -> None:
+    *_, result = _chat("hola, hacéis envios a Canarias?", "vale. pues busco mesa para 2, tengo unos 1200")
+
+    assert result.state.intent_id == "find_outdoor_table"
+    assert result.state.slots == {"seating": "2", "budget": "1000-2000"}
+
+
+def test_given_a_short_text_that_names_a_table_weakly_when_it_gives_two_values_then_the_search_starts() -> (
+    None
+):
+    (result,) = talk("hola, busco algo exclusivo para una terraza pequeña, para 2, de unos 2500")
+
+    assert result.payload["intentId"] == "find_outdoor_table"
+    assert _slots(result) == {"seating": "2", "budget": "over-2000"}
+
+
+def test_given_a_plan_done_when_a_word_of_degree_is_said_of_an_amount_then_the_data_stays() -> None:
+    *_, done, after = _chat(
+        "quiero un plan mas barato",
+        "como diez gigas",
+        "solo yo",
+        "y pues poquito, unos quince pesos",
+        tenant="telecom",
+    )
+
+    assert done.state.slots["data"] == "10gb"
+    assert not any("cambié" in text for text in _texts(after))  # nothing was changed
