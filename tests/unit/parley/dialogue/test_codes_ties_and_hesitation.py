@@ -5,30 +5,20 @@ concluded with "pongamos" or said roughly after an ellipsis."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from parley.language.lexicon import lexicon
 from parley.language.numbers import count_of_people
 from parley.language.text import tokenize
-from tests.helpers.conversation import talk
+from tests.helpers.conversation import slots_of, talk, texts_of
 
 BUDGET_ES = "¿Qué presupuesto tienes en mente para la mesa?"
 MATERIAL_ES = "¿Tienes algún material en mente? Teca, aluminio, acero, cerámica…"
-
-
-def _slots(result: Any) -> dict[str, Any]:
-    return dict(result.payload["slots"])
-
-
-def _texts(result: Any) -> list[str]:
-    return [message.text for message in result.messages]
 
 
 def test_given_a_place_and_a_postcode_when_delivery_is_asked_then_the_postcode_is_the_destination() -> None:
     (result,) = talk("q tal, hacen entregas en la colonia Condesa? cp 06140")
 
     assert result.payload["intentId"] == "delivery_question"
-    assert _slots(result) == {"destination": "06140"}
+    assert slots_of(result) == {"destination": "06140"}
 
 
 def test_given_a_budget_when_a_postcode_with_a_leading_zero_is_asked_about_then_the_budget_stays() -> None:
@@ -40,7 +30,7 @@ def test_given_a_budget_when_a_postcode_with_a_leading_zero_is_asked_about_then_
 
     assert result.state.slots == {"budget": "under-500", "seating": "2"}
     assert result.payload["fulfilled"] == {"intentId": "delivery_question", "slots": {"destination": "08025"}}
-    assert _texts(result)[-1] == MATERIAL_ES
+    assert texts_of(result)[-1] == MATERIAL_ES
 
 
 def test_given_a_story_of_a_table_bought_when_it_asks_how_to_return_it_then_the_return_is_answered() -> None:
@@ -60,7 +50,7 @@ def test_given_the_budget_question_when_the_visitor_does_not_know_then_no_other_
     )
 
     assert result.state.slots == {"material": "ceramic"}
-    assert _texts(result)[-1] == BUDGET_ES
+    assert texts_of(result)[-1] == BUDGET_ES
 
 
 def test_given_a_wish_to_talk_it_over_with_sales_when_said_then_a_person_is_asked_for() -> None:
@@ -75,7 +65,7 @@ def test_given_a_wish_to_talk_it_over_with_sales_when_said_then_a_person_is_aske
 def test_given_a_budget_said_as_no_problem_without_its_article_when_read_then_it_is_the_top_range() -> None:
     *_, result = talk("hola! busco mesa de aluminio para la terraza", "presupuesto no es problema, algo top")
 
-    assert _slots(result) == {"material": "aluminium", "budget": "over-2000"}
+    assert slots_of(result) == {"material": "aluminium", "budget": "over-2000"}
 
 
 def test_given_a_count_concluded_or_said_roughly_after_an_ellipsis_when_counted_then_it_is_the_count() -> (
@@ -100,7 +90,7 @@ def test_given_a_question_that_only_points_to_the_place_when_asked_then_the_post
 
         assert first.payload["intentId"] == "delivery_question", text
         assert first.state.pending == "destination", text
-        assert _slots(second) == {"destination": "44600"}, text
+        assert slots_of(second) == {"destination": "44600"}, text
 
 
 def test_given_the_postcode_question_when_a_budget_in_euros_is_said_then_it_is_no_postcode() -> None:
@@ -119,7 +109,7 @@ def test_given_an_amount_reached_with_a_verb_when_read_then_it_is_a_budget_not_a
     )
 
     assert result.payload["intentId"] == "find_outdoor_table"
-    assert _slots(result) == {"budget": "1000-2000"}
+    assert slots_of(result) == {"budget": "1000-2000"}
 
 
 def test_given_a_task_going_on_when_a_postcode_is_named_beside_a_street_then_delivery_is_answered() -> None:
@@ -127,4 +117,4 @@ def test_given_a_task_going_on_when_a_postcode_is_named_beside_a_street_then_del
 
     assert result.payload["fulfilled"] == {"intentId": "delivery_question", "slots": {"destination": "28013"}}
     assert result.state.slots == {"material": "teak"}
-    assert _texts(result)[-1] == BUDGET_ES
+    assert texts_of(result)[-1] == BUDGET_ES

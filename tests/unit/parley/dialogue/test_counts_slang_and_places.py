@@ -5,22 +5,16 @@ person or a program."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from parley.language.lexicon import lexicon
 from parley.language.numbers import count_of_people
 from parley.language.text import tokenize
-from tests.helpers.conversation import talk
+from tests.helpers.conversation import slots_of, talk
 
 
 def _count(text: str) -> int | None:
     return count_of_people(tokenize(text), lexicon("es"))
-
-
-def _slots(result: Any) -> dict[str, Any]:
-    return dict(result.payload["slots"])
 
 
 @pytest.mark.parametrize(
@@ -58,7 +52,7 @@ def test_given_people_said_as_visitors_say_them_when_counted_then_the_count_is_r
 def test_given_a_girlfriend_in_mexican_slang_when_the_seats_are_asked_then_two() -> None:
     *_, result = talk("busco mesa pa el patio", "#500-1000", "pa mí y mi morra nomás")
 
-    assert _slots(result) == {"budget": "500-1000", "seating": "2"}
+    assert slots_of(result) == {"budget": "500-1000", "seating": "2"}
 
 
 def test_given_the_seats_answered_when_the_budget_is_corrected_in_slang_then_the_budget_changes() -> None:
@@ -76,13 +70,13 @@ def test_given_money_in_slang_when_said_before_any_task_then_the_table_search_st
         *_, result = talk(text)
 
         assert result.payload["intentId"] == "find_outdoor_table", text
-        assert _slots(result) == {"budget": budget}, text
+        assert slots_of(result) == {"budget": budget}, text
 
 
 def test_given_a_place_named_with_del_when_delivery_is_asked_then_the_whole_name_is_the_destination() -> None:
     (result,) = talk("hola, hacen despacho a Viña del Mar?")
 
-    assert _slots(result) == {"destination": "Viña del Mar"}
+    assert slots_of(result) == {"destination": "Viña del Mar"}
 
 
 def test_given_the_visitor_asks_whether_the_assistant_is_a_person_or_a_program_then_nobody_is_called() -> (

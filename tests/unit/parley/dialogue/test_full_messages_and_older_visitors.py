@@ -5,24 +5,14 @@ now, words that stress a phrase from inside, and people who only recommend, say 
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from parley.language.lexicon import lexicon
 from parley.language.numbers import count_of_people
 from parley.language.text import questions_of, tokenize
-from tests.helpers.conversation import talk
+from tests.helpers.conversation import slots_of, talk, texts_of
 
 RETURNS_ANSWER = "Puedes devolver cualquier mesa en los 30 días siguientes a la entrega"
-
-
-def _slots(result: Any) -> dict[str, Any]:
-    return dict(result.payload["slots"])
-
-
-def _texts(result: Any) -> list[str]:
-    return [message.text for message in result.messages]
 
 
 def test_given_a_sentence_that_opens_as_a_question_when_split_then_it_is_a_question() -> None:
@@ -47,7 +37,7 @@ def test_given_a_story_of_a_table_bought_when_it_asks_about_a_return_then_the_re
     (result,) = talk(text)
 
     assert result.payload["intentId"] == "returns_question"
-    assert _texts(result)[-1].startswith(RETURNS_ANSWER)
+    assert texts_of(result)[-1].startswith(RETURNS_ANSWER)
 
 
 def test_given_the_budget_question_when_a_buttons_label_is_typed_then_that_choice() -> None:
@@ -55,7 +45,7 @@ def test_given_the_budget_question_when_a_buttons_label_is_typed_then_that_choic
         "Buenas tardes. Quisiera cotizar una mesa para exterior.", "1000 € \u2013 2000 €"
     )  # the label as the button shows it
 
-    assert _slots(result) == {"budget": "1000-2000"}
+    assert slots_of(result) == {"budget": "1000-2000"}
 
 
 def test_given_a_visitor_who_wants_a_phone_call_when_asked_then_a_person_takes_over() -> None:
@@ -127,7 +117,7 @@ def test_given_the_table_one_has_beside_the_one_wanted_when_read_then_the_wanted
         "fatal con la lluvia. Hasta 1000 euros como mucho."
     )
 
-    assert _slots(result) == {"material": "ceramic", "budget": "500-1000"}
+    assert slots_of(result) == {"material": "ceramic", "budget": "500-1000"}
 
 
 def test_given_a_return_asked_before_a_search_is_told_when_read_then_both_are_taken() -> None:
@@ -136,6 +126,6 @@ def test_given_a_return_asked_before_a_search_is_told_when_read_then_both_are_ta
         "buscando una de aluminio para al lado de la pileta"
     )
 
-    assert _texts(result)[1].startswith(RETURNS_ANSWER)
+    assert texts_of(result)[1].startswith(RETURNS_ANSWER)
     assert result.state.intent_id == "find_outdoor_table"
     assert result.state.slots == {"material": "aluminium"}
